@@ -1,0 +1,57 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Context;
+
+namespace Relance.ServiceDefaults;
+
+public static class Messaging
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ with Relance's conventions: kebab-case endpoint names, retries with back-off,
+    /// then the message moves to "&lt;queue&gt;_error" (MassTransit's default) and a Fault is published.
+    /// Broker address: ConnectionStrings:RabbitMq, an amqp:// URI.
+    /// </summary>
+    public static void AddRelanceMessaging(
+        this WebApplicationBuilder builder,
+        Action<IBusRegistrationConfigurator> registerConsumers,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureBus = null)
+    {
+        var rabbit = new Uri(builder.Configuration.GetConnectionString("RabbitMq")
+            ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set (e.g. amqp://guest:guest@localhost:5672/)."));
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            registerConsumers(bus);
+            bus.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(rabbit);
+                cfg.UseConsumeFilter(typeof(LogContextFilter<>), context);
+                cfg.UseMessageRetry(retry =>
+                {
+                    retry.Ignore<MessageRejectedException>();
+                    retry.Ignore<System.Text.Json.JsonException>();
+                    retry.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+                });
+                configureBus?.Invoke(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+    }
+
+    /// <summary>Puts the message's ids in the log context of everything logged while it is consumed.</summary>
+    sealed class LogContextFilter<T> : IFilter<ConsumeContext<T>> where T : class
+    {
+        public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
+        {
+            using (LogContext.PushProperty("MessageId", context.MessageId))
+            using (LogContext.PushProperty("CorrelationId", context.CorrelationId ?? context.MessageId))
+            using (LogContext.PushProperty("MessageType", typeof(T).Name))
+                await next.Send(context);
+        }
+
+        public void Probe(ProbeContext context) => context.CreateFilterScope("relance-log-context");
+    }
+}
