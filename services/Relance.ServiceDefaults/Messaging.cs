@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Serilog.Context;
+using SerilogContext = Serilog.Context.LogContext;
 
 namespace Relance.ServiceDefaults;
 
@@ -46,9 +46,9 @@ public static class Messaging
     {
         public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
         {
-            using (LogContext.PushProperty("MessageId", context.MessageId))
-            using (LogContext.PushProperty("CorrelationId", context.CorrelationId ?? context.MessageId))
-            using (LogContext.PushProperty("MessageType", typeof(T).Name))
+            using (SerilogContext.PushProperty("MessageId", context.MessageId))
+            using (SerilogContext.PushProperty("CorrelationId", context.CorrelationId ?? context.MessageId))
+            using (SerilogContext.PushProperty("MessageType", typeof(T).Name))
                 await next.Send(context);
         }
 

@@ -1,0 +1,36 @@
+using JasperFx.Events.Projections;
+using Relance.InvoiceService.Integration.Incoming;
+using Relance.InvoiceService.Integration.Outgoing;
+using Relance.InvoiceService.Invoices;
+using Relance.InvoiceService.Invoices.GettingInvoice;
+using Relance.ServiceDefaults;
+
+namespace Relance.InvoiceService;
+
+/// <summary>The Invoice service: records what ERPs invoice and are paid, and announces it.</summary>
+public static class InvoiceApp
+{
+    public const string Name = "invoice";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = RelanceHost.CreateBuilder(args, Name, defaultPort: 5101);
+
+        builder.AddRelanceEventStore(Name, options =>
+            {
+                options.Projections.Add<InvoiceProjection>(ProjectionLifecycle.Inline);
+            })
+            .AddSubscriptionWithServices<InvoiceAnnouncer>(ServiceLifetime.Singleton, o => o.Name = InvoiceAnnouncer.SubscriptionName);
+
+        builder.AddRelanceMessaging(
+            bus => bus.AddErpConsumers(),
+            (context, cfg) => cfg.ConfigureErpEndpoints(context));
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseRelanceDefaults();
+        app.MapGetInvoice();
+        return app;
+    }
+}

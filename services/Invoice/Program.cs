@@ -1,0 +1,1 @@
+await Relance.InvoiceService.InvoiceApp.Build(args).RunAsync();

@@ -1,0 +1,94 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Relance.ServiceDefaults;
+
+public static class EventStore
+{
+    /// <summary>
+    /// The service's own Marten store, with Relance's conventions: every event carries correlation, causation,
+    /// user name and headers; projection and subscription errors stop the daemon instead of being skipped;
+    /// the async daemon runs in the mode set by Marten:DaemonMode (Solo unless told otherwise, see
+    /// deploy/local-feed/README.md) under a lock id of its own. The database is created when missing.
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddRelanceEventStore(
+        this WebApplicationBuilder builder, string serviceName, Action<StoreOptions> configure)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Marten")
+            ?? throw new InvalidOperationException($"ConnectionStrings:Marten is not set for the {serviceName} service.");
+        var daemonMode = builder.Configuration.GetValue("Marten:DaemonMode", DaemonMode.Solo);
+
+        EnsureDatabaseExists(connectionString);
+
+        return builder.Services.AddMarten(options =>
+            {
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = "relance";
+                options.Events.MetadataConfig.EnableAll();
+                options.Events.StreamIdentity = StreamIdentity.AsString;
+                options.Projections.DaemonLockId = StableLockId(serviceName);
+                options.Projections.Errors.SkipApplyErrors = false;
+                options.Projections.Errors.SkipSerializationErrors = false;
+                options.Projections.Errors.SkipUnknownEvents = false;
+                options.Projections.RebuildErrors.SkipApplyErrors = false;
+                options.Projections.RebuildErrors.SkipSerializationErrors = false;
+                options.Projections.RebuildErrors.SkipUnknownEvents = false;
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                configure(options);
+            })
+            .UseLightweightSessions()
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(daemonMode);
+    }
+
+    /// <summary>Sets the metadata that makes an appended event a proof: who asked, and which message caused it.</summary>
+    public static void Attribute(this IDocumentSession session, string actor, string? correlationId, string? causationId)
+    {
+        session.LastModifiedBy = actor;
+        session.CorrelationId = correlationId;
+        session.CausationId = causationId;
+    }
+
+    // Marten's advisory-lock id must differ between services sharing a PostgreSQL server.
+    static int StableLockId(string serviceName) =>
+        serviceName.Aggregate(17_000, (hash, c) => unchecked(hash * 31 + c)) & 0x7FFFFFFF;
+
+    static void EnsureDatabaseExists(string connectionString)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+        connection.Open();
+        using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection);
+        exists.Parameters.AddWithValue(target.Database ?? throw new InvalidOperationException("The Marten connection string names no database."));
+        if (exists.ExecuteScalar() is not null) return;
+        using var create = new NpgsqlCommand($"CREATE DATABASE \"{target.Database.Replace("\"", "\"\"")}\"", connection);
+        try { create.ExecuteNonQuery(); }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase) { }
+    }
+}
+
+public static class Deciding
+{
+    /// <summary>
+    /// The write path of every command: fetch the stream for writing (optimistic concurrency on its version),
+    /// decide on the current state, append what was decided. Returns the events appended (none for a no-op).
+    /// </summary>
+    public static async Task<IReadOnlyList<object>> DecideAsync<TState>(
+        this IDocumentSession session, string streamKey, Func<TState?, IReadOnlyList<object>> decide, CancellationToken cancellation)
+        where TState : class
+    {
+        var stream = await session.Events.FetchForWriting<TState>(streamKey, cancellation);
+        var events = decide(stream.Aggregate);
+        if (events.Count == 0) return events;
+        stream.AppendMany(events);
+        await session.SaveChangesAsync(cancellation);
+        return events;
+    }
+}

@@ -1,0 +1,77 @@
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Relance.ServiceDefaults;
+
+public static class Health
+{
+    const string Ready = "ready";
+
+    /// <summary>Readiness: PostgreSQL answers, the bus is connected to RabbitMQ (MassTransit's own check), Marten's daemon runs.</summary>
+    public static void AddRelanceHealthChecks(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck<PostgresCheck>("postgresql", tags: [Ready])
+            .AddCheck<EventDaemonCheck>("marten-daemon", tags: [Ready]);
+        // MassTransit registers its own bus check, tagged "ready", with AddMassTransit.
+    }
+
+    public static void MapRelanceHealthChecks(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(Ready),
+            ResponseWriter = WriteReport,
+        });
+    }
+
+    static Task WriteReport(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+        });
+    }
+
+    sealed class PostgresCheck(IDocumentStore store) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await using var session = store.QuerySession();
+                await session.QueryAsync<int>("select 1", cancellationToken);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL does not answer", e);
+            }
+        }
+    }
+
+    sealed class EventDaemonCheck(IProjectionCoordinator coordinator) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
+        {
+            var daemon = coordinator.DaemonForMainDatabase();
+            if (!daemon.IsRunning)
+                return Task.FromResult(HealthCheckResult.Unhealthy("Marten's async daemon is not running"));
+            var stopped = daemon.CurrentAgents()
+                .Where(agent => agent.Status is not JasperFx.AgentStatus.Running)
+                .Select(agent => agent.Name.Identity)
+                .ToList();
+            return Task.FromResult(stopped.Count == 0
+                ? HealthCheckResult.Healthy($"{daemon.CurrentAgents().Count} projections and subscriptions running")
+                : HealthCheckResult.Unhealthy($"stopped: {string.Join(", ", stopped)}"));
+        }
+    }
+}

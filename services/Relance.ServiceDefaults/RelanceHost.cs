@@ -1,0 +1,28 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Relance.ServiceDefaults;
+
+/// <summary>What every Relance host has, so that each service's composition root only adds its own parts.</summary>
+public static class RelanceHost
+{
+    public static WebApplicationBuilder CreateBuilder(string[] args, string serviceName, int defaultPort)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+            builder.WebHost.UseUrls($"http://0.0.0.0:{defaultPort}");
+        builder.AddRelanceLogging(serviceName);
+        builder.AddRelanceHealthChecks();
+        // Business time comes from here, never from DateTime.Now: tests and replays move it.
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static void UseRelanceDefaults(this WebApplication app)
+    {
+        app.UseRelanceRequestLogging();
+        app.MapRelanceHealthChecks();
+    }
+}
