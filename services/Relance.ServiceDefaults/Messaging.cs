@@ -55,3 +55,10 @@ public static class Messaging
         public void Probe(ProbeContext context) => context.CreateFilterScope("relance-log-context");
     }
 }
+
+public static class MessageAttribution
+{
+    /// <summary>Events appended because of a message between Relance services: done by the system, caused by that message.</summary>
+    public static void AttributeTo<T>(this Marten.IDocumentSession session, ConsumeContext<T> context) where T : class =>
+        session.Attribute($"system:{typeof(T).Name}", (context.CorrelationId ?? context.MessageId)?.ToString(), context.MessageId?.ToString());
+}

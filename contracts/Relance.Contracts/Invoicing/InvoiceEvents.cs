@@ -17,6 +17,7 @@ public sealed record InvoiceRegistered(
 public sealed record InvoicePartlyPaid(
     string CompanyId,
     string InvoiceNumber,
+    string CustomerId,
     string PaymentId,
     decimal Amount,
     decimal Outstanding,
@@ -27,5 +28,6 @@ public sealed record InvoicePartlyPaid(
 public sealed record InvoiceSettled(
     string CompanyId,
     string InvoiceNumber,
+    string CustomerId,
     string Currency,
     DateOnly SettledOn);

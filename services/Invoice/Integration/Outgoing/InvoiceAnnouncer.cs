@@ -30,12 +30,12 @@ public sealed class InvoiceAnnouncer(IBus bus) : SubscriptionBase
                     break;
                 case PaymentReceived payment when payment.OutstandingAfter > 0:
                     var invoice = await Known(operations, e, cancellation);
-                    await Publish(e, new Public.InvoicePartlyPaid(invoice.Issued.CompanyId, invoice.Issued.InvoiceNumber,
+                    await Publish(e, new Public.InvoicePartlyPaid(invoice.Issued.CompanyId, invoice.Issued.InvoiceNumber, invoice.Issued.Customer.CustomerId,
                         payment.PaymentId, payment.Amount, payment.OutstandingAfter, invoice.Issued.Currency, payment.ReceivedOn), cancellation);
                     break;
                 case InvoiceSettled settled:
                     var paid = await Known(operations, e, cancellation);
-                    await Publish(e, new Public.InvoiceSettled(paid.Issued.CompanyId, paid.Issued.InvoiceNumber,
+                    await Publish(e, new Public.InvoiceSettled(paid.Issued.CompanyId, paid.Issued.InvoiceNumber, paid.Issued.Customer.CustomerId,
                         paid.Issued.Currency, settled.SettledOn), cancellation);
                     break;
             }

@@ -1,0 +1,123 @@
+using System.Collections.Immutable;
+
+namespace Relance.ReminderService.DunningCases;
+
+// The persisted schema of a dunning case: one per customer, company and currency, grouping all the
+// customer's unpaid invoices so that one reminder lists them all.
+
+public sealed record DunningCaseOpened(
+    string CaseId,
+    string CompanyId,
+    CaseCustomer Customer,
+    string Currency,
+    DateTimeOffset OpenedAt);
+
+public sealed record CaseCustomer(string CustomerId, string Name, string Email);
+
+/// <param name="FirstReminderAt">When the first reminder for this invoice is due.</param>
+/// <param name="Rule">The policy rule that set <paramref name="FirstReminderAt"/>, for the proof trail.</param>
+public sealed record InvoiceJoinedCase(
+    string InvoiceNumber,
+    DateOnly IssueDate,
+    DateOnly DueDate,
+    decimal Outstanding,
+    DateTimeOffset FirstReminderAt,
+    string Rule,
+    DateTimeOffset JoinedAt);
+
+public sealed record InvoicePartlyPaid(string InvoiceNumber, decimal Outstanding, DateTimeOffset RecordedAt);
+
+public sealed record InvoiceLeftCase(string InvoiceNumber, string Reason, DateTimeOffset LeftAt);
+
+public sealed record ReminderRequested(
+    Guid ReminderId,
+    string Step,
+    string Channel,
+    CaseCustomer Recipient,
+    ImmutableList<RemindedInvoice> Invoices,
+    string Reason,
+    DateTimeOffset RequestedAt);
+
+public sealed record RemindedInvoice(string InvoiceNumber, DateOnly IssueDate, DateOnly DueDate, decimal Outstanding);
+
+public sealed record ReminderSent(
+    Guid ReminderId,
+    string Channel,
+    string Recipient,
+    DateTimeOffset SentAt,
+    string ContentSha256);
+
+public sealed record DunningCaseClosed(string Reason, DateTimeOffset ClosedAt);
+
+public sealed record DunningCaseReopened(DateTimeOffset ReopenedAt);
+
+public enum CaseStatus { Open, Closed }
+
+public sealed record CaseInvoice(
+    string InvoiceNumber,
+    DateOnly IssueDate,
+    DateOnly DueDate,
+    decimal Outstanding,
+    DateTimeOffset FirstReminderAt,
+    bool Reminded);
+
+public sealed record DunningCase(
+    string Id,
+    string CompanyId,
+    CaseCustomer Customer,
+    string Currency,
+    CaseStatus Status,
+    ImmutableList<CaseInvoice> OpenInvoices,
+    ImmutableHashSet<string> KnownInvoices,
+    ImmutableList<Guid> RequestedReminders,
+    ImmutableList<Guid> SentReminders,
+    // When the scheduler must next act on this case; null when nothing is planned. Indexed.
+    DateTimeOffset? NextReminderAt)
+{
+    public static string StreamKey(string companyId, string customerId, string currency) => $"{companyId}/{customerId}/{currency}";
+}
+
+public static class DunningCaseEvolution
+{
+    public static DunningCase? Evolve(DunningCase? state, object @event) => (state, @event) switch
+    {
+        (null, DunningCaseOpened opened) => new DunningCase(
+            opened.CaseId, opened.CompanyId, opened.Customer, opened.Currency, CaseStatus.Open, [], [], [], [], null),
+        (null, _) => null,
+        (_, InvoiceJoinedCase joined) => Planned(state with
+        {
+            OpenInvoices = state.OpenInvoices.Add(new CaseInvoice(
+                joined.InvoiceNumber, joined.IssueDate, joined.DueDate, joined.Outstanding, joined.FirstReminderAt, false)),
+            KnownInvoices = state.KnownInvoices.Add(joined.InvoiceNumber),
+        }),
+        (_, InvoicePartlyPaid paid) => state with
+        {
+            OpenInvoices = state.OpenInvoices
+                .Select(i => i.InvoiceNumber == paid.InvoiceNumber ? i with { Outstanding = paid.Outstanding } : i)
+                .ToImmutableList(),
+        },
+        (_, InvoiceLeftCase left) => Planned(state with
+        {
+            OpenInvoices = state.OpenInvoices.RemoveAll(i => i.InvoiceNumber == left.InvoiceNumber),
+        }),
+        (_, ReminderRequested requested) => Planned(state with
+        {
+            OpenInvoices = state.OpenInvoices
+                .Select(i => requested.Invoices.Any(r => r.InvoiceNumber == i.InvoiceNumber) ? i with { Reminded = true } : i)
+                .ToImmutableList(),
+            RequestedReminders = state.RequestedReminders.Add(requested.ReminderId),
+        }),
+        (_, ReminderSent sent) => state with { SentReminders = state.SentReminders.Add(sent.ReminderId) },
+        (_, DunningCaseClosed) => state with { Status = CaseStatus.Closed, NextReminderAt = null },
+        (_, DunningCaseReopened) => Planned(state with { Status = CaseStatus.Open }),
+        _ => state,
+    };
+
+    // The next action is the earliest first reminder not yet requested, while the case is open.
+    static DunningCase Planned(DunningCase state) => state with
+    {
+        NextReminderAt = state.Status == CaseStatus.Open
+            ? state.OpenInvoices.Where(i => !i.Reminded).Select(i => (DateTimeOffset?)i.FirstReminderAt).Min()
+            : null,
+    };
+}

@@ -1,0 +1,81 @@
+using Marten;
+using MassTransit;
+using Relance.ReminderService.DunningCases;
+using Relance.ReminderService.DunningCases.AddingInvoice;
+using Relance.ReminderService.DunningCases.ApplyingPayment;
+using Relance.ReminderService.DunningCases.RemovingSettledInvoice;
+using Relance.ServiceDefaults;
+using Invoicing = Relance.Contracts.Invoicing;
+
+namespace Relance.ReminderService.Integration.Incoming;
+
+// Each consumer only translates an Invoice-service announcement into a command on the customer's case.
+// Redeliveries are harmless: the decider knows which invoices the case has seen.
+
+public sealed class InvoiceRegisteredConsumer(IDocumentSession session, DunningPolicy policy, TimeProvider clock)
+    : IConsumer<Invoicing.InvoiceRegistered>
+{
+    public Task Consume(ConsumeContext<Invoicing.InvoiceRegistered> context)
+    {
+        var m = context.Message;
+        session.AttributeTo(context);
+        return AddInvoiceToCaseHandler.Handle(session, new AddInvoiceToCase(
+                m.CompanyId, new CaseCustomer(m.CustomerId, m.CustomerName, m.CustomerEmail), m.Currency,
+                m.InvoiceNumber, m.IssueDate, m.DueDate, m.Outstanding, clock.GetUtcNow()),
+            policy, context.CancellationToken);
+    }
+}
+
+public sealed class InvoicePartlyPaidConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Invoicing.InvoicePartlyPaid>
+{
+    public Task Consume(ConsumeContext<Invoicing.InvoicePartlyPaid> context)
+    {
+        var m = context.Message;
+        session.AttributeTo(context);
+        return ApplyPartialPaymentHandler.Handle(session, new ApplyPartialPayment(
+            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, m.Outstanding, clock.GetUtcNow()),
+            context.CancellationToken);
+    }
+}
+
+public sealed class InvoiceSettledConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Invoicing.InvoiceSettled>
+{
+    public Task Consume(ConsumeContext<Invoicing.InvoiceSettled> context)
+    {
+        var m = context.Message;
+        session.AttributeTo(context);
+        return RemoveSettledInvoiceHandler.Handle(session, new RemoveSettledInvoice(
+            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, clock.GetUtcNow()),
+            context.CancellationToken);
+    }
+}
+
+/// <summary>
+/// The three invoice announcements share one queue, partitioned by case: a case's messages are handled one at
+/// a time and in the order the Invoice service committed them, while different cases proceed in parallel.
+/// </summary>
+public static class InvoiceEventsEndpoint
+{
+    public const string Queue = "reminder-invoice-events";
+
+    public static void AddInvoiceEventConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<InvoiceRegisteredConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<InvoicePartlyPaidConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<InvoiceSettledConsumer>().ExcludeFromConfigureEndpoints();
+    }
+
+    public static void ConfigureInvoiceEventsEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
+    {
+        cfg.ReceiveEndpoint(Queue, endpoint =>
+        {
+            var byCase = endpoint.CreatePartitioner(Environment.ProcessorCount * 4);
+            endpoint.ConfigureConsumer<InvoiceRegisteredConsumer>(context, c => c.Message<Invoicing.InvoiceRegistered>(m =>
+                m.UsePartitioner(byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+            endpoint.ConfigureConsumer<InvoicePartlyPaidConsumer>(context, c => c.Message<Invoicing.InvoicePartlyPaid>(m =>
+                m.UsePartitioner(byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+            endpoint.ConfigureConsumer<InvoiceSettledConsumer>(context, c => c.Message<Invoicing.InvoiceSettled>(m =>
+                m.UsePartitioner(byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+        });
+    }
+}

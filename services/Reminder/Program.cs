@@ -1,0 +1,1 @@
+await Relance.ReminderService.ReminderApp.Build(args).RunAsync();
