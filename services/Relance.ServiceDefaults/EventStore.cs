@@ -30,7 +30,10 @@ public static class EventStore
             {
                 options.Connection(connectionString);
                 options.DatabaseSchemaName = "relance";
-                options.Events.MetadataConfig.EnableAll();
+                options.Events.MetadataConfig.CorrelationIdEnabled = true;
+                options.Events.MetadataConfig.CausationIdEnabled = true;
+                options.Events.MetadataConfig.UserNameEnabled = true;
+                options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.StreamIdentity = StreamIdentity.AsString;
                 options.Projections.DaemonLockId = StableLockId(serviceName);
                 options.Projections.Errors.SkipApplyErrors = false;

@@ -58,7 +58,29 @@ public static class Messaging
 
 public static class MessageAttribution
 {
+    /// <summary>
+    /// Carries a correlation id between services as it is: an ERP's ids are free strings, which MassTransit's
+    /// own CorrelationId (a GUID) cannot hold.
+    /// </summary>
+    public const string CorrelationHeader = "Relance-Correlation-Id";
+
     /// <summary>Events appended because of a message between Relance services: done by the system, caused by that message.</summary>
     public static void AttributeTo<T>(this Marten.IDocumentSession session, ConsumeContext<T> context) where T : class =>
-        session.Attribute($"system:{typeof(T).Name}", (context.CorrelationId ?? context.MessageId)?.ToString(), context.MessageId?.ToString());
+        session.Attribute(
+            $"system:{typeof(T).Name}",
+            context.Headers.Get<string>(CorrelationHeader) ?? (context.CorrelationId ?? context.MessageId)?.ToString(),
+            context.MessageId?.ToString());
+
+    /// <summary>An outgoing message caused by a stored event: its id is the event's id, and the event's correlation travels on.</summary>
+    public static void StampFrom(this SendContext send, JasperFx.Events.IEvent e)
+    {
+        send.MessageId = e.Id;
+        if (e.CorrelationId is { } correlation)
+        {
+            send.Headers.Set(CorrelationHeader, correlation);
+            if (Guid.TryParse(correlation, out var guid)) send.CorrelationId = guid;
+        }
+        send.Headers.Set("Relance-Stream", e.StreamKey);
+        send.Headers.Set("Relance-Event-Sequence", e.Sequence);
+    }
 }

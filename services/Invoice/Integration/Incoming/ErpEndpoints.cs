@@ -19,7 +19,7 @@ public static class ErpEndpoints
     public static void ConfigureErpEndpoints(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
     {
         cfg.Message<ErpMessageRejected>(m => m.SetEntityName(ErpTopology.RejectionsExchange));
-        cfg.UseRawJsonSerializer(RawSerializerOptions.Default, isDefault: false);
+        cfg.AddRawJsonSerializer(RawSerializerOptions.Default);
 
         Inbound<InvoiceIssuedConsumer>(cfg, context, ErpTopology.InvoiceIssuedQueue, ErpTopology.InvoiceIssuedRoutingKey);
         Inbound<PaymentReceivedConsumer>(cfg, context, ErpTopology.PaymentReceivedQueue, ErpTopology.PaymentReceivedRoutingKey);

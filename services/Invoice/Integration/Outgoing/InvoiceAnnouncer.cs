@@ -4,6 +4,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
 using MassTransit;
+using Relance.ServiceDefaults;
 using Relance.InvoiceService.Invoices;
 using Public = Relance.Contracts.Invoicing;
 
@@ -52,11 +53,5 @@ public sealed class InvoiceAnnouncer(IBus bus) : SubscriptionBase
         ?? throw new InvalidOperationException($"invoice {e.StreamKey} has events but no state");
 
     Task Publish<T>(IEvent e, T message, CancellationToken cancellation) where T : class =>
-        bus.Publish(message, send =>
-        {
-            send.MessageId = e.Id;
-            if (Guid.TryParse(e.CorrelationId, out var correlation)) send.CorrelationId = correlation;
-            send.Headers.Set("Relance-Stream", e.StreamKey);
-            send.Headers.Set("Relance-Event-Sequence", e.Sequence);
-        }, cancellation);
+bus.Publish(message, send => send.StampFrom(e), cancellation);
 }

@@ -4,6 +4,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Marten.Subscriptions;
 using MassTransit;
+using Relance.ServiceDefaults;
 using Relance.ReminderService.DunningCases;
 using Correspondence = Relance.Contracts.Correspondence;
 
@@ -35,12 +36,7 @@ public sealed class ReminderDispatcher(IBus bus) : SubscriptionBase
                 requested.Step,
                 new Correspondence.ReminderRecipient(requested.Recipient.CustomerId, requested.Recipient.Name, requested.Recipient.Email),
                 [.. requested.Invoices.Select(i => new Correspondence.ReminderInvoice(i.InvoiceNumber, i.IssueDate, i.DueDate, i.Outstanding, dunningCase.Currency))],
-                DateOnly.FromDateTime(requested.RequestedAt.UtcDateTime)), send =>
-            {
-                send.MessageId = e.Id;
-                if (Guid.TryParse(e.CorrelationId, out var correlation)) send.CorrelationId = correlation;
-                send.Headers.Set("Relance-Stream", e.StreamKey);
-            }, cancellation);
+                DateOnly.FromDateTime(requested.RequestedAt.UtcDateTime)), send => send.StampFrom(e), cancellation);
         }
         return NullChangeListener.Instance;
     }

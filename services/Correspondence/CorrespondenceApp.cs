@@ -1,0 +1,41 @@
+using JasperFx.Events.Projections;
+using MassTransit;
+using Relance.Contracts.Correspondence;
+using Relance.CorrespondenceService.Correspondences;
+using Relance.CorrespondenceService.Correspondences.GettingCorrespondence;
+using Relance.CorrespondenceService.Correspondences.SendingReminder;
+using Relance.CorrespondenceService.Email;
+using Relance.CorrespondenceService.Integration.Incoming;
+using Relance.CorrespondenceService.Integration.Outgoing;
+using Relance.ServiceDefaults;
+
+namespace Relance.CorrespondenceService;
+
+/// <summary>The Correspondence service: renders reminders, sends them, and keeps the proof of what was sent.</summary>
+public static class CorrespondenceApp
+{
+    public const string Name = "correspondence";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = RelanceHost.CreateBuilder(args, Name, defaultPort: 5103);
+
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions());
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Correspondence:Sender").Get<SenderIdentity>() ?? new SenderIdentity());
+        builder.Services.AddSingleton<SmtpSender>();
+        builder.Services.AddScoped<SendReminderHandler>();
+
+        builder.AddRelanceEventStore(Name, options => options.Projections.Add<CorrespondenceProjection>(ProjectionLifecycle.Inline))
+            .AddSubscriptionWithServices<CorrespondenceAnnouncer>(ServiceLifetime.Singleton, o => o.Name = CorrespondenceAnnouncer.SubscriptionName);
+
+        builder.AddRelanceMessaging(bus =>
+            bus.AddConsumer<SendReminderConsumer>().Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue));
+
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseRelanceDefaults();
+        app.MapGetCorrespondence();
+        return app;
+    }
+}

@@ -1,0 +1,20 @@
+using Marten;
+
+namespace Relance.CorrespondenceService.Correspondences.GettingCorrespondence;
+
+public static class GetCorrespondenceEndpoint
+{
+    public static void MapGetCorrespondence(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/correspondences/{id}", async (string id, IQuerySession session, CancellationToken cancellation) =>
+            await session.LoadAsync<Correspondence>(id, cancellation) is { } found
+                ? Results.Ok(new { found.Id, found.Request, Status = found.Status.ToString(), found.Rendered?.ContentSha256, found.Sent, found.Failures })
+                : Results.NotFound());
+
+        // The exact bytes sent, to check against the recorded SHA-256.
+        app.MapGet("/correspondences/{id}/content", async (string id, IQuerySession session, CancellationToken cancellation) =>
+            await session.LoadAsync<Correspondence>(id, cancellation) is { Rendered: { } rendered }
+                ? Results.Bytes(System.Text.Encoding.ASCII.GetBytes(rendered.Mime), "message/rfc822")
+                : Results.NotFound());
+    }
+}

@@ -1,0 +1,60 @@
+using Marten;
+using Relance.CorrespondenceService.Email;
+using Relance.ServiceDefaults;
+
+namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
+
+/// <summary>
+/// Sends a requested reminder by email, in three recorded steps: the request and the rendered bytes are
+/// committed before anything leaves; the send is recorded after the SMTP server accepted it. A repeated
+/// request finds the work done (nothing sent twice) or half done (the same stored bytes are sent, so the
+/// receiving server sees the same Message-Id).
+/// </summary>
+public sealed class SendReminderHandler(
+    IDocumentStore store, SmtpSender smtp, SenderIdentity sender, TimeProvider clock, ILogger<SendReminderHandler> logger)
+{
+    public async Task Handle(CorrespondenceRequested request, Action<IDocumentSession> attribute, CancellationToken cancellation)
+    {
+        var id = request.ReminderId.ToString();
+
+        var state = await Decide(id, attribute, s => CorrespondenceDecider.Request(request, s), cancellation);
+        if (state.Sent is not null) return;
+
+        if (state.Rendered is null)
+        {
+            var now = clock.GetUtcNow();
+            var email = ReminderEmail.Render(state.Request, sender.Name);
+            var (mime, sha256) = MimeMessages.Build(email, sender, state.Request.Recipient.Name, state.Request.Recipient.Email, request.ReminderId, now);
+            state = await Decide(id, attribute,
+                s => CorrespondenceDecider.Render(new CorrespondenceRendered(email.Template, email.Subject, mime, sha256, now), s), cancellation);
+        }
+
+        var rendered = state.Rendered!;
+        string response;
+        try
+        {
+            response = await smtp.SendAsync(rendered.Mime, cancellation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Sending correspondence {CorrespondenceId} to {Recipient} failed", id, state.Request.Recipient.Email);
+            await Decide(id, attribute, s => CorrespondenceDecider.RecordFailure(new CorrespondenceSendingFailed(e.Message, clock.GetUtcNow()), s), cancellation);
+            throw;
+        }
+
+        await Decide(id, attribute, s => CorrespondenceDecider.RecordSent(
+            new CorrespondenceSent(state.Request.Channel, state.Request.Recipient.Email, response, rendered.ContentSha256, clock.GetUtcNow()), s), cancellation);
+        logger.LogInformation("Sent {Step} {CorrespondenceId} to {Recipient}, SHA-256 {Sha256}",
+            state.Request.Step, id, state.Request.Recipient.Email, rendered.ContentSha256);
+    }
+
+    async Task<Correspondence> Decide(
+        string id, Action<IDocumentSession> attribute, Func<Correspondence?, IReadOnlyList<object>> decide, CancellationToken cancellation)
+    {
+        await using var session = store.LightweightSession();
+        attribute(session);
+        await session.DecideAsync(id, decide, cancellation);
+        return await session.LoadAsync<Correspondence>(id, cancellation)
+            ?? throw new InvalidOperationException($"correspondence {id} has no state after its request");
+    }
+}

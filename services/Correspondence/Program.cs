@@ -1,0 +1,1 @@
+await Relance.CorrespondenceService.CorrespondenceApp.Build(args).RunAsync();
