@@ -19,6 +19,9 @@ public static class ErpEndpoints
     public static void ConfigureErpEndpoints(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
     {
         cfg.Message<ErpMessageRejected>(m => m.SetEntityName(ErpTopology.RejectionsExchange));
+        // Declared at start-up, so that an ERP can bind its queue before the first rejection.
+        cfg.Publish<ErpMessageRejected>(_ => { });
+        cfg.DeployPublishTopology = true;
         cfg.AddRawJsonSerializer(RawSerializerOptions.Default);
 
         Inbound<InvoiceIssuedConsumer>(cfg, context, ErpTopology.InvoiceIssuedQueue, ErpTopology.InvoiceIssuedRoutingKey);

@@ -1,0 +1,151 @@
+using Relance.ReminderService.DunningCases;
+using Relance.ReminderService.DunningCases.AddingInvoice;
+using Relance.ReminderService.DunningCases.ApplyingPayment;
+using Relance.ReminderService.DunningCases.RecordingReminderSent;
+using Relance.ReminderService.DunningCases.RemovingSettledInvoice;
+using Relance.ReminderService.DunningCases.RequestingDueReminders;
+using Relance.Testing;
+
+namespace Relance.Reminder.Tests;
+
+[Trait("Category", "Unit")]
+public class DunningCaseDeciderTests
+{
+    const string CaseId = "ACME/C1/EUR";
+    static readonly DateTimeOffset Now = new(2026, 10, 20, 8, 0, 0, TimeSpan.Zero);
+    static readonly DunningPolicy Policy = new();
+    static readonly CaseCustomer Customer = new("C1", "Dupont SARL", "compta@dupont.fr");
+    static readonly Guid ReminderId = Guid.Parse("0b6a3f52-5d1c-4a55-9a55-0a2f0e6c1d01");
+
+    // F-1 due 31/10 → first reminder 28/10 09:00 Paris (08:00 UTC); F-2 due 30/11 → 27/11 09:00 Paris.
+    static readonly DateTimeOffset F1Reminder = new(2026, 10, 28, 9, 0, 0, TimeSpan.FromHours(1));
+    static readonly DateTimeOffset F2Reminder = new(2026, 11, 27, 9, 0, 0, TimeSpan.FromHours(1));
+
+    static AddInvoiceToCase Add(string number, DateOnly due, decimal amount = 1200m) =>
+        new("ACME", Customer, "EUR", number, due.AddDays(-30), due, amount, Now);
+
+    static readonly DunningCaseOpened Opened = new(CaseId, "ACME", Customer, "EUR", Now);
+    static readonly InvoiceJoinedCase F1Joined = new("F-1", new(2026, 10, 1), new(2026, 10, 31), 1200m, F1Reminder, Policy.FirstReminderRule, Now);
+    static readonly InvoiceJoinedCase F2Joined = new("F-2", new(2026, 10, 31), new(2026, 11, 30), 500m, F2Reminder, Policy.FirstReminderRule, Now);
+
+    // The reminder names the earliest first-reminder date that made it due: F-1's whenever F-1 is listed.
+    static ReminderRequested Requested(DateTimeOffset at, params RemindedInvoice[] invoices) =>
+        new(ReminderId, DunningCaseDecider.FirstReminderStep, DunningCaseDecider.EmailChannel, Customer, [.. invoices],
+            $"first reminder due at {(invoices.Any(i => i.InvoiceNumber == "F-1") ? F1Reminder : F2Reminder):O} for {string.Join(", ", invoices.Select(i => i.InvoiceNumber))}",
+            at);
+
+    static readonly RemindedInvoice F1 = new("F-1", new(2026, 10, 1), new(2026, 10, 31), 1200m);
+    static readonly RemindedInvoice F2 = new("F-2", new(2026, 10, 31), new(2026, 11, 30), 500m);
+
+    static DeciderSpec<DunningCase> Spec() => new(DunningCaseEvolution.Evolve);
+
+    [Fact]
+    public void A_first_unpaid_invoice_opens_the_case_and_plans_its_first_reminder() =>
+        Spec().Given().When(s => DunningCaseDecider.Decide(Add("F-1", new(2026, 10, 31)), s, Policy)).Then(Opened, F1Joined);
+
+    [Fact]
+    public void An_invoice_already_in_the_case_changes_nothing() =>
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(Add("F-1", new(2026, 10, 31)), s, Policy)).Then();
+
+    [Fact]
+    public void Another_invoice_of_the_customer_joins_the_open_case() =>
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(Add("F-2", new(2026, 11, 30), 500m), s, Policy)).Then(F2Joined);
+
+    [Fact]
+    public void A_new_invoice_reopens_a_closed_case() =>
+        Spec().Given(Opened, F1Joined, new InvoiceLeftCase("F-1", "settled", Now), new DunningCaseClosed("every invoice of the case is settled", Now))
+            .When(s => DunningCaseDecider.Decide(Add("F-2", new(2026, 11, 30), 500m), s, Policy))
+            .Then(new DunningCaseReopened(Now), F2Joined);
+
+    [Fact]
+    public void A_settled_invoice_that_comes_again_does_not_rejoin() =>
+        Spec().Given(Opened, F1Joined, new InvoiceLeftCase("F-1", "settled", Now), new DunningCaseClosed("every invoice of the case is settled", Now))
+            .When(s => DunningCaseDecider.Decide(Add("F-1", new(2026, 10, 31)), s, Policy)).Then();
+
+    [Fact]
+    public void Nothing_is_requested_before_the_first_reminder_is_due() =>
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder.AddTicks(-1)), s)).Then();
+
+    [Fact]
+    public void The_first_reminder_is_requested_when_due() =>
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder), s))
+            .Then(Requested(F1Reminder, F1));
+
+    [Fact]
+    public void A_reminder_is_requested_once() =>
+        Spec().Given(Opened, F1Joined, Requested(F1Reminder, F1))
+            .When(s => DunningCaseDecider.Decide(new RequestDueReminder(Guid.NewGuid(), F1Reminder.AddDays(10)), s)).Then();
+
+    [Fact]
+    public void One_reminder_lists_every_invoice_due_for_it()
+    {
+        var late = F2Reminder.AddDays(1);
+        Spec().Given(Opened, F1Joined, F2Joined).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, late), s))
+            .Then(Requested(late, F1, F2));
+    }
+
+    [Fact]
+    public void Only_the_invoices_due_are_listed_and_the_next_reminder_moves_to_the_next_one()
+    {
+        var outcome = Spec().Given(Opened, F1Joined, F2Joined, Requested(F1Reminder, F1))
+            .When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder.AddDays(1)), s)).Then();
+        Assert.Equal(F2Reminder, outcome.State!.NextReminderAt);
+    }
+
+    [Fact]
+    public void A_partial_payment_lowers_what_the_reminder_asks_for()
+    {
+        var paid = new InvoicePartlyPaid("F-1", 700m, Now);
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new ApplyPartialPayment(CaseId, "F-1", 700m, Now), s)).Then(paid);
+        Spec().Given(Opened, F1Joined, paid).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder), s))
+            .Then(Requested(F1Reminder, F1 with { Outstanding = 700m }));
+    }
+
+    [Fact]
+    public void The_same_partial_payment_twice_changes_nothing() =>
+        Spec().Given(Opened, F1Joined, new InvoicePartlyPaid("F-1", 700m, Now))
+            .When(s => DunningCaseDecider.Decide(new ApplyPartialPayment(CaseId, "F-1", 700m, Now), s)).Then();
+
+    [Fact]
+    public void A_settled_invoice_leaves_while_the_others_are_still_chased()
+    {
+        var outcome = Spec().Given(Opened, F1Joined, F2Joined)
+            .When(s => DunningCaseDecider.Decide(new RemoveSettledInvoice(CaseId, "F-1", Now), s))
+            .Then(new InvoiceLeftCase("F-1", "settled", Now));
+        Assert.Equal(CaseStatus.Open, outcome.State!.Status);
+    }
+
+    [Fact]
+    public void Settling_the_last_invoice_closes_the_case() =>
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RemoveSettledInvoice(CaseId, "F-1", Now), s))
+            .Then(new InvoiceLeftCase("F-1", "settled", Now), new DunningCaseClosed("every invoice of the case is settled", Now));
+
+    [Fact]
+    public void A_closed_case_requests_no_reminder_ever_again()
+    {
+        var outcome = Spec().Given(Opened, F1Joined, new InvoiceLeftCase("F-1", "settled", Now), new DunningCaseClosed("every invoice of the case is settled", Now))
+            .When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder.AddYears(1)), s)).Then();
+        Assert.Null(outcome.State!.NextReminderAt);
+    }
+
+    [Fact]
+    public void A_settlement_for_an_invoice_the_case_does_not_hold_changes_nothing()
+    {
+        Spec().Given().When(s => DunningCaseDecider.Decide(new RemoveSettledInvoice(CaseId, "F-9", Now), s)).Then();
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RemoveSettledInvoice(CaseId, "F-9", Now), s)).Then();
+    }
+
+    [Fact]
+    public void A_sent_reminder_is_recorded_once()
+    {
+        var sent = new RecordReminderSent(CaseId, ReminderId, "email", "compta@dupont.fr", F1Reminder.AddMinutes(1), "ab12");
+        var recorded = new ReminderSent(ReminderId, "email", "compta@dupont.fr", F1Reminder.AddMinutes(1), "ab12");
+        Spec().Given(Opened, F1Joined, Requested(F1Reminder, F1)).When(s => DunningCaseDecider.Decide(sent, s)).Then(recorded);
+        Spec().Given(Opened, F1Joined, Requested(F1Reminder, F1), recorded).When(s => DunningCaseDecider.Decide(sent, s)).Then();
+    }
+
+    [Fact]
+    public void A_sending_for_a_reminder_the_case_never_requested_is_ignored() =>
+        Spec().Given(Opened, F1Joined)
+            .When(s => DunningCaseDecider.Decide(new RecordReminderSent(CaseId, Guid.NewGuid(), "email", "x@y.fr", Now, "ab"), s)).Then();
+}
