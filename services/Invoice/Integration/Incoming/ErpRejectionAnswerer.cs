@@ -48,7 +48,8 @@ public sealed class ErpRejectionAnswerer(IServiceProvider services, TimeProvider
         logger.LogWarning("Rejected ERP message {ErpMessageId} from {Queue}: {Reasons}",
             messageId, queue, string.Join("; ", reasons.Select(r => $"{r.Field}: {r.Error}")));
         // Plain JSON like what the ERP sent, so that no MassTransit envelope needs to be understood.
-        await services.GetRequiredService<IBus>().Publish(rejection, send => send.ContentType = new ContentType("application/json"));
+        await services.GetRequiredService<IBus>().Publish(rejection, send =>
+            send.Serializer = send.Serialization.GetMessageSerializer(new ContentType("application/json")));
     }
 
     static JsonException? Unreadable(Exception? exception) => exception switch

@@ -1,0 +1,125 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Relance.CorrespondenceService;
+using Relance.InvoiceService;
+using Relance.ReminderService;
+
+namespace Relance.Integration.Tests.Infrastructure;
+
+public enum Service { Invoice, Reminder, Correspondence }
+
+/// <summary>
+/// Relance's services hosted for real, in this process: each its own ASP.NET Core host on a free loopback
+/// port with its own PostgreSQL database, all on a RabbitMQ virtual host of their own, sharing one
+/// controllable clock. Disposing stops them and drops their databases and virtual host.
+/// </summary>
+public sealed class RelanceSystem : IAsyncDisposable
+{
+    readonly TestInfrastructure _infrastructure;
+    readonly string _id = Guid.NewGuid().ToString("N")[..10];
+    readonly Dictionary<Service, WebApplication> _apps = [];
+    readonly Dictionary<Service, HttpClient> _clients = [];
+
+    RelanceSystem(TestInfrastructure infrastructure, DateTimeOffset start)
+    {
+        _infrastructure = infrastructure;
+        Clock = new FakeTimeProvider(start);
+        VirtualHost = $"relance-test-{_id}";
+    }
+
+    public FakeTimeProvider Clock { get; }
+    public string VirtualHost { get; }
+    public Uri RabbitMq => new($"{_infrastructure.RabbitMq.GetLeftPart(UriPartial.Authority)}/{VirtualHost}");
+    public ErpClient Erp { get; private set; } = null!;
+
+    public HttpClient Http(Service service) => _clients[service];
+    public IServiceProvider Services(Service service) => _apps[service].Services;
+
+    public static async Task<RelanceSystem> StartAsync(TestInfrastructure infrastructure, DateTimeOffset start, params Service[] services)
+    {
+        var system = new RelanceSystem(infrastructure, start);
+        try
+        {
+            await system.CreateVirtualHost();
+            foreach (var service in services) await system.Start(service);
+            system.Erp = await ErpClient.ConnectAsync(system.RabbitMq);
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    async Task Start(Service service)
+    {
+        var database = $"relance_test_{_id}_{service.ToString().ToLowerInvariant()}";
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--ConnectionStrings:Marten={new NpgsqlConnectionStringBuilder(_infrastructure.Postgres) { Database = database }}",
+            $"--ConnectionStrings:RabbitMq={RabbitMq}",
+            $"--Smtp:Host={_infrastructure.SmtpHost}",
+            $"--Smtp:Port={_infrastructure.SmtpPort}",
+            "--Reminder:Scheduler:PollInterval=00:00:01",
+            "--Serilog:MinimumLevel:Default=Warning",
+        ];
+        Action<WebApplicationBuilder> useTestClock = builder => builder.Services.AddSingleton<TimeProvider>(Clock);
+        var app = service switch
+        {
+            Service.Invoice => InvoiceApp.Build(args, useTestClock),
+            Service.Reminder => ReminderApp.Build(args, useTestClock),
+            _ => CorrespondenceApp.Build(args, useTestClock),
+        };
+        _apps[service] = app;
+        await app.StartAsync();
+
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var client = new HttpClient { BaseAddress = new Uri(address) };
+        _clients[service] = client;
+        await Eventually.Until(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode,
+            TimeSpan.FromSeconds(60), $"{service} service ready");
+    }
+
+    async Task CreateVirtualHost()
+    {
+        using var management = _infrastructure.Management();
+        var vhost = Uri.EscapeDataString(VirtualHost);
+        (await management.PutAsync($"api/vhosts/{vhost}", null)).EnsureSuccessStatusCode();
+        var user = Uri.UnescapeDataString(_infrastructure.RabbitMqManagement.UserInfo).Split(':')[0];
+        (await management.PutAsJsonAsync($"api/permissions/{vhost}/{Uri.EscapeDataString(user)}",
+            new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Moves the shared clock forward in small steps, so that every scheduler tick in between fires.</summary>
+    public void Advance(TimeSpan by) => Clock.Advance(by);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Erp is not null) await Erp.DisposeAsync();
+        foreach (var app in _apps.Values)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+        foreach (var client in _clients.Values) client.Dispose();
+
+        using (var management = _infrastructure.Management())
+            await management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}");
+
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_infrastructure.Postgres) { Database = "postgres" }.ConnectionString);
+        await connection.OpenAsync();
+        foreach (var service in _apps.Keys)
+        {
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS relance_test_{_id}_{service.ToString().ToLowerInvariant()} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+}
