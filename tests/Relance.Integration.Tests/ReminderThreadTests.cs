@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MimeKit;
+using MassTransit;
+using Relance.Contracts.Correspondence;
+using Relance.Integration.Tests.Infrastructure;
+using Relance.ReminderService.DunningCases.RequestingDueReminders;
+
+namespace Relance.Integration.Tests;
+
+/// <summary>
+/// The whole thread through the three services, hosted for real on the real broker, database and SMTP server,
+/// with the clock moved forward: ERP invoice → dunning case → first reminder by email → proof → payment → silence.
+/// </summary>
+[Collection(InfrastructureCollection.Name)]
+[Trait("Category", "EndToEnd")]
+public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAsyncLifetime
+{
+    static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    static readonly DateTimeOffset Start = new(2026, 10, 20, 6, 0, 0, TimeSpan.Zero);
+    // Due 31/10/2026: the first reminder is due three days before, at 09:00 in Paris (08:00 UTC, winter time).
+    static readonly DateTimeOffset FirstReminderAt = new(2026, 10, 28, 8, 0, 0, TimeSpan.Zero);
+
+    readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    RelanceSystem _system = null!;
+    MailCapture _mail = null!;
+
+    public async Task InitializeAsync()
+    {
+        _system = await RelanceSystem.StartAsync(infrastructure, Start, Service.Invoice, Service.Reminder, Service.Correspondence);
+        _mail = new MailCapture(infrastructure.SmtpCapture);
+    }
+
+    public async Task DisposeAsync() => await _system.DisposeAsync();
+
+    string Customer => $"C-{_run}";
+    string Email => $"compta.{_run}@dupont.test";
+    string CasePath => $"/cases/ACME/{Customer}/EUR";
+
+    object Invoice(string number, string dueDate) => new
+    {
+        companyId = "ACME",
+        invoiceNumber = number,
+        customer = new { customerId = Customer, name = "Dupont SARL", email = Email },
+        issueDate = "2026-10-01",
+        dueDate,
+        amountExcludingVat = 1000m,
+        amountIncludingVat = 1200m,
+        currency = "EUR",
+    };
+
+    Task<int> RunScheduler() =>
+        _system.Services(Service.Reminder).GetServices<IHostedService>().OfType<ReminderScheduler>().Single().RunOnceAsync(CancellationToken.None);
+
+    async Task<JsonElement?> Case()
+    {
+        var response = await _system.Http(Service.Reminder).GetAsync(CasePath);
+        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    async Task<string[]> EventTypes(Service service, string path) =>
+        (await _system.Http(service).GetFromJsonAsync<JsonElement[]>(path))!.Select(e => e.GetProperty("type").GetString()!).ToArray();
+
+    [Fact]
+    public async Task An_invoice_is_reminded_once_before_its_due_date_with_proof_and_a_payment_ends_the_chase_for_good()
+    {
+        var number = $"F-{_run}";
+        await _system.Erp.PublishInvoiceAsync(Invoice(number, "2026-10-31"), $"erp-{_run}-1");
+
+        // The case opens, with its first reminder planned from the due date.
+        var opened = await Eventually.Get(async () => await Case() is { } c && c.GetProperty("nextReminderAt").ValueKind != JsonValueKind.Null ? (object)c : null, Wait, "the dunning case");
+        Assert.Equal(FirstReminderAt, ((JsonElement)opened).GetProperty("nextReminderAt").GetDateTimeOffset());
+
+        // Six hours at a time up to the minute before: nothing is due, nothing is sent.
+        var justBefore = FirstReminderAt.AddMinutes(-1);
+        while (_system.Clock.GetUtcNow() + TimeSpan.FromHours(6) <= justBefore)
+        {
+            _system.Advance(TimeSpan.FromHours(6));
+            Assert.Equal(0, await RunScheduler());
+        }
+        _system.Clock.SetUtcNow(justBefore);
+        Assert.Equal(0, await RunScheduler());
+        Assert.Empty(await _mail.To(Email));
+
+        // At the due time the scheduler's own tick asks for it, and the email arrives.
+        _system.Clock.SetUtcNow(FirstReminderAt);
+        var mail = (await Eventually.Get(async () => (await _mail.To(Email)).SingleOrDefault(), Wait, "the reminder email",
+            betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1))))!;
+        Assert.Equal($"Rappel : facture {number} à échéance le 31/10/2026", mail.Subject);
+        Assert.Contains($"Facture {number} du 01/10/2026, échéance le 31/10/2026", mail.Text);
+        Assert.Contains("200,00 €", mail.Text);
+
+        // The case records the sending with the SHA-256 of exactly the bytes the SMTP server received.
+        var caseEvents = await Eventually.Get(async () =>
+        {
+            var events = await _system.Http(Service.Reminder).GetFromJsonAsync<JsonElement[]>($"{CasePath}/events");
+            return events!.Any(e => e.GetProperty("type").GetString() == "reminder_sent") ? events : null;
+        }, Wait, "the reminder recorded as sent");
+        var sent = caseEvents.Single(e => e.GetProperty("type").GetString() == "reminder_sent").GetProperty("data");
+        var reminderId = sent.GetProperty("reminderId").GetGuid();
+        var content = await _system.Http(Service.Correspondence).GetByteArrayAsync($"/correspondences/{reminderId}/content");
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), sent.GetProperty("contentSha256").GetString());
+        var archived = await MimeMessage.LoadAsync(new MemoryStream(content));
+        Assert.Equal(mail.Subject, archived.Subject);
+        Assert.Equal($"<{archived.MessageId}>", mail.MessageId);
+        Assert.Equal(["correspondence_requested", "correspondence_rendered", "correspondence_sent"],
+            await EventTypes(Service.Correspondence, $"/correspondences/{reminderId}/events"));
+
+        // The customer pays in full: the invoice is settled, the case closed.
+        _system.Advance(TimeSpan.FromDays(2));
+        await _system.Erp.PublishPaymentAsync(new { companyId = "ACME", paymentId = $"P-{_run}", invoiceNumber = number, amount = 1200m, currency = "EUR", receivedOn = "2026-10-30" }, $"erp-{_run}-2");
+        await Eventually.Until(async () => (await Case())?.GetProperty("status").GetString() == "Closed", Wait, "the case closed by the payment");
+
+        // Ninety days later, still nothing more was sent.
+        for (var day = 0; day < 90; day++)
+        {
+            _system.Advance(TimeSpan.FromDays(1));
+            Assert.Equal(0, await RunScheduler());
+        }
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(await _mail.To(Email));
+
+        // Every step is an event in the owning service's store.
+        Assert.Equal(["invoice_issued", "payment_received", "invoice_settled"], await EventTypes(Service.Invoice, $"/invoices/ACME/{number}/events"));
+        Assert.Equal(["dunning_case_opened", "invoice_joined_case", "reminder_requested", "reminder_sent", "invoice_left_case", "dunning_case_closed"],
+            await EventTypes(Service.Reminder, $"{CasePath}/events"));
+    }
+
+    [Fact]
+    public async Task An_invoice_already_past_due_is_reminded_at_the_next_tick_with_its_days_late()
+    {
+        var number = $"F-{_run}-late";
+        await _system.Erp.PublishInvoiceAsync(Invoice(number, "2026-10-01"), $"erp-{_run}-late");
+
+        var mail = (await Eventually.Get(async () => (await _mail.To(Email)).SingleOrDefault(), Wait, "the reminder email",
+            betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1))))!;
+        Assert.Equal($"Relance : facture en attente de règlement ({number})", mail.Subject);
+        Assert.Contains("(en retard de 19 jours)", mail.Text);
+    }
+
+    [Fact]
+    public async Task Messages_delivered_again_between_services_send_nothing_twice()
+    {
+        var number = $"F-{_run}-dup";
+        await _system.Erp.PublishInvoiceAsync(Invoice(number, "2026-10-01"), $"erp-{_run}-dup");
+        await Eventually.Get(async () => (await _mail.To(Email)).SingleOrDefault(), Wait, "the reminder email",
+            betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1)));
+        var events = await Eventually.Get(async () =>
+        {
+            var all = await _system.Http(Service.Reminder).GetFromJsonAsync<JsonElement[]>($"{CasePath}/events");
+            return all!.Any(e => e.GetProperty("type").GetString() == "reminder_sent") ? all : null;
+        }, Wait, "the reminder recorded as sent");
+        var requested = events.Single(e => e.GetProperty("type").GetString() == "reminder_requested").GetProperty("data");
+        var sent = events.Single(e => e.GetProperty("type").GetString() == "reminder_sent").GetProperty("data");
+        var reminderId = requested.GetProperty("reminderId").GetGuid();
+
+        // As a Marten subscription or RabbitMQ would after a crash: the same command and the same announcement again.
+        var bus = _system.Services(Service.Reminder).GetRequiredService<IBus>();
+        var correspondence = await bus.GetSendEndpoint(new Uri($"queue:{CorrespondenceTopology.SendReminderQueue}"));
+        await correspondence.Send(new SendReminder(reminderId, $"ACME/{Customer}/EUR", "ACME", "first-reminder",
+            new ReminderRecipient(Customer, "Dupont SARL", Email),
+            [new ReminderInvoice(number, new(2026, 10, 1), new(2026, 10, 1), 1200m, "EUR")], new(2026, 10, 20)));
+        await bus.Publish(new ReminderSent(reminderId, $"ACME/{Customer}/EUR", "email", Email,
+            sent.GetProperty("sentAt").GetDateTimeOffset(), sent.GetProperty("contentSha256").GetString()!));
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Single(await _mail.To(Email));
+        Assert.Equal(events.Length, (await _system.Http(Service.Reminder).GetFromJsonAsync<JsonElement[]>($"{CasePath}/events"))!.Length);
+        Assert.Equal(["correspondence_requested", "correspondence_rendered", "correspondence_sent"],
+            await EventTypes(Service.Correspondence, $"/correspondences/{reminderId}/events"));
+    }
+}
