@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Brings Relance up on this machine: PostgreSQL, RabbitMQ and an SMTP capture server on loopback (installed
+# from Debian packages and npm when missing, reused when already running), then the three services in the
+# foreground. Ctrl-C stops the services (the servers keep running; deploy/down.sh stops them).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+bash "$repo/deploy/infra.sh"
+# shellcheck source=/dev/null
+source "$repo/.relance/env"
+
+echo "[up] building"
+dotnet build "$repo/Relance.sln" -c Release --nologo -v quiet -clp:ErrorsOnly
+
+pids=()
+stop() { trap - INT TERM EXIT; echo; echo "[up] stopping the services"; kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; }
+trap stop INT TERM EXIT
+
+run() { # service folder, database, port
+  ( cd "$repo/services/$1" &&
+    ConnectionStrings__Marten="$RELANCE_POSTGRES;Database=$2" \
+    ConnectionStrings__RabbitMq="$RELANCE_RABBITMQ" \
+    Smtp__Host="${RELANCE_SMTP%:*}" Smtp__Port="${RELANCE_SMTP##*:}" \
+    ASPNETCORE_URLS="http://127.0.0.1:$3" \
+    exec dotnet "bin/Release/net10.0/Relance.$1.dll" ) &
+  pids+=($!)
+}
+run Invoice relance_invoice 5101
+run Reminder relance_reminder 5102
+run Correspondence relance_correspondence 5103
+
+for port in 5101 5102 5103; do
+  for _ in $(seq 1 60); do
+    curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 && break
+    sleep 1
+  done
+  curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 || { echo "[up] the service on port $port is not ready; see its logs above" >&2; exit 1; }
+done
+
+cat <<INFO
+
+[up] Relance is running (logs above and below, JSON lines).
+     Invoice         http://127.0.0.1:5101   (/health/ready, /invoices/{company}/{number})
+     Reminder        http://127.0.0.1:5102   (/health/ready, /cases/{company}/{customer}/{currency})
+     Correspondence  http://127.0.0.1:5103   (/health/ready, /correspondences/{id})
+     Captured mail   ${RELANCE_SMTP_CAPTURE}
+     RabbitMQ UI     http://127.0.0.1:15672  (guest / guest)
+     Publish an invoice as an ERP would: see "Publish an invoice" in README.md. Ctrl-C stops the services.
+
+INFO
+wait
