@@ -48,8 +48,8 @@ ensure_postgres() {
   fi
   # A role for Relance that may create its databases (one per service, one per test run).
   if command -v psql >/dev/null && id postgres >/dev/null 2>&1; then
-    as_root su postgres -c "psql -qtA -p $PG_PORT -c \"SELECT 1 FROM pg_roles WHERE rolname='relance'\"" | grep -q 1 \
-      || as_root su postgres -c "psql -q -p $PG_PORT -c \"CREATE ROLE relance LOGIN CREATEDB PASSWORD 'relance'\""
+    (cd / && as_root su postgres -c "psql -qtA -p $PG_PORT -c \"SELECT 1 FROM pg_roles WHERE rolname='relance'\"") | grep -q 1 \
+      || (cd / && as_root su postgres -c "psql -q -p $PG_PORT -c \"CREATE ROLE relance LOGIN CREATEDB PASSWORD 'relance'\"")
   fi
 }
 
