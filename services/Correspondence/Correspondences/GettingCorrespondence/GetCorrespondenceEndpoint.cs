@@ -1,4 +1,5 @@
 using Marten;
+using Relance.ServiceDefaults;
 
 namespace Relance.CorrespondenceService.Correspondences.GettingCorrespondence;
 
@@ -12,17 +13,8 @@ public static class GetCorrespondenceEndpoint
                 : Results.NotFound());
 
         // The correspondence's proof trail.
-        app.MapGet("/correspondences/{id}/events", async (string id, IQuerySession session, CancellationToken cancellation) =>
-        {
-            var events = await session.Events.FetchStreamAsync(id, token: cancellation);
-            return events.Count == 0
-                ? Results.NotFound()
-                : Results.Ok(events.Select(e => new
-                {
-                    e.Version, e.Sequence, e.Timestamp, Type = e.EventTypeName, Actor = e.UserName,
-                    e.CorrelationId, e.CausationId, e.Data,
-                }));
-        });
+        app.MapGet("/correspondences/{id}/events", (string id, IQuerySession session, CancellationToken cancellation) =>
+            ProofTrail.Of(session, id, cancellation));
 
         // The exact bytes sent, to check against the recorded SHA-256.
         app.MapGet("/correspondences/{id}/content", async (string id, IQuerySession session, CancellationToken cancellation) =>

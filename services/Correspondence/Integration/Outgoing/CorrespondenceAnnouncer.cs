@@ -1,32 +1,23 @@
 using JasperFx.Events;
-using JasperFx.Events.Daemon;
-using JasperFx.Events.Projections;
 using Marten;
-using Marten.Subscriptions;
 using MassTransit;
-using Relance.ServiceDefaults;
 using Relance.CorrespondenceService.Correspondences;
+using Relance.ServiceDefaults;
 using Messages = Relance.Contracts.Correspondence;
 
 namespace Relance.CorrespondenceService.Integration.Outgoing;
 
-/// <summary>Announces each sent correspondence from a Marten subscription; the message id is the event id.</summary>
-public sealed class CorrespondenceAnnouncer(IBus bus) : SubscriptionBase
+/// <summary>Announces each sent correspondence, with the SHA-256 of the exact bytes sent.</summary>
+public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
 {
     public const string SubscriptionName = "correspondence-announcements";
 
-    public override async Task<IChangeListener> ProcessEventsAsync(
-        EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellation)
+    protected override async Task ForwardAsync(IEvent e, IDocumentOperations operations, CancellationToken cancellation)
     {
-        foreach (var e in page.Events)
-        {
-            if (e.Data is not CorrespondenceSent sent) continue;
-            var correspondence = await operations.LoadAsync<Correspondence>(e.StreamKey!, cancellation)
-                ?? throw new InvalidOperationException($"correspondence {e.StreamKey} has events but no state");
+        if (e.Data is not CorrespondenceSent sent) return;
+        var request = (await StateOf<Correspondence>(operations, e, cancellation)).Request;
 
-            await bus.Publish(new Messages.ReminderSent(
-                correspondence.Request.ReminderId, correspondence.Request.CaseId, sent.Channel, sent.Recipient, sent.SentAt, sent.ContentSha256), send => send.StampFrom(e), cancellation);
-        }
-        return NullChangeListener.Instance;
+        await bus.Publish(new Messages.ReminderSent(request.ReminderId, request.CaseId, sent.Channel, sent.Recipient, sent.SentAt, sent.ContentSha256),
+            send => send.StampFrom(e), cancellation);
     }
 }

@@ -1,4 +1,5 @@
 using Marten;
+using Relance.ServiceDefaults;
 
 namespace Relance.InvoiceService.Invoices.GettingInvoice;
 
@@ -12,16 +13,7 @@ public static class GetInvoiceEndpoint
                 : Results.NotFound());
 
         // The invoice's proof trail: every event with its time, actor and correlation.
-        app.MapGet("/invoices/{companyId}/{invoiceNumber}/events", async (string companyId, string invoiceNumber, IQuerySession session, CancellationToken cancellation) =>
-        {
-            var events = await session.Events.FetchStreamAsync(Invoice.StreamKey(companyId, invoiceNumber), token: cancellation);
-            return events.Count == 0
-                ? Results.NotFound()
-                : Results.Ok(events.Select(e => new
-                {
-                    e.Version, e.Sequence, e.Timestamp, Type = e.EventTypeName, Actor = e.UserName,
-                    e.CorrelationId, e.CausationId, Data = e.Data,
-                }));
-        });
+        app.MapGet("/invoices/{companyId}/{invoiceNumber}/events", (string companyId, string invoiceNumber, IQuerySession session, CancellationToken cancellation) =>
+            ProofTrail.Of(session, Invoice.StreamKey(companyId, invoiceNumber), cancellation));
     }
 }

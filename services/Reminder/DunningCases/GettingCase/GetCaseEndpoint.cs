@@ -1,4 +1,5 @@
 using Marten;
+using Relance.ServiceDefaults;
 
 namespace Relance.ReminderService.DunningCases.GettingCase;
 
@@ -12,16 +13,7 @@ public static class GetCaseEndpoint
                 : Results.NotFound());
 
         // The case's proof trail: every decision with its time, actor, correlation and cause.
-        app.MapGet("/cases/{companyId}/{customerId}/{currency}/events", async (string companyId, string customerId, string currency, IQuerySession session, CancellationToken cancellation) =>
-        {
-            var events = await session.Events.FetchStreamAsync(DunningCase.StreamKey(companyId, customerId, currency), token: cancellation);
-            return events.Count == 0
-                ? Results.NotFound()
-                : Results.Ok(events.Select(e => new
-                {
-                    e.Version, e.Sequence, e.Timestamp, Type = e.EventTypeName, Actor = e.UserName,
-                    e.CorrelationId, e.CausationId, e.Data,
-                }));
-        });
+        app.MapGet("/cases/{companyId}/{customerId}/{currency}/events", (string companyId, string customerId, string currency, IQuerySession session, CancellationToken cancellation) =>
+            ProofTrail.Of(session, DunningCase.StreamKey(companyId, customerId, currency), cancellation));
     }
 }

@@ -1,0 +1,27 @@
+using JasperFx.Events;
+using Marten;
+using Microsoft.AspNetCore.Http;
+
+namespace Relance.ServiceDefaults;
+
+/// <summary>A stream as auditors read it: every event with its time, actor, correlation and cause.</summary>
+public static class ProofTrail
+{
+    public static async Task<IResult> Of(IQuerySession session, string streamKey, CancellationToken cancellation)
+    {
+        var events = await session.Events.FetchStreamAsync(streamKey, token: cancellation);
+        return events.Count == 0 ? Results.NotFound() : Results.Ok(events.Select(Describe));
+    }
+
+    static object Describe(IEvent e) => new
+    {
+        e.Version,
+        e.Sequence,
+        e.Timestamp,
+        Type = e.EventTypeName,
+        Actor = e.UserName,
+        e.CorrelationId,
+        e.CausationId,
+        e.Data,
+    };
+}
