@@ -39,9 +39,10 @@ public static class Logging
                 await next(context);
         });
         app.UseSerilogRequestLogging(options =>
+            // Probes poll the health endpoints all the time, and answer 503 while a service starts: not news.
             options.GetLevel = (http, _, error) =>
-                error is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
-                : http.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Verbose
+                http.Request.Path.StartsWithSegments("/health") ? LogEventLevel.Verbose
+                : error is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
                 : LogEventLevel.Information);
     }
 }

@@ -46,8 +46,8 @@ public static class Messaging
     {
         public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
         {
-            using (SerilogContext.PushProperty("MessageId", context.MessageId))
-            using (SerilogContext.PushProperty("CorrelationId", context.CorrelationId ?? context.MessageId))
+            using (SerilogContext.PushProperty("MessageId", MessageIds.MessageIdOf(context.ReceiveContext)))
+            using (SerilogContext.PushProperty("CorrelationId", MessageIds.CorrelationOf(context)))
             using (SerilogContext.PushProperty("MessageType", typeof(T).Name))
                 await next.Send(context);
         }
@@ -56,20 +56,34 @@ public static class Messaging
     }
 }
 
-public static class MessageAttribution
+/// <summary>
+/// The ids a message is known by. An ERP names its messages with the AMQP message_id and correlation_id
+/// properties, free strings that MassTransit only reads when they are GUIDs; between Relance services the
+/// correlation travels as a string header for the same reason.
+/// </summary>
+public static class MessageIds
 {
-    /// <summary>
-    /// Carries a correlation id between services as it is: an ERP's ids are free strings, which MassTransit's
-    /// own CorrelationId (a GUID) cannot hold.
-    /// </summary>
     public const string CorrelationHeader = "Relance-Correlation-Id";
 
-    /// <summary>Events appended because of a message between Relance services: done by the system, caused by that message.</summary>
+    public static string? MessageIdOf(ReceiveContext context) =>
+        Amqp(context)?.MessageId is { Length: > 0 } id ? id : context.GetMessageId()?.ToString();
+
+    public static string? CorrelationOf(ConsumeContext context) =>
+        context.Headers.Get<string>(CorrelationHeader)
+        ?? (Amqp(context.ReceiveContext)?.CorrelationId is { Length: > 0 } amqp ? amqp : null)
+        ?? context.CorrelationId?.ToString()
+        ?? MessageIdOf(context.ReceiveContext);
+
+    static RabbitMQ.Client.IReadOnlyBasicProperties? Amqp(ReceiveContext context) =>
+        context.TryGetPayload<RabbitMqBasicConsumeContext>(out var amqp) ? amqp.Properties : null;
+
+    /// <summary>Events appended because of a message: done by <paramref name="actor"/>, caused by that message, in its correlation.</summary>
+    public static void AttributeTo(this Marten.IDocumentSession session, ConsumeContext context, string actor) =>
+        session.Attribute(actor, CorrelationOf(context), MessageIdOf(context.ReceiveContext));
+
+    /// <summary>Events appended because of a message between Relance services: done by the system.</summary>
     public static void AttributeTo<T>(this Marten.IDocumentSession session, ConsumeContext<T> context) where T : class =>
-        session.Attribute(
-            $"system:{typeof(T).Name}",
-            context.Headers.Get<string>(CorrelationHeader) ?? (context.CorrelationId ?? context.MessageId)?.ToString(),
-            context.MessageId?.ToString());
+        session.AttributeTo(context, $"system:{typeof(T).Name}");
 
     /// <summary>An outgoing message caused by a stored event: its id is the event's id, and the event's correlation travels on.</summary>
     public static void StampFrom(this SendContext send, JasperFx.Events.IEvent e)

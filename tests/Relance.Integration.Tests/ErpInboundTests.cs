@@ -12,7 +12,7 @@ namespace Relance.Integration.Tests;
 public sealed class ErpInboundTests(TestInfrastructure infrastructure) : IAsyncLifetime
 {
     RelanceSystem _system = null!;
-    static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     public async Task InitializeAsync() =>
         _system = await RelanceSystem.StartAsync(infrastructure, new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.Zero), Service.Invoice);

@@ -44,7 +44,7 @@ public sealed class ErpClient : IAsyncDisposable
     /// <summary>The rejection answered to the message with that id (the body of the ErpMessageRejected, as the ERP reads it).</summary>
     public async Task<JsonElement> RejectionOf(string messageId, TimeSpan? timeout = null)
     {
-        await Eventually.Until(() => WasRejected(messageId), timeout ?? TimeSpan.FromSeconds(20), $"a rejection of ERP message {messageId}");
+        await Eventually.Until(() => WasRejected(messageId), timeout ?? TimeSpan.FromSeconds(30), $"a rejection of ERP message {messageId}");
         return _received[messageId];
     }
 

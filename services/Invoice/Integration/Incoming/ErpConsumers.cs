@@ -15,13 +15,9 @@ public sealed class InvoiceIssuedConsumer(IDocumentSession session, TimeProvider
     public async Task Consume(ConsumeContext<Erp.InvoiceIssued> context)
     {
         var command = ErpMessageValidation.ToCommand(context.Message, clock.GetUtcNow());
-        Attribute(session, command.CompanyId, context);
+        session.AttributeTo(context, $"erp:{command.CompanyId}");
         await RecordInvoiceHandler.Handle(session, command, context.CancellationToken);
     }
-
-    // The events' proof metadata: the ERP of that company did it, because of that message.
-    internal static void Attribute(IDocumentSession session, string companyId, ConsumeContext context) =>
-        session.Attribute($"erp:{companyId}", ErpMessageId.CorrelationOf(context.ReceiveContext), ErpMessageId.Of(context.ReceiveContext));
 }
 
 public sealed class PaymentReceivedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Erp.PaymentReceived>
@@ -29,7 +25,7 @@ public sealed class PaymentReceivedConsumer(IDocumentSession session, TimeProvid
     public async Task Consume(ConsumeContext<Erp.PaymentReceived> context)
     {
         var command = ErpMessageValidation.ToCommand(context.Message, clock.GetUtcNow());
-        InvoiceIssuedConsumer.Attribute(session, command.CompanyId, context);
+        session.AttributeTo(context, $"erp:{command.CompanyId}");
         await RecordPaymentHandler.Handle(session, command, context.CancellationToken);
     }
 }

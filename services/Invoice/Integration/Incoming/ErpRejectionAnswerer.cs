@@ -35,7 +35,7 @@ public sealed class ErpRejectionAnswerer(IServiceProvider services, TimeProvider
 
     async Task Answer(ReceiveContext context, IReadOnlyList<(string Field, string Error)> reasons)
     {
-        var messageId = ErpMessageId.Of(context);
+        var messageId = MessageIds.MessageIdOf(context);
         var queue = context.InputAddress.AbsolutePath.Trim('/').Split('/').Last();
         if (!ErpQueues.Contains(queue)) return;
 
