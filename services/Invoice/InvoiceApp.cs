@@ -22,6 +22,7 @@ public static class InvoiceApp
             })
             .AddSubscriptionWithServices<InvoiceAnnouncer>(ServiceLifetime.Singleton, o => o.Name = InvoiceAnnouncer.SubscriptionName);
 
+        builder.Services.AddSingleton<ErpAnswers>();
         builder.AddRelanceMessaging(
             bus => bus.AddErpConsumers(),
             (context, cfg) => cfg.ConfigureErpEndpoints(context));

@@ -81,17 +81,25 @@ public static class Deciding
 {
     /// <summary>
     /// The write path of every command: fetch the stream for writing (optimistic concurrency on its version),
-    /// decide on the current state, append what was decided. Returns the events appended (none for a no-op).
+    /// decide on the current state, append what was decided, commit. Returns the events (none for a no-op).
     /// </summary>
     public static async Task<IReadOnlyList<object>> DecideAsync<TState>(
         this IDocumentSession session, string streamKey, Func<TState?, IReadOnlyList<object>> decide, CancellationToken cancellation)
         where TState : class
     {
+        var events = await session.AppendDecisionAsync(streamKey, decide, cancellation);
+        if (events.Count > 0) await session.SaveChangesAsync(cancellation);
+        return events;
+    }
+
+    /// <summary>As <see cref="DecideAsync{TState}"/>, without committing: for a message that changes several streams at once.</summary>
+    public static async Task<IReadOnlyList<object>> AppendDecisionAsync<TState>(
+        this IDocumentSession session, string streamKey, Func<TState?, IReadOnlyList<object>> decide, CancellationToken cancellation)
+        where TState : class
+    {
         var stream = await session.Events.FetchForWriting<TState>(streamKey, cancellation);
         var events = decide(stream.Aggregate);
-        if (events.Count == 0) return events;
-        stream.AppendMany(events);
-        await session.SaveChangesAsync(cancellation);
+        if (events.Count > 0) stream.AppendMany(events);
         return events;
     }
 }

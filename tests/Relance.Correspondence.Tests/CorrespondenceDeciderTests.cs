@@ -50,7 +50,7 @@ public class CorrespondenceDeciderTests
     {
         var failed = new CorrespondenceSendingFailed("connection refused", Now);
         var outcome = Spec().Given(Requested, Rendered, failed).When(s => CorrespondenceDecider.RecordFailure(failed, s)).Then(failed);
-        Assert.Equal(1, outcome.State!.Failures);
+        Assert.Equal(2, outcome.State!.Failures);
         Spec().Given(Requested, Rendered, Sent).When(s => CorrespondenceDecider.RecordFailure(failed, s)).Then();
     }
 

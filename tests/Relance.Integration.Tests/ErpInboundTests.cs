@@ -6,7 +6,7 @@ using Relance.Integration.Tests.Infrastructure;
 
 namespace Relance.Integration.Tests;
 
-/// <summary>The Invoice service against the real broker and database: what an ERP sends, good and bad.</summary>
+/// <summary>The Invoice service against the real broker and database: every message an ERP sends, good and bad.</summary>
 [Collection(InfrastructureCollection.Name)]
 [Trait("Category", "Integration")]
 public sealed class ErpInboundTests(TestInfrastructure infrastructure) : IAsyncLifetime
@@ -20,6 +20,7 @@ public sealed class ErpInboundTests(TestInfrastructure infrastructure) : IAsyncL
     public async Task DisposeAsync() => await _system.DisposeAsync();
 
     HttpClient Invoice => _system.Http(Service.Invoice);
+    ErpClient Erp => _system.Erp;
 
     static object AnInvoice(string number, decimal amount = 1200m) => new
     {
@@ -31,124 +32,210 @@ public sealed class ErpInboundTests(TestInfrastructure infrastructure) : IAsyncL
         amountExcludingVat = amount / 1.2m,
         amountIncludingVat = amount,
         currency = "EUR",
+        paymentTerms = new { days = 30, endOfMonth = false },
+        paymentClause = "Paiement à 30 jours date de facture (CGV art. 7).",
+        latePenaltyRatePercent = 12,
+        documents = new[] { new { kind = "invoice", name = $"{number}.pdf", mediaType = "application/pdf", url = $"https://erp.example/{number}.pdf" } },
     };
 
-    async Task<JsonElement[]> EventsOf(string number) =>
-        await Eventually.Get(async () =>
-        {
-            var response = await Invoice.GetAsync($"/invoices/ACME/{number}/events");
-            return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<JsonElement[]>();
-        }, Wait, $"invoice {number}'s events");
+    static object APayment(string id, string invoice, decimal amount) =>
+        new { companyId = "ACME", paymentId = id, invoiceNumber = invoice, amount, currency = "EUR", receivedOn = "2026-11-02" };
+
+    Task Publish(string routingKey, object message, string messageId) =>
+        Erp.PublishAsync(routingKey, JsonSerializer.Serialize(message, JsonSerializerOptions.Web), messageId);
+
+    async Task<string[]> EventTypes(string number) =>
+        (await Invoice.GetFromJsonAsync<JsonElement[]>($"/invoices/ACME/{number}/events"))!.Select(e => e.GetProperty("type").GetString()!).ToArray();
+
+    async Task<JsonElement> State(string number) => await Invoice.GetFromJsonAsync<JsonElement>($"/invoices/ACME/{number}");
+
+    static IEnumerable<string?> Fields(JsonElement rejection) =>
+        rejection.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("field").GetString());
 
     [Fact]
-    public async Task A_valid_invoice_is_stored_as_an_event_attributed_to_the_erp_message()
+    public async Task A_valid_invoice_is_accepted_and_stored_as_an_event_attributed_to_the_erp_message()
     {
-        await _system.Erp.PublishInvoiceAsync(AnInvoice("F-1"), "erp-msg-1");
+        await Erp.PublishInvoiceAsync(AnInvoice("F-1"), "erp-msg-1");
 
-        var issued = Assert.Single(await EventsOf("F-1"));
+        Assert.Equal("applied", await Erp.OutcomeOf("erp-msg-1"));
+        var issued = Assert.Single((await Invoice.GetFromJsonAsync<JsonElement[]>("/invoices/ACME/F-1/events"))!);
         Assert.Equal("invoice_issued", issued.GetProperty("type").GetString());
         Assert.Equal("erp:ACME", issued.GetProperty("actor").GetString());
         Assert.Equal("erp-msg-1", issued.GetProperty("causationId").GetString());
-        Assert.Equal(1200m, issued.GetProperty("data").GetProperty("amountIncludingVat").GetDecimal());
-        Assert.False(await _system.Erp.WasRejected("erp-msg-1"));
+        var data = issued.GetProperty("data");
+        Assert.Equal(1200m, data.GetProperty("amountIncludingVat").GetDecimal());
+        Assert.Equal(12m, data.GetProperty("latePenaltyRatePercent").GetDecimal());
+        Assert.Equal("https://erp.example/F-1.pdf", data.GetProperty("documents")[0].GetProperty("url").GetString());
     }
 
     [Fact]
     public async Task A_message_without_content_type_is_read_as_json_too()
     {
-        await _system.Erp.PublishAsync(ErpTopology.InvoiceIssuedRoutingKey, JsonSerializer.Serialize(AnInvoice("F-2"), JsonSerializerOptions.Web), "erp-msg-2", contentType: null);
-        Assert.Single(await EventsOf("F-2"));
+        await Erp.PublishAsync(ErpTopology.InvoiceIssuedRoutingKey, JsonSerializer.Serialize(AnInvoice("F-2"), JsonSerializerOptions.Web), "erp-msg-2", contentType: null);
+        Assert.Equal("applied", await Erp.OutcomeOf("erp-msg-2"));
     }
 
     [Fact]
-    public async Task A_duplicate_delivery_or_resend_changes_nothing()
+    public async Task A_message_delivered_twice_or_an_invoice_resent_has_no_second_effect()
     {
-        await _system.Erp.PublishInvoiceAsync(AnInvoice("F-3"), "erp-msg-3");
-        await _system.Erp.PublishInvoiceAsync(AnInvoice("F-3"), "erp-msg-3");
-        await _system.Erp.PublishInvoiceAsync(AnInvoice("F-3"), "erp-msg-3-resent");
-        await _system.Erp.PublishInvoiceAsync(AnInvoice("F-3b"), "erp-msg-3b"); // processed after the three above
+        await Erp.PublishInvoiceAsync(AnInvoice("F-3"), "erp-msg-3");
+        Assert.Equal("applied", await Erp.OutcomeOf("erp-msg-3"));
+        await Erp.PublishInvoiceAsync(AnInvoice("F-3"), "erp-msg-3");
+        await Erp.PublishInvoiceAsync(AnInvoice("F-3"), "erp-msg-3-resent");
 
-        await EventsOf("F-3b");
-        Assert.Single(await EventsOf("F-3"));
-        Assert.False(await _system.Erp.WasRejected("erp-msg-3"));
-        Assert.False(await _system.Erp.WasRejected("erp-msg-3-resent"));
+        var answers = await Erp.AnswersTo("erp-msg-3", atLeast: 2);
+        Assert.Equal(["applied", "already-applied"], answers.Select(a => a.GetProperty("outcome").GetString()));
+        Assert.Equal("already-applied", await Erp.OutcomeOf("erp-msg-3-resent"));
+        Assert.Equal(["invoice_issued"], await EventTypes("F-3"));
+    }
+
+    [Fact]
+    public async Task A_message_id_reused_for_another_message_is_refused()
+    {
+        await Erp.PublishInvoiceAsync(AnInvoice("F-4"), "erp-msg-4");
+        Assert.Equal("applied", await Erp.OutcomeOf("erp-msg-4"));
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, APayment("P-4", "F-4", 100m), "erp-msg-4");
+
+        var answers = await Erp.AnswersTo("erp-msg-4", atLeast: 2);
+        Assert.Contains("already used", answers[1].GetProperty("reasons")[0].GetProperty("error").GetString());
+        Assert.Equal(["invoice_issued"], await EventTypes("F-4"));
     }
 
     [Fact]
     public async Task A_malformed_message_is_answered_kept_and_the_consumer_goes_on()
     {
         const string body = "{\"companyId\": \"ACME\", \"invoiceNumber\": ";
-        await _system.Erp.PublishAsync(ErpTopology.InvoiceIssuedRoutingKey, body, "erp-bad-json");
+        await Erp.PublishAsync(ErpTopology.InvoiceIssuedRoutingKey, body, "erp-bad-json");
 
-        var rejection = await _system.Erp.RejectionOf("erp-bad-json");
+        var rejection = await Erp.RejectionOf("erp-bad-json");
         var reason = Assert.Single(rejection.GetProperty("reasons").EnumerateArray());
         Assert.Equal("$", reason.GetProperty("field").GetString());
         Assert.Contains("not a valid JSON object", reason.GetProperty("error").GetString());
+        Assert.Equal("invoice.issued", rejection.GetProperty("messageKind").GetString());
         Assert.Equal("invoice-erp-invoice-issued_error", rejection.GetProperty("errorQueue").GetString());
-        Assert.Contains(body, await _system.Erp.KeptIn("invoice-erp-invoice-issued_error"));
+        Assert.Contains(body, await Erp.KeptIn("invoice-erp-invoice-issued_error"));
 
-        await _system.Erp.PublishInvoiceAsync(AnInvoice("F-4"), "erp-msg-4");
-        Assert.Single(await EventsOf("F-4"));
+        await Erp.PublishInvoiceAsync(AnInvoice("F-5"), "erp-msg-5");
+        Assert.Equal("applied", await Erp.OutcomeOf("erp-msg-5"));
     }
 
     [Fact]
     public async Task A_field_of_the_wrong_type_is_named_in_the_answer()
     {
-        var body = JsonSerializer.Serialize(AnInvoice("F-5"), JsonSerializerOptions.Web).Replace("\"amountIncludingVat\":1200", "\"amountIncludingVat\":\"douze cents\"");
-        await _system.Erp.PublishAsync(ErpTopology.InvoiceIssuedRoutingKey, body, "erp-wrong-type");
+        var body = JsonSerializer.Serialize(AnInvoice("F-6"), JsonSerializerOptions.Web).Replace("\"amountIncludingVat\":1200", "\"amountIncludingVat\":\"douze cents\"");
+        await Erp.PublishAsync(ErpTopology.InvoiceIssuedRoutingKey, body, "erp-wrong-type");
 
-        var reason = Assert.Single((await _system.Erp.RejectionOf("erp-wrong-type")).GetProperty("reasons").EnumerateArray());
-        Assert.Equal("amountIncludingVat", reason.GetProperty("field").GetString());
-        Assert.Contains(body, await _system.Erp.KeptIn("invoice-erp-invoice-issued_error"));
+        Assert.Equal(["amountIncludingVat"], Fields(await Erp.RejectionOf("erp-wrong-type")));
+        Assert.Contains(body, await Erp.KeptIn("invoice-erp-invoice-issued_error"));
     }
 
     [Fact]
-    public async Task An_invalid_invoice_is_answered_with_every_field_at_fault()
+    public async Task An_invalid_message_of_each_kind_is_answered_with_every_field_at_fault()
     {
-        await _system.Erp.PublishAsync(ErpTopology.InvoiceIssuedRoutingKey,
-            """{"companyId":"ACME","invoiceNumber":"F-6","currency":"EURO","amountIncludingVat":-5}""", "erp-invalid");
+        await Erp.PublishAsync(ErpTopology.InvoiceIssuedRoutingKey, """{"companyId":"ACME","invoiceNumber":"F-7","currency":"EURO","amountIncludingVat":-5}""", "bad-invoice");
+        await Erp.PublishAsync(ErpTopology.InvoiceCorrectedRoutingKey, """{"companyId":"ACME","invoiceNumber":"F-7"}""", "bad-correction");
+        await Erp.PublishAsync(ErpTopology.InvoiceCancelledRoutingKey, """{"companyId":"ACME"}""", "bad-cancellation");
+        await Erp.PublishAsync(ErpTopology.CreditNoteIssuedRoutingKey, """{"companyId":"ACME","creditNoteNumber":"AV-1","customerId":"C1","issueDate":"2026-11-02","currency":"EUR","allocations":[]}""", "bad-credit-note");
+        await Erp.PublishAsync(ErpTopology.PaymentReceivedRoutingKey, """{"companyId":"ACME","paymentId":"P-7","currency":"EUR","receivedOn":"2026-11-02","amount":10}""", "bad-payment");
 
-        var rejection = await _system.Erp.RejectionOf("erp-invalid");
-        var fields = rejection.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("field").GetString()).ToList();
-        Assert.Equal(["customer.customerId", "customer.name", "customer.email", "issueDate", "dueDate", "amountExcludingVat", "amountIncludingVat", "currency"], fields);
-        Assert.Equal("invoice-erp-invoice-issued", rejection.GetProperty("messageKind").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, (await Invoice.GetAsync("/invoices/ACME/F-6")).StatusCode);
+        Assert.Equal(["customer.customerId", "customer.name", "customer.email", "issueDate", "dueDate", "amountExcludingVat", "amountIncludingVat", "currency"],
+            Fields(await Erp.RejectionOf("bad-invoice")));
+        Assert.Equal(["correctionId", "dueDate", "amountExcludingVat", "amountIncludingVat", "reason"], Fields(await Erp.RejectionOf("bad-correction")));
+        Assert.Equal(["invoiceNumber", "reason"], Fields(await Erp.RejectionOf("bad-cancellation")));
+        Assert.Equal(["allocations"], Fields(await Erp.RejectionOf("bad-credit-note")));
+        Assert.Equal(["customerId"], Fields(await Erp.RejectionOf("bad-payment")));
+        Assert.Equal("credit-note.issued", (await Erp.RejectionOf("bad-credit-note")).GetProperty("messageKind").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await Invoice.GetAsync("/invoices/ACME/F-7")).StatusCode);
     }
 
     [Fact]
     public async Task A_different_invoice_under_a_number_already_used_is_refused_and_the_first_one_stands()
     {
-        await _system.Erp.PublishInvoiceAsync(AnInvoice("F-7"), "erp-msg-7");
-        await EventsOf("F-7");
-        await _system.Erp.PublishInvoiceAsync(AnInvoice("F-7", amount: 9999m), "erp-msg-7-conflict");
+        await Erp.PublishInvoiceAsync(AnInvoice("F-8"), "erp-msg-8");
+        Assert.Equal("applied", await Erp.OutcomeOf("erp-msg-8"));
+        await Erp.PublishInvoiceAsync(AnInvoice("F-8", amount: 9999m), "erp-msg-8-conflict");
 
-        var reason = Assert.Single((await _system.Erp.RejectionOf("erp-msg-7-conflict")).GetProperty("reasons").EnumerateArray());
-        Assert.Equal("invoiceNumber", reason.GetProperty("field").GetString());
-        var invoice = await Invoice.GetFromJsonAsync<JsonElement>("/invoices/ACME/F-7");
-        Assert.Equal(1200m, invoice.GetProperty("outstanding").GetDecimal());
+        Assert.Equal(["invoiceNumber"], Fields(await Erp.RejectionOf("erp-msg-8-conflict")));
+        Assert.Equal(1200m, (await State("F-8")).GetProperty("outstanding").GetDecimal());
     }
 
     [Fact]
-    public async Task A_payment_for_an_unknown_invoice_is_refused()
+    public async Task Payments_and_credit_notes_lower_what_is_owed_and_settle_the_invoice_once()
     {
-        await _system.Erp.PublishPaymentAsync(new { companyId = "ACME", paymentId = "P-404", invoiceNumber = "F-404", amount = 10, currency = "EUR", receivedOn = "2026-11-02" }, "erp-pay-404");
-        var reason = Assert.Single((await _system.Erp.RejectionOf("erp-pay-404")).GetProperty("reasons").EnumerateArray());
-        Assert.Contains("no invoice F-404", reason.GetProperty("error").GetString());
+        await Erp.PublishInvoiceAsync(AnInvoice("F-9"), "m-9");
+        await Erp.PublishInvoiceAsync(AnInvoice("F-10", 300m), "m-10");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-10"));
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, APayment("P-1", "F-9", 200m), "m-pay-1");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-pay-1"));
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, APayment("P-1", "F-9", 200m), "m-pay-1-again");
+        await Publish(ErpTopology.CreditNoteIssuedRoutingKey, new
+        {
+            companyId = "ACME", creditNoteNumber = "AV-9", customerId = "C1", issueDate = "2026-11-03", currency = "EUR",
+            allocations = new[] { new { invoiceNumber = "F-9", amount = 100m }, new { invoiceNumber = "F-10", amount = 50m } },
+        }, "m-credit");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-credit"));
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, new
+        {
+            companyId = "ACME", paymentId = "P-2", amount = 1150m, currency = "EUR", receivedOn = "2026-11-04",
+            allocations = new[] { new { invoiceNumber = "F-9", amount = 900m }, new { invoiceNumber = "F-10", amount = 250m } },
+        }, "m-pay-2");
+
+        Assert.Equal("applied", await Erp.OutcomeOf("m-pay-2"));
+        Assert.Equal("already-applied", await Erp.OutcomeOf("m-pay-1-again"));
+        Assert.Equal(["invoice_issued", "payment_received", "credit_note_applied", "payment_received", "invoice_settled"], await EventTypes("F-9"));
+        Assert.Equal(["invoice_issued", "credit_note_applied", "payment_received", "invoice_settled"], await EventTypes("F-10"));
+        Assert.Equal(("Settled", 0m), ((await State("F-9")).GetProperty("status").GetString(), (await State("F-9")).GetProperty("outstanding").GetDecimal()));
     }
 
     [Fact]
-    public async Task Payments_settle_the_invoice_once()
+    public async Task A_payment_or_credit_note_that_comes_before_its_invoice_is_kept_and_applied_when_it_comes()
     {
-        await _system.Erp.PublishInvoiceAsync(AnInvoice("F-8"), "erp-msg-8");
-        await EventsOf("F-8");
-        await _system.Erp.PublishPaymentAsync(new { companyId = "ACME", paymentId = "P-1", invoiceNumber = "F-8", amount = 200, currency = "EUR", receivedOn = "2026-11-02" }, "erp-pay-1");
-        await _system.Erp.PublishPaymentAsync(new { companyId = "ACME", paymentId = "P-1", invoiceNumber = "F-8", amount = 200, currency = "EUR", receivedOn = "2026-11-02" }, "erp-pay-1");
-        await _system.Erp.PublishPaymentAsync(new { companyId = "ACME", paymentId = "P-2", invoiceNumber = "F-8", amount = 1000, currency = "EUR", receivedOn = "2026-11-03" }, "erp-pay-2");
+        // Each kind has its own queue: wait for each answer so that the order below is the order they came in.
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, APayment("P-11", "F-11", 200m), "m-early-pay");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-early-pay"));
+        await Publish(ErpTopology.CreditNoteIssuedRoutingKey, new
+        {
+            companyId = "ACME", creditNoteNumber = "AV-11", customerId = "C1", issueDate = "2026-11-02", currency = "EUR",
+            allocations = new[] { new { invoiceNumber = "F-11", amount = 100m } },
+        }, "m-early-credit");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-early-credit"));
+        Assert.Equal("Awaiting", (await State("F-11")).GetProperty("status").GetString());
 
-        await Eventually.Until(async () => (await EventsOf("F-8")).Length == 4, Wait, "the two payments and the settlement");
-        Assert.Equal(["invoice_issued", "payment_received", "payment_received", "invoice_settled"],
-            (await EventsOf("F-8")).Select(e => e.GetProperty("type").GetString()));
-        var invoice = await Invoice.GetFromJsonAsync<JsonElement>("/invoices/ACME/F-8");
-        Assert.Equal("Settled", invoice.GetProperty("status").GetString());
+        await Erp.PublishInvoiceAsync(AnInvoice("F-11"), "m-11");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-11"));
+        Assert.Equal(["allocation_parked", "allocation_parked", "invoice_issued", "payment_received", "credit_note_applied"], await EventTypes("F-11"));
+        Assert.Equal(900m, (await State("F-11")).GetProperty("outstanding").GetDecimal());
+    }
+
+    [Fact]
+    public async Task A_correction_changes_what_is_owed_and_a_cancellation_ends_it()
+    {
+        await Erp.PublishInvoiceAsync(AnInvoice("F-12"), "m-12");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-12"));
+        var correction = new { companyId = "ACME", invoiceNumber = "F-12", correctionId = "K-1", dueDate = "2026-11-30", amountExcludingVat = 500m, amountIncludingVat = 600m, reason = "remise accordée" };
+        await Publish(ErpTopology.InvoiceCorrectedRoutingKey, correction, "m-correct");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-correct"));
+        await Publish(ErpTopology.InvoiceCorrectedRoutingKey, correction, "m-correct-again");
+        Assert.Equal("already-applied", await Erp.OutcomeOf("m-correct-again"));
+        var corrected = await State("F-12");
+        Assert.Equal((600m, "2026-11-30"), (corrected.GetProperty("outstanding").GetDecimal(), corrected.GetProperty("dueDate").GetString()));
+
+        await Publish(ErpTopology.InvoiceCancelledRoutingKey, new { companyId = "ACME", invoiceNumber = "F-12", reason = "facture émise en double" }, "m-cancel");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-cancel"));
+        await Publish(ErpTopology.InvoiceCorrectedRoutingKey, correction with { correctionId = "K-2" }, "m-correct-cancelled");
+        Assert.Contains("can no longer be corrected", (await Erp.RejectionOf("m-correct-cancelled")).GetProperty("reasons")[0].GetProperty("error").GetString());
+        Assert.Equal("Cancelled", (await State("F-12")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_payment_allocated_to_no_invoice_is_accepted_and_kept()
+    {
+        await Publish(ErpTopology.PaymentReceivedRoutingKey,
+            new { companyId = "ACME", paymentId = "P-13", customerId = "C1", amount = 75m, currency = "EUR", receivedOn = "2026-11-02" }, "m-unallocated");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-unallocated"));
+        // Sent again under another id once the first was answered: the payment id makes it a repeat.
+        await Publish(ErpTopology.PaymentReceivedRoutingKey,
+            new { companyId = "ACME", paymentId = "P-13", customerId = "C1", amount = 75m, currency = "EUR", receivedOn = "2026-11-02" }, "m-unallocated-again");
+        Assert.Equal("already-applied", await Erp.OutcomeOf("m-unallocated-again"));
     }
 }

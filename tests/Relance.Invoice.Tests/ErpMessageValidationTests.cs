@@ -1,5 +1,10 @@
 using Relance.Contracts.Erp;
+using InvoiceIssued = Relance.Contracts.Erp.InvoiceIssued;
+using PaymentReceived = Relance.Contracts.Erp.PaymentReceived;
 using Relance.InvoiceService.Integration.Incoming;
+using InvoiceDocument = Relance.InvoiceService.Invoices.InvoiceDocument;
+using AllocationKind = Relance.InvoiceService.Invoices.AllocationKind;
+using PaymentTerms = Relance.InvoiceService.Invoices.PaymentTerms;
 using Relance.ServiceDefaults;
 
 namespace Relance.Invoice.Tests;
@@ -21,14 +26,24 @@ public class ErpMessageValidationTests
         Currency = "eur",
     };
 
-    static IReadOnlyList<(string Field, string Error)> Reasons(InvoiceIssued message) =>
-        Assert.Throws<MessageRejectedException>(() => ErpMessageValidation.ToCommand(message, Now)).Reasons;
+    static IReadOnlyList<(string Field, string Error)> Reasons(Action validate) =>
+        Assert.Throws<MessageRejectedException>(validate).Reasons;
+
+    static IReadOnlyList<(string Field, string Error)> Reasons(InvoiceIssued message) => Reasons(() => ErpMessageValidation.ToCommand(message, Now));
 
     [Fact]
     public void A_valid_invoice_becomes_a_command()
     {
-        var command = ErpMessageValidation.ToCommand(Valid, Now);
+        var command = ErpMessageValidation.ToCommand(Valid with
+        {
+            PaymentTerms = new Relance.Contracts.Erp.PaymentTerms { Days = 45, EndOfMonth = true },
+            PaymentClause = "  Paiement à 45 jours fin de mois.  ",
+            LatePenaltyRatePercent = 12.5m,
+            Documents = [new() { Kind = "Invoice", Name = "F-1.pdf", MediaType = "application/pdf", Url = "https://erp.example/F-1.pdf" }],
+        }, Now);
         Assert.Equal(("ACME", "F-1", "C1", 1200m, "EUR", Now), (command.CompanyId, command.InvoiceNumber, command.Customer.CustomerId, command.AmountIncludingVat, command.Currency, command.Now));
+        Assert.Equal((new PaymentTerms(45, true), "Paiement à 45 jours fin de mois.", 12.5m), (command.PaymentTerms, command.PaymentClause, command.LatePenaltyRatePercent));
+        Assert.Equal(new InvoiceDocument("invoice", "F-1.pdf", "application/pdf", "https://erp.example/F-1.pdf", null), Assert.Single(command.Documents));
     }
 
     [Fact]
@@ -40,42 +55,99 @@ public class ErpMessageValidationTests
             fields);
     }
 
+    public static TheoryData<string, string, InvoiceIssued> WrongInvoices => new()
+    {
+        { "dueDate", "must not be before issueDate", Valid with { DueDate = new(2026, 9, 1) } },
+        { "amountIncludingVat", "must not be less than amountExcludingVat", Valid with { AmountIncludingVat = 900m } },
+        { "customer.email", "is not an email address", Valid with { Customer = Valid.Customer! with { Email = "compta at dupont" } } },
+        { "currency", "is not an ISO 4217 currency code", Valid with { Currency = "EURO" } },
+        { "amountExcludingVat", "must have at most two decimals", Valid with { AmountExcludingVat = 10.005m } },
+        { "invoiceNumber", "must not contain '/'", Valid with { InvoiceNumber = "2026/F-1" } },
+        { "amountIncludingVat", "must be greater than zero", Valid with { AmountIncludingVat = 0m, AmountExcludingVat = 0m } },
+        { "paymentTerms.days", "must be between 0 and 365", Valid with { PaymentTerms = new() { Days = 400 } } },
+        { "paymentTerms.days", "is required", Valid with { PaymentTerms = new() { EndOfMonth = true } } },
+        { "latePenaltyRatePercent", "a yearly rate in percent", Valid with { LatePenaltyRatePercent = 0m } },
+        { "paymentClause", "at most 4000 characters", Valid with { PaymentClause = new string('x', 4001) } },
+        { "documents[0].kind", "must be one of", Valid with { Documents = [new() { Kind = "photo", Name = "a", MediaType = "image/png", Url = "https://x.example/a" }] } },
+        { "documents[0]", "give either url or contentBase64", Valid with { Documents = [new() { Kind = "invoice", Name = "a", MediaType = "application/pdf" }] } },
+        { "documents[0].url", "absolute http(s) URL", Valid with { Documents = [new() { Kind = "invoice", Name = "a", MediaType = "application/pdf", Url = "ftp://x/a" }] } },
+        { "documents[0].contentBase64", "not valid base64", Valid with { Documents = [new() { Kind = "invoice", Name = "a", MediaType = "application/pdf", ContentBase64 = "not base64!" }] } },
+    };
+
     [Theory]
-    [InlineData("dueDate", "must not be before issueDate")]
-    [InlineData("amountIncludingVat", "must not be less than amountExcludingVat")]
-    [InlineData("customer.email", "is not an email address")]
-    [InlineData("currency", "is not an ISO 4217 currency code")]
-    [InlineData("amountExcludingVat", "must have at most two decimals")]
-    [InlineData("invoiceNumber", "must not contain '/'")]
-    [InlineData("amountIncludingVat", "must be greater than zero")]
-    public void A_wrong_field_is_named_with_its_reason(string field, string reason)
-    {
-        var message = field switch
-        {
-            "dueDate" => Valid with { DueDate = new(2026, 9, 1) },
-            "customer.email" => Valid with { Customer = Valid.Customer! with { Email = "compta at dupont" } },
-            "currency" => Valid with { Currency = "EURO" },
-            "amountExcludingVat" => Valid with { AmountExcludingVat = 10.005m },
-            "invoiceNumber" => Valid with { InvoiceNumber = "2026/F-1" },
-            _ when reason.Contains("zero") => Valid with { AmountIncludingVat = 0m, AmountExcludingVat = 0m },
-            _ => Valid with { AmountIncludingVat = 900m },
-        };
+    [MemberData(nameof(WrongInvoices))]
+    public void A_wrong_invoice_field_is_named_with_its_reason(string field, string reason, InvoiceIssued message) =>
         Assert.Contains(Reasons(message), r => r.Field == field && r.Error.Contains(reason));
+
+    [Fact]
+    public void A_document_may_come_by_content()
+    {
+        var pdf = Convert.ToBase64String("%PDF-1.7"u8.ToArray());
+        var command = ErpMessageValidation.ToCommand(Valid with { Documents = [new() { Kind = "contract", Name = "c.pdf", MediaType = "application/pdf", ContentBase64 = pdf }] }, Now);
+        Assert.Equal(pdf, Assert.Single(command.Documents).ContentBase64);
     }
 
     [Fact]
-    public void A_valid_payment_becomes_a_command()
+    public void A_payment_for_one_invoice_is_one_allocation()
     {
-        var command = ErpMessageValidation.ToCommand(
+        var (allocations, unallocated) = ErpMessageValidation.ToCommands(
             new PaymentReceived { CompanyId = "ACME", PaymentId = "P1", InvoiceNumber = "F-1", Amount = 10.5m, Currency = "EUR", ReceivedOn = new(2026, 11, 2) }, Now);
-        Assert.Equal(("P1", 10.5m), (command.PaymentId, command.Amount));
+        Assert.Null(unallocated);
+        var allocation = Assert.Single(allocations);
+        Assert.Equal(("F-1", AllocationKind.Payment, "P1", 10.5m), (allocation.InvoiceNumber, allocation.Kind, allocation.Reference, allocation.Amount));
     }
 
     [Fact]
-    public void A_payment_without_amount_nor_date_is_refused()
+    public void A_payment_may_be_split_over_several_invoices()
     {
-        var fields = Assert.Throws<MessageRejectedException>(() => ErpMessageValidation.ToCommand(
-            new PaymentReceived { CompanyId = "ACME", PaymentId = "P1", InvoiceNumber = "F-1", Currency = "EUR" }, Now)).Reasons.Select(r => r.Field);
-        Assert.Equal(["amount", "receivedOn"], fields);
+        var (allocations, _) = ErpMessageValidation.ToCommands(new PaymentReceived
+        {
+            CompanyId = "ACME", PaymentId = "P1", Amount = 300m, Currency = "EUR", ReceivedOn = new(2026, 11, 2),
+            Allocations = [new() { InvoiceNumber = "F-1", Amount = 100m }, new() { InvoiceNumber = "F-2", Amount = 200m }],
+        }, Now);
+        Assert.Equal([("F-1", 100m), ("F-2", 200m)], allocations.Select(a => (a.InvoiceNumber, a.Amount)));
+    }
+
+    [Fact]
+    public void A_payment_allocated_to_no_invoice_is_kept_for_the_customer()
+    {
+        var (allocations, unallocated) = ErpMessageValidation.ToCommands(
+            new PaymentReceived { CompanyId = "ACME", PaymentId = "P1", CustomerId = "C1", Amount = 50m, Currency = "EUR", ReceivedOn = new(2026, 11, 2) }, Now);
+        Assert.Empty(allocations);
+        Assert.Equal(("C1", 50m), (unallocated!.CustomerId, unallocated.Amount));
+    }
+
+    public static TheoryData<string, string, PaymentReceived> WrongPayments => new()
+    {
+        { "amount", "is required", new() { CompanyId = "ACME", PaymentId = "P1", InvoiceNumber = "F-1", Currency = "EUR", ReceivedOn = new(2026, 11, 2) } },
+        { "receivedOn", "is required", new() { CompanyId = "ACME", PaymentId = "P1", InvoiceNumber = "F-1", Amount = 1m, Currency = "EUR" } },
+        { "customerId", "is required for a payment allocated to no invoice", new() { CompanyId = "ACME", PaymentId = "P1", Amount = 1m, Currency = "EUR", ReceivedOn = new(2026, 11, 2) } },
+        { "allocations", "not both", new() { CompanyId = "ACME", PaymentId = "P1", InvoiceNumber = "F-1", Amount = 1m, Currency = "EUR", ReceivedOn = new(2026, 11, 2), Allocations = [new() { InvoiceNumber = "F-2", Amount = 1m }] } },
+        { "amount", "the allocations add up to 3", new() { CompanyId = "ACME", PaymentId = "P1", Amount = 5m, Currency = "EUR", ReceivedOn = new(2026, 11, 2), Allocations = [new() { InvoiceNumber = "F-1", Amount = 1m }, new() { InvoiceNumber = "F-2", Amount = 2m }] } },
+        { "allocations", "listed more than once", new() { CompanyId = "ACME", PaymentId = "P1", Currency = "EUR", ReceivedOn = new(2026, 11, 2), Allocations = [new() { InvoiceNumber = "F-1", Amount = 1m }, new() { InvoiceNumber = "F-1", Amount = 2m }] } },
+        { "allocations[0].amount", "must be greater than zero", new() { CompanyId = "ACME", PaymentId = "P1", Currency = "EUR", ReceivedOn = new(2026, 11, 2), Allocations = [new() { InvoiceNumber = "F-1", Amount = -1m }] } },
+    };
+
+    [Theory]
+    [MemberData(nameof(WrongPayments))]
+    public void A_wrong_payment_field_is_named_with_its_reason(string field, string reason, PaymentReceived message) =>
+        Assert.Contains(Reasons(() => ErpMessageValidation.ToCommands(message, Now)), r => r.Field == field && r.Error.Contains(reason));
+
+    [Fact]
+    public void A_credit_note_needs_its_allocations()
+    {
+        var message = new CreditNoteIssued { CompanyId = "ACME", CreditNoteNumber = "AV-1", CustomerId = "C1", IssueDate = new(2026, 11, 2), Currency = "EUR" };
+        Assert.Contains(Reasons(() => ErpMessageValidation.ToCommands(message, Now)), r => r.Field == "allocations");
+        var allocations = ErpMessageValidation.ToCommands(message with { Allocations = [new() { InvoiceNumber = "F-1", Amount = 120m }] }, Now);
+        Assert.Equal(("F-1", AllocationKind.CreditNote, "AV-1", 120m), (allocations[0].InvoiceNumber, allocations[0].Kind, allocations[0].Reference, allocations[0].Amount));
+    }
+
+    [Fact]
+    public void A_correction_and_a_cancellation_need_their_reason()
+    {
+        Assert.Equal(["correctionId", "dueDate", "amountExcludingVat", "amountIncludingVat", "reason"],
+            Reasons(() => ErpMessageValidation.ToCommand(new InvoiceCorrected { CompanyId = "ACME", InvoiceNumber = "F-1" }, Now)).Select(r => r.Field));
+        Assert.Equal(["reason"],
+            Reasons(() => ErpMessageValidation.ToCommand(new InvoiceCancelled { CompanyId = "ACME", InvoiceNumber = "F-1" }, Now)).Select(r => r.Field));
     }
 }

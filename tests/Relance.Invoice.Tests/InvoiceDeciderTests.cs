@@ -1,6 +1,8 @@
 using Relance.InvoiceService.Invoices;
+using Relance.InvoiceService.Invoices.CancellingInvoice;
+using Relance.InvoiceService.Invoices.CorrectingInvoice;
+using Relance.InvoiceService.Invoices.RecordingAllocation;
 using Relance.InvoiceService.Invoices.RecordingInvoice;
-using Relance.InvoiceService.Invoices.RecordingPayment;
 using Relance.ServiceDefaults;
 using Relance.Testing;
 
@@ -10,16 +12,25 @@ namespace Relance.Invoice.Tests;
 public class InvoiceDeciderTests
 {
     static readonly DateTimeOffset Now = new(2026, 11, 2, 10, 0, 0, TimeSpan.Zero);
+    static readonly DateOnly Today = new(2026, 11, 2);
     static readonly InvoiceCustomer Customer = new("C1", "Dupont SARL", "compta@dupont.fr");
 
     static RecordInvoice Record(decimal amount = 1200m) =>
-        new("ACME", "F-1", Customer, new(2026, 10, 1), new(2026, 10, 31), amount / 1.2m, amount, "EUR", Now);
+        new("ACME", "F-1", Customer, new(2026, 10, 1), new(2026, 10, 31), amount / 1.2m, amount, "EUR", null, null, null, [], Now);
 
-    static InvoiceIssued Issued(decimal amount = 1200m) =>
-        new("ACME", "F-1", Customer, new(2026, 10, 1), new(2026, 10, 31), amount / 1.2m, amount, "EUR", Now);
+    static InvoiceIssued Issued(decimal amount = 1200m) => Record(amount).ToEvent();
 
-    static RecordPayment Pay(string id, decimal amount, string currency = "EUR") =>
-        new("ACME", "F-1", id, amount, currency, new(2026, 11, 2), Now);
+    static RecordAllocation Pay(string id, decimal amount, string currency = "EUR") =>
+        new("ACME", "F-1", AllocationKind.Payment, id, amount, currency, Today, Now);
+
+    static RecordAllocation Credit(string number, decimal amount) =>
+        new("ACME", "F-1", AllocationKind.CreditNote, number, amount, "EUR", Today, Now);
+
+    static AllocationParked Parked(AllocationKind kind, string reference, decimal amount, string currency = "EUR") =>
+        new("ACME", "F-1", kind, reference, amount, currency, Today, Now);
+
+    static CorrectInvoice Correct(string id, decimal amount, DateOnly? due = null) =>
+        new("ACME", "F-1", id, due ?? new(2026, 11, 30), amount / 1.2m, amount, "wrong quantity", Now);
 
     static DeciderSpec<InvoiceService.Invoices.Invoice> Spec() => new(InvoiceEvolution.Evolve);
 
@@ -41,36 +52,29 @@ public class InvoiceDeciderTests
     [Fact]
     public void A_partial_payment_leaves_the_rest_outstanding() =>
         Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Pay("P1", 200m), s))
-            .Then(new PaymentReceived("P1", 200m, new(2026, 11, 2), 1000m, Now));
+            .Then(new PaymentReceived("P1", 200m, Today, 1000m, Now));
 
     [Fact]
     public void Paying_the_rest_settles_the_invoice() =>
-        Spec().Given(Issued(), new PaymentReceived("P1", 200m, new(2026, 11, 2), 1000m, Now))
+        Spec().Given(Issued(), new PaymentReceived("P1", 200m, Today, 1000m, Now))
             .When(s => InvoiceDecider.Decide(Pay("P2", 1000m), s))
-            .Then(new PaymentReceived("P2", 1000m, new(2026, 11, 2), 0m, Now), new InvoiceSettled(new(2026, 11, 2), Now));
+            .Then(new PaymentReceived("P2", 1000m, Today, 0m, Now), new InvoiceSettled(Today, Now));
 
     [Fact]
     public void An_overpayment_settles_and_keeps_the_credit_visible() =>
         Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Pay("P1", 1300m), s))
-            .Then(new PaymentReceived("P1", 1300m, new(2026, 11, 2), -100m, Now), new InvoiceSettled(new(2026, 11, 2), Now));
+            .Then(new PaymentReceived("P1", 1300m, Today, -100m, Now), new InvoiceSettled(Today, Now));
 
     [Fact]
     public void The_same_payment_twice_is_applied_once() =>
-        Spec().Given(Issued(), new PaymentReceived("P1", 200m, new(2026, 11, 2), 1000m, Now))
+        Spec().Given(Issued(), new PaymentReceived("P1", 200m, Today, 1000m, Now))
             .When(s => InvoiceDecider.Decide(Pay("P1", 200m), s)).Then();
 
     [Fact]
     public void A_payment_after_settlement_is_recorded_without_settling_twice() =>
-        Spec().Given(Issued(), new PaymentReceived("P1", 1200m, new(2026, 11, 2), 0m, Now), new InvoiceSettled(new(2026, 11, 2), Now))
+        Spec().Given(Issued(), new PaymentReceived("P1", 1200m, Today, 0m, Now), new InvoiceSettled(Today, Now))
             .When(s => InvoiceDecider.Decide(Pay("P2", 50m), s))
-            .Then(new PaymentReceived("P2", 50m, new(2026, 11, 2), -50m, Now));
-
-    [Fact]
-    public void A_payment_for_an_unknown_invoice_is_refused()
-    {
-        var error = Spec().Given().When(s => InvoiceDecider.Decide(Pay("P1", 10m), s)).ThenThrows<MessageRejectedException>();
-        Assert.Contains("no invoice F-1", Assert.Single(error.Reasons).Error);
-    }
+            .Then(new PaymentReceived("P2", 50m, Today, -50m, Now));
 
     [Fact]
     public void A_payment_in_another_currency_is_refused()
@@ -80,13 +84,108 @@ public class InvoiceDeciderTests
     }
 
     [Fact]
+    public void A_credit_note_lowers_what_is_owed_once() =>
+        Spec().Given(Issued(), new CreditNoteApplied("AV-1", 200m, Today, 1000m, Now))
+            .When(s => InvoiceDecider.Decide(Credit("AV-1", 200m), s)).Then();
+
+    [Fact]
+    public void A_credit_note_for_the_whole_rest_settles_the_invoice() =>
+        Spec().Given(Issued(), new PaymentReceived("P1", 200m, Today, 1000m, Now))
+            .When(s => InvoiceDecider.Decide(Credit("AV-1", 1000m), s))
+            .Then(new CreditNoteApplied("AV-1", 1000m, Today, 0m, Now), new InvoiceSettled(Today, Now));
+
+    [Fact]
+    public void A_payment_before_its_invoice_is_parked_once() =>
+        Spec().Given(Parked(AllocationKind.Payment, "P1", 200m))
+            .When(s => InvoiceDecider.Decide(Pay("P1", 200m), s)).Then();
+
+    [Fact]
+    public void A_payment_for_an_invoice_not_known_yet_is_parked() =>
+        Spec().Given().When(s => InvoiceDecider.Decide(Pay("P1", 200m), s)).Then(Parked(AllocationKind.Payment, "P1", 200m));
+
+    [Fact]
+    public void Parked_allocations_apply_when_the_invoice_comes() =>
+        Spec().Given(Parked(AllocationKind.Payment, "P1", 200m), Parked(AllocationKind.CreditNote, "AV-1", 100m))
+            .When(s => InvoiceDecider.Decide(Record(), s))
+            .Then(Issued(), new PaymentReceived("P1", 200m, Today, 1000m, Now), new CreditNoteApplied("AV-1", 100m, Today, 900m, Now));
+
+    [Fact]
+    public void Parked_allocations_that_cover_the_invoice_settle_it_on_arrival() =>
+        Spec().Given(Parked(AllocationKind.Payment, "P1", 1200m))
+            .When(s => InvoiceDecider.Decide(Record(), s))
+            .Then(Issued(), new PaymentReceived("P1", 1200m, Today, 0m, Now), new InvoiceSettled(Today, Now));
+
+    [Fact]
+    public void A_parked_allocation_in_another_currency_is_refused_with_its_reason() =>
+        Spec().Given(Parked(AllocationKind.Payment, "P1", 200m, "USD"))
+            .When(s => InvoiceDecider.Decide(Record(), s))
+            .Then(Issued(), new ParkedAllocationRefused(AllocationKind.Payment, "P1", "it is in USD, the invoice in EUR", Now));
+
+    [Fact]
+    public void A_correction_replaces_the_amounts_and_keeps_what_was_paid()
+    {
+        var outcome = Spec().Given(Issued(), new PaymentReceived("P1", 200m, Today, 1000m, Now))
+            .When(s => InvoiceDecider.Decide(Correct("K1", 1500m), s))
+            .Then(new InvoiceCorrected("K1", new(2026, 11, 30), 1250m, 1500m, "wrong quantity", 1300m, Now));
+        Assert.Equal(1300m, outcome.State!.Outstanding);
+    }
+
+    [Fact]
+    public void A_correction_below_what_was_paid_settles_the_invoice() =>
+        Spec().Given(Issued(), new PaymentReceived("P1", 600m, Today, 600m, Now))
+            .When(s => InvoiceDecider.Decide(Correct("K1", 600m), s))
+            .Then(new InvoiceCorrected("K1", new(2026, 11, 30), 500m, 600m, "wrong quantity", 0m, Now), new InvoiceSettled(Today, Now));
+
+    [Fact]
+    public void The_same_correction_twice_is_applied_once() =>
+        Spec().Given(Issued(), new InvoiceCorrected("K1", new(2026, 11, 30), 1250m, 1500m, "wrong quantity", 1500m, Now))
+            .When(s => InvoiceDecider.Decide(Correct("K1", 1500m), s)).Then();
+
+    [Theory]
+    [InlineData("unknown")]
+    [InlineData("settled")]
+    [InlineData("due-before-issue")]
+    public void A_correction_that_cannot_apply_is_refused(string situation)
+    {
+        var given = situation switch
+        {
+            "unknown" => [],
+            "settled" => new object[] { Issued(), new PaymentReceived("P1", 1200m, Today, 0m, Now), new InvoiceSettled(Today, Now) },
+            _ => [Issued()],
+        };
+        var due = situation == "due-before-issue" ? new DateOnly(2026, 9, 1) : (DateOnly?)null;
+        Spec().Given(given).When(s => InvoiceDecider.Decide(Correct("K1", 1000m, due), s)).ThenThrows<MessageRejectedException>();
+    }
+
+    [Fact]
+    public void A_cancelled_invoice_is_cancelled_once()
+    {
+        Spec().Given(Issued()).When(s => InvoiceDecider.Decide(new CancelInvoice("ACME", "F-1", "duplicate", Now), s))
+            .Then(new InvoiceCancelled("duplicate", Now));
+        Spec().Given(Issued(), new InvoiceCancelled("duplicate", Now))
+            .When(s => InvoiceDecider.Decide(new CancelInvoice("ACME", "F-1", "duplicate", Now), s)).Then();
+    }
+
+    [Fact]
+    public void An_unknown_or_settled_invoice_cannot_be_cancelled()
+    {
+        Spec().Given().When(s => InvoiceDecider.Decide(new CancelInvoice("ACME", "F-1", "x", Now), s)).ThenThrows<MessageRejectedException>();
+        Spec().Given(Issued(), new PaymentReceived("P1", 1200m, Today, 0m, Now), new InvoiceSettled(Today, Now))
+            .When(s => InvoiceDecider.Decide(new CancelInvoice("ACME", "F-1", "x", Now), s)).ThenThrows<MessageRejectedException>();
+    }
+
+    [Fact]
     public void The_state_follows_the_events()
     {
-        var state = new object[] { Issued(), new PaymentReceived("P1", 1200m, new(2026, 11, 2), 0m, Now), new InvoiceSettled(new(2026, 11, 2), Now) }
+        var state = new object[]
+            {
+                Parked(AllocationKind.Payment, "P1", 200m), Issued(), new PaymentReceived("P1", 200m, Today, 1000m, Now),
+                new CreditNoteApplied("AV-1", 100m, Today, 900m, Now), new InvoiceCorrected("K1", new(2026, 11, 30), 1000m, 1200m, "x", 900m, Now),
+            }
             .Aggregate((InvoiceService.Invoices.Invoice?)null, InvoiceEvolution.Evolve)!;
-        Assert.Equal("ACME/F-1", state.Id);
-        Assert.Equal(0m, state.Outstanding);
-        Assert.Equal(InvoiceStatus.Settled, state.Status);
+        Assert.Equal(("ACME/F-1", 900m, InvoiceStatus.Open, new DateOnly(2026, 11, 30)), (state.Id, state.Outstanding, state.Status, state.DueDate!.Value));
+        Assert.Empty(state.Parked);
         Assert.Equal(["P1"], state.PaymentIds);
+        Assert.Equal(["AV-1"], state.CreditNotes);
     }
 }

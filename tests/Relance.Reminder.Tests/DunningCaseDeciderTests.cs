@@ -1,8 +1,8 @@
 using Relance.ReminderService.DunningCases;
 using Relance.ReminderService.DunningCases.AddingInvoice;
-using Relance.ReminderService.DunningCases.ApplyingPayment;
+using Relance.ReminderService.DunningCases.ChangingBalance;
 using Relance.ReminderService.DunningCases.RecordingReminderSent;
-using Relance.ReminderService.DunningCases.RemovingSettledInvoice;
+using Relance.ReminderService.DunningCases.RemovingInvoice;
 using Relance.ReminderService.DunningCases.RequestingDueReminders;
 using Relance.Testing;
 
@@ -92,33 +92,60 @@ public class DunningCaseDeciderTests
         Assert.Equal(F2Reminder, outcome.State!.NextReminderAt);
     }
 
+    static ChangeInvoiceBalance Balance(decimal outstanding, DateOnly? due = null, string reason = "payment") =>
+        new(CaseId, "F-1", outstanding, due ?? new(2026, 10, 31), reason, Now);
+
     [Fact]
     public void A_partial_payment_lowers_what_the_reminder_asks_for()
     {
-        var paid = new InvoicePartlyPaid("F-1", 700m, Now);
-        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new ApplyPartialPayment(CaseId, "F-1", 700m, Now), s)).Then(paid);
+        var paid = new InvoiceBalanceChanged("F-1", 700m, new(2026, 10, 31), F1Reminder, "payment", Now);
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(Balance(700m), s, Policy)).Then(paid);
         Spec().Given(Opened, F1Joined, paid).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder), s))
             .Then(Requested(F1Reminder, F1 with { Outstanding = 700m }));
     }
 
     [Fact]
-    public void The_same_partial_payment_twice_changes_nothing() =>
-        Spec().Given(Opened, F1Joined, new InvoicePartlyPaid("F-1", 700m, Now))
-            .When(s => DunningCaseDecider.Decide(new ApplyPartialPayment(CaseId, "F-1", 700m, Now), s)).Then();
+    public void The_same_balance_twice_changes_nothing() =>
+        Spec().Given(Opened, F1Joined, new InvoiceBalanceChanged("F-1", 700m, new(2026, 10, 31), F1Reminder, "payment", Now))
+            .When(s => DunningCaseDecider.Decide(Balance(700m), s, Policy)).Then();
+
+    [Fact]
+    public void A_correction_that_moves_the_due_date_moves_a_reminder_not_yet_sent()
+    {
+        var moved = new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.FromHours(1));
+        var outcome = Spec().Given(Opened, F1Joined)
+            .When(s => DunningCaseDecider.Decide(Balance(1500m, new(2026, 11, 30), "correction"), s, Policy))
+            .Then(new InvoiceBalanceChanged("F-1", 1500m, new(2026, 11, 30), moved, "correction", Now));
+        Assert.Equal(moved, outcome.State!.NextReminderAt);
+    }
+
+    [Fact]
+    public void A_correction_after_the_reminder_was_requested_does_not_request_it_again()
+    {
+        var outcome = Spec().Given(Opened, F1Joined, Requested(F1Reminder, F1))
+            .When(s => DunningCaseDecider.Decide(Balance(1500m, new(2026, 11, 30), "correction"), s, Policy))
+            .Then(new InvoiceBalanceChanged("F-1", 1500m, new(2026, 11, 30), F1Reminder, "correction", Now));
+        Assert.Null(outcome.State!.NextReminderAt);
+    }
 
     [Fact]
     public void A_settled_invoice_leaves_while_the_others_are_still_chased()
     {
         var outcome = Spec().Given(Opened, F1Joined, F2Joined)
-            .When(s => DunningCaseDecider.Decide(new RemoveSettledInvoice(CaseId, "F-1", Now), s))
+            .When(s => DunningCaseDecider.Decide(new RemoveInvoiceFromCase(CaseId, "F-1", "settled", Now), s))
             .Then(new InvoiceLeftCase("F-1", "settled", Now));
         Assert.Equal(CaseStatus.Open, outcome.State!.Status);
     }
 
     [Fact]
     public void Settling_the_last_invoice_closes_the_case() =>
-        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RemoveSettledInvoice(CaseId, "F-1", Now), s))
-            .Then(new InvoiceLeftCase("F-1", "settled", Now), new DunningCaseClosed("every invoice of the case is settled", Now));
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RemoveInvoiceFromCase(CaseId, "F-1", "settled", Now), s))
+            .Then(new InvoiceLeftCase("F-1", "settled", Now), new DunningCaseClosed("no invoice of the case is owed any more (the last one settled)", Now));
+
+    [Fact]
+    public void A_cancelled_invoice_leaves_the_case_like_a_paid_one() =>
+        Spec().Given(Opened, F1Joined, F2Joined).When(s => DunningCaseDecider.Decide(new RemoveInvoiceFromCase(CaseId, "F-2", "cancelled", Now), s))
+            .Then(new InvoiceLeftCase("F-2", "cancelled", Now));
 
     [Fact]
     public void A_closed_case_requests_no_reminder_ever_again()
@@ -131,8 +158,8 @@ public class DunningCaseDeciderTests
     [Fact]
     public void A_settlement_for_an_invoice_the_case_does_not_hold_changes_nothing()
     {
-        Spec().Given().When(s => DunningCaseDecider.Decide(new RemoveSettledInvoice(CaseId, "F-9", Now), s)).Then();
-        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RemoveSettledInvoice(CaseId, "F-9", Now), s)).Then();
+        Spec().Given().When(s => DunningCaseDecider.Decide(new RemoveInvoiceFromCase(CaseId, "F-9", "settled", Now), s)).Then();
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RemoveInvoiceFromCase(CaseId, "F-9", "settled", Now), s)).Then();
     }
 
     [Fact]

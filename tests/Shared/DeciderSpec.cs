@@ -18,7 +18,8 @@ public sealed class DeciderSpec<TState>(Func<TState?, object, TState?> evolve) w
     {
         try
         {
-            return new Outcome(_state, decide(_state), null);
+            var events = decide(_state);
+            return new Outcome(events.Aggregate(_state, evolve), events, null);
         }
         catch (Exception e)
         {
@@ -26,6 +27,7 @@ public sealed class DeciderSpec<TState>(Func<TState?, object, TState?> evolve) w
         }
     }
 
+    /// <param name="State">The state once the decided events are applied.</param>
     public sealed record Outcome(TState? State, IReadOnlyList<object> Events, Exception? Error)
     {
         public Outcome Then(params object[] expected)

@@ -1,6 +1,9 @@
 namespace Relance.Contracts.Invoicing;
 
-/// <summary>Announced by the Invoice service once an ERP invoice is accepted. The message id is the event id.</summary>
+// Announced by the Invoice service to the other services. Each message's id is the id of the event that
+// caused it; messages about one customer's invoices arrive in the order they were committed.
+
+/// <summary>An ERP invoice was accepted.</summary>
 public sealed record InvoiceRegistered(
     string CompanyId,
     string InvoiceNumber,
@@ -13,16 +16,16 @@ public sealed record InvoiceRegistered(
     decimal Outstanding,
     string Currency);
 
-/// <summary>A payment was applied to an invoice that is still partly unpaid.</summary>
-public sealed record InvoicePartlyPaid(
+/// <summary>What is owed on an invoice, or when, changed (payment, credit note, correction), and something is still owed.</summary>
+/// <param name="Reason">payment, credit-note or correction.</param>
+public sealed record InvoiceBalanceChanged(
     string CompanyId,
     string InvoiceNumber,
     string CustomerId,
-    string PaymentId,
-    decimal Amount,
-    decimal Outstanding,
     string Currency,
-    DateOnly ReceivedOn);
+    decimal Outstanding,
+    DateOnly DueDate,
+    string Reason);
 
 /// <summary>Nothing is owed on the invoice any more: every chase for it must stop.</summary>
 public sealed record InvoiceSettled(
@@ -31,3 +34,11 @@ public sealed record InvoiceSettled(
     string CustomerId,
     string Currency,
     DateOnly SettledOn);
+
+/// <summary>The ERP cancelled the invoice: every chase for it must stop.</summary>
+public sealed record InvoiceCancelled(
+    string CompanyId,
+    string InvoiceNumber,
+    string CustomerId,
+    string Currency,
+    string Reason);

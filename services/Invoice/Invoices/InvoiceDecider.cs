@@ -1,5 +1,8 @@
+using System.Text.Json;
+using Relance.InvoiceService.Invoices.CancellingInvoice;
+using Relance.InvoiceService.Invoices.CorrectingInvoice;
+using Relance.InvoiceService.Invoices.RecordingAllocation;
 using Relance.InvoiceService.Invoices.RecordingInvoice;
-using Relance.InvoiceService.Invoices.RecordingPayment;
 using Relance.ServiceDefaults;
 
 namespace Relance.InvoiceService.Invoices;
@@ -9,39 +12,87 @@ public static class InvoiceDecider
 {
     public static IReadOnlyList<object> Decide(RecordInvoice command, Invoice? state)
     {
-        var issued = new InvoiceIssued(
-            command.CompanyId, command.InvoiceNumber, command.Customer, command.IssueDate, command.DueDate,
-            command.AmountExcludingVat, command.AmountIncludingVat, command.Currency, command.Now);
+        var issued = command.ToEvent();
+        if (state?.Issued is { } known)
+        {
+            // The same invoice sent again (a redelivery, or the ERP re-sending it) changes nothing;
+            // a different invoice under a number already used is refused.
+            return SameInvoice(known, issued)
+                ? []
+                : throw Rejected("invoiceNumber",
+                    $"invoice {command.InvoiceNumber} was already issued by company {command.CompanyId} with different content; send invoice.corrected instead");
+        }
 
-        if (state is null) return [issued];
-
-        // The same invoice sent again (a redelivery, or the ERP re-sending it) changes nothing;
-        // a different invoice under a number already used is refused.
-        return SameInvoice(state.Issued, issued)
-            ? []
-            : throw Rejected("invoiceNumber",
-                $"invoice {command.InvoiceNumber} was already issued by company {command.CompanyId} with different content; send a correction instead");
+        // Allocations that came first apply now, in the order they came.
+        var events = new List<object> { issued };
+        var outstanding = issued.AmountIncludingVat;
+        foreach (var parked in state?.Parked ?? [])
+        {
+            if (!string.Equals(parked.Currency, issued.Currency, StringComparison.Ordinal))
+            {
+                events.Add(new ParkedAllocationRefused(parked.Kind, parked.Reference,
+                    $"it is in {parked.Currency}, the invoice in {issued.Currency}", command.Now));
+                continue;
+            }
+            outstanding -= parked.Amount;
+            events.Add(Applied(parked.Kind, parked.Reference, parked.Amount, parked.On, outstanding, command.Now));
+        }
+        if (outstanding <= 0 && events.Count > 1)
+            events.Add(new InvoiceSettled(state!.Parked.Max(p => p.On), command.Now));
+        return events;
     }
 
-    public static IReadOnlyList<object> Decide(RecordPayment command, Invoice? state)
+    public static IReadOnlyList<object> Decide(RecordAllocation command, Invoice? state)
     {
-        if (state is null)
-            throw Rejected("invoiceNumber", $"no invoice {command.InvoiceNumber} is known for company {command.CompanyId}");
-        if (state.PaymentIds.Contains(command.PaymentId))
-            return [];
-        if (!string.Equals(command.Currency, state.Issued.Currency, StringComparison.OrdinalIgnoreCase))
-            throw Rejected("currency", $"the invoice is in {state.Issued.Currency}, the payment in {command.Currency}");
+        if (state?.Knows(command.Kind, command.Reference) == true) return [];
+        if (state?.Issued is null)
+            return [new AllocationParked(command.CompanyId, command.InvoiceNumber, command.Kind, command.Reference, command.Amount, command.Currency, command.On, command.Now)];
+        if (!string.Equals(command.Currency, state.Issued.Currency, StringComparison.Ordinal))
+            throw Rejected("currency", $"invoice {command.InvoiceNumber} is in {state.Issued.Currency}, not {command.Currency}");
 
         var outstanding = state.Outstanding - command.Amount;
-        var payment = new PaymentReceived(command.PaymentId, command.Amount, command.ReceivedOn, outstanding, command.Now);
-
+        var applied = Applied(command.Kind, command.Reference, command.Amount, command.On, outstanding, command.Now);
         return state.Status == InvoiceStatus.Open && outstanding <= 0
-            ? [payment, new InvoiceSettled(command.ReceivedOn, command.Now)]
-            : [payment];
+            ? [applied, new InvoiceSettled(command.On, command.Now)]
+            : [applied];
     }
 
+    public static IReadOnlyList<object> Decide(CorrectInvoice command, Invoice? state)
+    {
+        if (state?.Issued is null) throw UnknownInvoice(command.CompanyId, command.InvoiceNumber);
+        if (state.Corrections.Contains(command.CorrectionId)) return [];
+        if (state.Status is not InvoiceStatus.Open)
+            throw Rejected("invoiceNumber", $"invoice {command.InvoiceNumber} is {state.Status.ToString().ToLowerInvariant()}: it can no longer be corrected; issue a new invoice or a credit note");
+        if (command.DueDate < state.Issued.IssueDate) throw Rejected("dueDate", "must not be before the invoice's issue date");
+
+        var outstanding = command.AmountIncludingVat - state.Paid - state.Credited;
+        var corrected = new InvoiceCorrected(command.CorrectionId, command.DueDate, command.AmountExcludingVat, command.AmountIncludingVat,
+            command.Reason, outstanding, command.Now);
+        return outstanding <= 0
+            ? [corrected, new InvoiceSettled(DateOnly.FromDateTime(command.Now.UtcDateTime), command.Now)]
+            : [corrected];
+    }
+
+    public static IReadOnlyList<object> Decide(CancelInvoice command, Invoice? state) => state switch
+    {
+        { Issued: null } or null => throw UnknownInvoice(command.CompanyId, command.InvoiceNumber),
+        { Status: InvoiceStatus.Cancelled } => [],
+        { Status: InvoiceStatus.Settled } => throw Rejected("invoiceNumber", $"invoice {command.InvoiceNumber} is settled: issue a credit note instead"),
+        _ => [new InvoiceCancelled(command.Reason, command.Now)],
+    };
+
+    static object Applied(AllocationKind kind, string reference, decimal amount, DateOnly on, decimal outstanding, DateTimeOffset now) => kind switch
+    {
+        AllocationKind.Payment => new PaymentReceived(reference, amount, on, outstanding, now),
+        _ => new CreditNoteApplied(reference, amount, on, outstanding, now),
+    };
+
+    // Records holding lists compare by reference: compare what the ERP sent, as JSON.
     static bool SameInvoice(InvoiceIssued known, InvoiceIssued candidate) =>
-        known with { RecordedAt = default } == candidate with { RecordedAt = default };
+        JsonSerializer.Serialize(known with { RecordedAt = default }) == JsonSerializer.Serialize(candidate with { RecordedAt = default });
+
+    static MessageRejectedException UnknownInvoice(string companyId, string invoiceNumber) =>
+        Rejected("invoiceNumber", $"no invoice {invoiceNumber} is known for company {companyId}");
 
     static MessageRejectedException Rejected(string field, string error) => new([(field, error)]);
 }

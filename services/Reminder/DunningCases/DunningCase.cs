@@ -25,7 +25,14 @@ public sealed record InvoiceJoinedCase(
     string Rule,
     DateTimeOffset JoinedAt);
 
-public sealed record InvoicePartlyPaid(string InvoiceNumber, decimal Outstanding, DateTimeOffset RecordedAt);
+/// <param name="FirstReminderAt">When the invoice's first reminder is now due (moved when a correction moved the due date before it was sent).</param>
+public sealed record InvoiceBalanceChanged(
+    string InvoiceNumber,
+    decimal Outstanding,
+    DateOnly DueDate,
+    DateTimeOffset FirstReminderAt,
+    string Reason,
+    DateTimeOffset RecordedAt);
 
 public sealed record InvoiceLeftCase(string InvoiceNumber, string Reason, DateTimeOffset LeftAt);
 
@@ -90,12 +97,14 @@ public static class DunningCaseEvolution
                 joined.InvoiceNumber, joined.IssueDate, joined.DueDate, joined.Outstanding, joined.FirstReminderAt, false)),
             KnownInvoices = state.KnownInvoices.Add(joined.InvoiceNumber),
         }),
-        (_, InvoicePartlyPaid paid) => state with
+        (_, InvoiceBalanceChanged changed) => Planned(state with
         {
             OpenInvoices = state.OpenInvoices
-                .Select(i => i.InvoiceNumber == paid.InvoiceNumber ? i with { Outstanding = paid.Outstanding } : i)
+                .Select(i => i.InvoiceNumber == changed.InvoiceNumber
+                    ? i with { Outstanding = changed.Outstanding, DueDate = changed.DueDate, FirstReminderAt = changed.FirstReminderAt }
+                    : i)
                 .ToImmutableList(),
-        },
+        }),
         (_, InvoiceLeftCase left) => Planned(state with
         {
             OpenInvoices = state.OpenInvoices.RemoveAll(i => i.InvoiceNumber == left.InvoiceNumber),

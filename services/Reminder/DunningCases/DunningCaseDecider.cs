@@ -1,7 +1,7 @@
 using Relance.ReminderService.DunningCases.AddingInvoice;
-using Relance.ReminderService.DunningCases.ApplyingPayment;
+using Relance.ReminderService.DunningCases.ChangingBalance;
 using Relance.ReminderService.DunningCases.RecordingReminderSent;
-using Relance.ReminderService.DunningCases.RemovingSettledInvoice;
+using Relance.ReminderService.DunningCases.RemovingInvoice;
 using Relance.ReminderService.DunningCases.RequestingDueReminders;
 
 namespace Relance.ReminderService.DunningCases;
@@ -28,21 +28,22 @@ public static class DunningCaseDecider
         };
     }
 
-    public static IReadOnlyList<object> Decide(ApplyPartialPayment command, DunningCase? state)
+    public static IReadOnlyList<object> Decide(ChangeInvoiceBalance command, DunningCase? state, DunningPolicy policy)
     {
         var invoice = state?.OpenInvoices.Find(i => i.InvoiceNumber == command.InvoiceNumber);
-        return invoice is null || invoice.Outstanding == command.Outstanding
-            ? []
-            : [new InvoicePartlyPaid(command.InvoiceNumber, command.Outstanding, command.Now)];
+        if (invoice is null || (invoice.Outstanding == command.Outstanding && invoice.DueDate == command.DueDate)) return [];
+        // A reminder already requested stays requested; one not yet due follows the new due date.
+        var firstReminderAt = invoice.Reminded || invoice.DueDate == command.DueDate ? invoice.FirstReminderAt : policy.FirstReminderAt(command.DueDate);
+        return [new InvoiceBalanceChanged(command.InvoiceNumber, command.Outstanding, command.DueDate, firstReminderAt, command.Reason, command.Now)];
     }
 
-    public static IReadOnlyList<object> Decide(RemoveSettledInvoice command, DunningCase? state)
+    public static IReadOnlyList<object> Decide(RemoveInvoiceFromCase command, DunningCase? state)
     {
         if (state is null || !state.OpenInvoices.Exists(i => i.InvoiceNumber == command.InvoiceNumber)) return [];
 
-        var left = new InvoiceLeftCase(command.InvoiceNumber, "settled", command.Now);
+        var left = new InvoiceLeftCase(command.InvoiceNumber, command.Reason, command.Now);
         return state.OpenInvoices.Count == 1
-            ? [left, new DunningCaseClosed("every invoice of the case is settled", command.Now)]
+            ? [left, new DunningCaseClosed($"no invoice of the case is owed any more (the last one {command.Reason})", command.Now)]
             : [left];
     }
 

@@ -7,24 +7,26 @@ using Relance.Contracts.Erp;
 namespace Relance.Integration.Tests.Infrastructure;
 
 /// <summary>
-/// What a non-.NET ERP does: publishes bare JSON with the AMQP client, and listens to rejections on a queue
-/// of its own bound to the rejections exchange. No MassTransit here.
+/// What a non-.NET ERP does: publishes bare JSON with the AMQP client, and reads the answers from queues of
+/// its own bound to the accepted and rejected exchanges. No MassTransit here.
 /// </summary>
 public sealed class ErpClient : IAsyncDisposable
 {
     readonly IConnection _connection;
     readonly IChannel _channel;
-    readonly string _rejections;
-    readonly ConcurrentDictionary<string, JsonElement> _received = new();
+    readonly string _answers;
+    readonly ConcurrentDictionary<string, List<JsonElement>> _received = new();
 
-    ErpClient(IConnection connection, IChannel channel, string rejections) =>
-        (_connection, _channel, _rejections) = (connection, channel, rejections);
+    ErpClient(IConnection connection, IChannel channel, string answers) =>
+        (_connection, _channel, _answers) = (connection, channel, answers);
 
+    /// <summary>Connects once the Invoice service has declared the exchanges.</summary>
     public static async Task<ErpClient> ConnectAsync(Uri rabbitMq)
     {
         var connection = await new ConnectionFactory { Uri = rabbitMq }.CreateConnectionAsync();
         var channel = await connection.CreateChannelAsync();
-        var queue = (await channel.QueueDeclareAsync($"erp-test-rejections-{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        var queue = (await channel.QueueDeclareAsync($"erp-test-answers-{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await channel.QueueBindAsync(queue, ErpTopology.AcceptedExchange, routingKey: "");
         await channel.QueueBindAsync(queue, ErpTopology.RejectionsExchange, routingKey: "");
         return new ErpClient(connection, channel, queue);
     }
@@ -41,27 +43,40 @@ public sealed class ErpClient : IAsyncDisposable
     public Task PublishPaymentAsync(object payment, string messageId) =>
         PublishAsync(ErpTopology.PaymentReceivedRoutingKey, JsonSerializer.Serialize(payment, JsonSerializerOptions.Web), messageId);
 
-    /// <summary>The rejection answered to the message with that id (the body of the ErpMessageRejected, as the ERP reads it).</summary>
-    public async Task<JsonElement> RejectionOf(string messageId, TimeSpan? timeout = null)
+    /// <summary>The answers to the message with that id, in the order they came (the plain JSON the ERP reads).</summary>
+    public async Task<IReadOnlyList<JsonElement>> AnswersTo(string messageId, int atLeast = 1, TimeSpan? timeout = null)
     {
-        await Eventually.Until(() => WasRejected(messageId), timeout ?? TimeSpan.FromSeconds(30), $"a rejection of ERP message {messageId}");
+        await Eventually.Until(async () =>
+        {
+            await Drain();
+            return _received.TryGetValue(messageId, out var answers) && answers.Count >= atLeast;
+        }, timeout ?? TimeSpan.FromSeconds(30), $"{atLeast} answer(s) to ERP message {messageId}");
         return _received[messageId];
     }
 
-    public async Task<bool> WasRejected(string messageId)
+    /// <summary>The one answer to the message with that id, which must be a rejection.</summary>
+    public async Task<JsonElement> RejectionOf(string messageId)
     {
-        await Drain();
-        return _received.ContainsKey(messageId);
+        var answer = Assert.Single(await AnswersTo(messageId));
+        Assert.True(answer.TryGetProperty("reasons", out _), $"{messageId} was accepted: {answer}");
+        return answer;
+    }
+
+    /// <summary>The outcome of the one acceptance of that message: "applied" or "already-applied".</summary>
+    public async Task<string> OutcomeOf(string messageId)
+    {
+        var answer = Assert.Single(await AnswersTo(messageId));
+        Assert.True(answer.TryGetProperty("outcome", out var outcome), $"{messageId} was rejected: {answer}");
+        return outcome.GetString()!;
     }
 
     async Task Drain()
     {
-        while (await _channel.BasicGetAsync(_rejections, autoAck: true) is { } message)
+        while (await _channel.BasicGetAsync(_answers, autoAck: true) is { } message)
         {
             var body = JsonDocument.Parse(message.Body).RootElement.Clone();
-            // Plain JSON: the rejection itself, no envelope to unwrap.
-            var id = body.GetProperty("messageId").GetString() ?? "";
-            _received[id] = body;
+            // Plain JSON: the answer itself, no envelope to unwrap.
+            _received.GetOrAdd(body.GetProperty("messageId").GetString() ?? "", _ => []).Add(body);
         }
     }
 

@@ -1,31 +1,51 @@
 using Marten;
-using MassTransit;
+using Relance.InvoiceService.Invoices.CancellingInvoice;
+using Relance.InvoiceService.Invoices.CorrectingInvoice;
+using Relance.InvoiceService.Invoices.RecordingAllocation;
 using Relance.InvoiceService.Invoices.RecordingInvoice;
-using Relance.InvoiceService.Invoices.RecordingPayment;
-using Relance.ServiceDefaults;
 using Erp = Relance.Contracts.Erp;
 
 namespace Relance.InvoiceService.Integration.Incoming;
 
-// Integration handlers only translate a message into a command. Redeliveries are harmless: the deciders
-// recognise an invoice or a payment they already recorded.
+// Each consumer only translates an ERP message into commands. Redeliveries are harmless: the deciders
+// recognise an invoice, a payment, a credit note or a correction they already recorded.
 
-public sealed class InvoiceIssuedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Erp.InvoiceIssued>
+public sealed class InvoiceIssuedConsumer(IDocumentSession session, ErpAnswers answers, TimeProvider clock)
+    : ErpConsumer<Erp.InvoiceIssued>(session, answers, clock)
 {
-    public async Task Consume(ConsumeContext<Erp.InvoiceIssued> context)
-    {
-        var command = ErpMessageValidation.ToCommand(context.Message, clock.GetUtcNow());
-        session.AttributeTo(context, $"erp:{command.CompanyId}");
-        await RecordInvoiceHandler.Handle(session, command, context.CancellationToken);
-    }
+    protected override Task<IReadOnlyList<object>> Apply(IDocumentSession session, Erp.InvoiceIssued message, DateTimeOffset now, CancellationToken cancellation) =>
+        RecordInvoiceHandler.Handle(session, ErpMessageValidation.ToCommand(message, now), cancellation);
 }
 
-public sealed class PaymentReceivedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Erp.PaymentReceived>
+public sealed class InvoiceCorrectedConsumer(IDocumentSession session, ErpAnswers answers, TimeProvider clock)
+    : ErpConsumer<Erp.InvoiceCorrected>(session, answers, clock)
 {
-    public async Task Consume(ConsumeContext<Erp.PaymentReceived> context)
+    protected override Task<IReadOnlyList<object>> Apply(IDocumentSession session, Erp.InvoiceCorrected message, DateTimeOffset now, CancellationToken cancellation) =>
+        CorrectInvoiceHandler.Handle(session, ErpMessageValidation.ToCommand(message, now), cancellation);
+}
+
+public sealed class InvoiceCancelledConsumer(IDocumentSession session, ErpAnswers answers, TimeProvider clock)
+    : ErpConsumer<Erp.InvoiceCancelled>(session, answers, clock)
+{
+    protected override Task<IReadOnlyList<object>> Apply(IDocumentSession session, Erp.InvoiceCancelled message, DateTimeOffset now, CancellationToken cancellation) =>
+        CancelInvoiceHandler.Handle(session, ErpMessageValidation.ToCommand(message, now), cancellation);
+}
+
+public sealed class CreditNoteIssuedConsumer(IDocumentSession session, ErpAnswers answers, TimeProvider clock)
+    : ErpConsumer<Erp.CreditNoteIssued>(session, answers, clock)
+{
+    protected override Task<IReadOnlyList<object>> Apply(IDocumentSession session, Erp.CreditNoteIssued message, DateTimeOffset now, CancellationToken cancellation) =>
+        RecordAllocationHandler.Handle(session, ErpMessageValidation.ToCommands(message, now), cancellation);
+}
+
+public sealed class PaymentReceivedConsumer(IDocumentSession session, ErpAnswers answers, TimeProvider clock)
+    : ErpConsumer<Erp.PaymentReceived>(session, answers, clock)
+{
+    protected override Task<IReadOnlyList<object>> Apply(IDocumentSession session, Erp.PaymentReceived message, DateTimeOffset now, CancellationToken cancellation)
     {
-        var command = ErpMessageValidation.ToCommand(context.Message, clock.GetUtcNow());
-        session.AttributeTo(context, $"erp:{command.CompanyId}");
-        await RecordPaymentHandler.Handle(session, command, context.CancellationToken);
+        var (allocations, unallocated) = ErpMessageValidation.ToCommands(message, now);
+        return unallocated is null
+            ? RecordAllocationHandler.Handle(session, allocations, cancellation)
+            : RecordUnallocatedPaymentHandler.Handle(session, unallocated, cancellation);
     }
 }

@@ -1,37 +1,49 @@
 using MassTransit;
 using Relance.Contracts.Erp;
+using Erp = Relance.Contracts.Erp;
 
 namespace Relance.InvoiceService.Integration.Incoming;
 
 /// <summary>
-/// The ERP's side of the broker (see contracts/README.md): plain JSON published to the "relance.erp" topic
-/// exchange, one durable queue per message kind, each with its "_error" queue for what cannot be accepted.
+/// The ERP's side of the broker (contracts/README.md): plain JSON published to the "relance.erp" topic
+/// exchange, one durable queue per message kind, each with its "_error" queue for what cannot be accepted;
+/// answers on the "relance.erp.accepted" and "relance.erp.rejected" fanout exchanges.
 /// </summary>
 public static class ErpEndpoints
 {
     public static void AddErpConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<InvoiceIssuedConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<InvoiceCorrectedConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<InvoiceCancelledConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<CreditNoteIssuedConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<PaymentReceivedConsumer>().ExcludeFromConfigureEndpoints();
-        bus.AddReceiveObserver<ErpRejectionAnswerer>();
+        bus.AddReceiveObserver<ErpRejections>();
     }
 
     public static void ConfigureErpEndpoints(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
     {
+        cfg.Message<ErpMessageAccepted>(m => m.SetEntityName(ErpTopology.AcceptedExchange));
         cfg.Message<ErpMessageRejected>(m => m.SetEntityName(ErpTopology.RejectionsExchange));
-        // Declared at start-up, so that an ERP can bind its queue before the first rejection.
+        // Declared at start-up, so that an ERP can bind its queues before the first answer.
+        cfg.Publish<ErpMessageAccepted>(_ => { });
         cfg.Publish<ErpMessageRejected>(_ => { });
         cfg.DeployPublishTopology = true;
         cfg.AddRawJsonSerializer(RawSerializerOptions.Default);
 
-        Inbound<InvoiceIssuedConsumer>(cfg, context, ErpTopology.InvoiceIssuedQueue, ErpTopology.InvoiceIssuedRoutingKey);
-        Inbound<PaymentReceivedConsumer>(cfg, context, ErpTopology.PaymentReceivedQueue, ErpTopology.PaymentReceivedRoutingKey);
+        Inbound<InvoiceIssuedConsumer, Erp.InvoiceIssued>(cfg, context);
+        Inbound<InvoiceCorrectedConsumer, Erp.InvoiceCorrected>(cfg, context);
+        Inbound<InvoiceCancelledConsumer, Erp.InvoiceCancelled>(cfg, context);
+        Inbound<CreditNoteIssuedConsumer, Erp.CreditNoteIssued>(cfg, context);
+        Inbound<PaymentReceivedConsumer, Erp.PaymentReceived>(cfg, context);
     }
 
-    static void Inbound<TConsumer>(IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context, string queue, string routingKey)
-        where TConsumer : class, IConsumer
+    static void Inbound<TConsumer, TMessage>(IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
+        where TConsumer : class, IConsumer<TMessage>
+        where TMessage : class, IErpMessage
     {
-        cfg.ReceiveEndpoint(queue, endpoint =>
+        var kind = ErpTopology.For<TMessage>();
+        cfg.ReceiveEndpoint(kind.Queue, endpoint =>
         {
             endpoint.ConfigureConsumeTopology = false;
             // ERPs send bare JSON, with or without a content type: no MassTransit envelope, no .NET type names.
@@ -39,7 +51,7 @@ public static class ErpEndpoints
             endpoint.Bind(ErpTopology.InboundExchange, exchange =>
             {
                 exchange.ExchangeType = "topic";
-                exchange.RoutingKey = routingKey;
+                exchange.RoutingKey = kind.RoutingKey;
             });
             endpoint.ConfigureConsumer<TConsumer>(context);
         });

@@ -1,13 +1,22 @@
+using System.Collections.Immutable;
 using System.Net.Mail;
+using Relance.InvoiceService.Invoices;
+using Relance.InvoiceService.Invoices.CancellingInvoice;
+using Relance.InvoiceService.Invoices.CorrectingInvoice;
+using Relance.InvoiceService.Invoices.RecordingAllocation;
+using Relance.InvoiceService.Invoices.RecordingInvoice;
 using Relance.ServiceDefaults;
 using Erp = Relance.Contracts.Erp;
 
 namespace Relance.InvoiceService.Integration.Incoming;
 
-/// <summary>Turns an ERP message into a command, or refuses it with every field that is wrong (not just the first).</summary>
+/// <summary>Turns an ERP message into commands, or refuses it with every field that is wrong (not just the first).</summary>
 public static class ErpMessageValidation
 {
-    public static Invoices.RecordingInvoice.RecordInvoice ToCommand(Erp.InvoiceIssued message, DateTimeOffset now)
+    public const int MaxDocumentBytes = 5 * 1024 * 1024;
+    static readonly string[] DocumentKinds = ["invoice", "quote", "purchase-order", "contract", "bank-details", "other"];
+
+    public static RecordInvoice ToCommand(Erp.InvoiceIssued message, DateTimeOffset now)
     {
         var errors = new Errors();
         var companyId = errors.Identifier("companyId", message.CompanyId);
@@ -24,24 +33,97 @@ public static class ErpMessageValidation
         if (message.AmountExcludingVat is { } ht && message.AmountIncludingVat is { } ttc && ttc < ht)
             errors.Add("amountIncludingVat", "must not be less than amountExcludingVat");
         var currency = errors.Currency("currency", message.Currency);
+
+        PaymentTerms? terms = null;
+        if (message.PaymentTerms is { } t)
+        {
+            var days = errors.Required("paymentTerms.days", t.Days);
+            if (days is < 0 or > 365) errors.Add("paymentTerms.days", "must be between 0 and 365");
+            terms = new PaymentTerms(days, t.EndOfMonth ?? false);
+        }
+        if (message.PaymentClause is { Length: > 4000 }) errors.Add("paymentClause", "must be at most 4000 characters");
+        if (message.LatePenaltyRatePercent is { } rate && rate is <= 0 or > 100)
+            errors.Add("latePenaltyRatePercent", "must be a yearly rate in percent, above 0 and at most 100");
+
+        var documents = (message.Documents ?? []).Select((d, i) => errors.Document($"documents[{i}]", d)).ToImmutableList();
+        if (documents.Count > 20) errors.Add("documents", "at most 20 documents");
         errors.ThrowIfAny();
 
-        return new(companyId, invoiceNumber, new(customerId, customerName, email), issueDate, dueDate,
-            excludingVat, includingVat, currency, now);
+        return new(companyId, invoiceNumber, new(customerId, customerName, email), issueDate, dueDate, excludingVat, includingVat, currency,
+            terms, string.IsNullOrWhiteSpace(message.PaymentClause) ? null : message.PaymentClause.Trim(), message.LatePenaltyRatePercent, documents, now);
     }
 
-    public static Invoices.RecordingPayment.RecordPayment ToCommand(Erp.PaymentReceived message, DateTimeOffset now)
+    public static CorrectInvoice ToCommand(Erp.InvoiceCorrected message, DateTimeOffset now)
+    {
+        var errors = new Errors();
+        var companyId = errors.Identifier("companyId", message.CompanyId);
+        var invoiceNumber = errors.Identifier("invoiceNumber", message.InvoiceNumber);
+        var correctionId = errors.Identifier("correctionId", message.CorrectionId);
+        var dueDate = errors.Required("dueDate", message.DueDate);
+        var excludingVat = errors.Amount("amountExcludingVat", message.AmountExcludingVat);
+        var includingVat = errors.Amount("amountIncludingVat", message.AmountIncludingVat);
+        if (message.AmountExcludingVat is { } ht && message.AmountIncludingVat is { } ttc && ttc < ht)
+            errors.Add("amountIncludingVat", "must not be less than amountExcludingVat");
+        var reason = errors.Text("reason", message.Reason);
+        errors.ThrowIfAny();
+        return new(companyId, invoiceNumber, correctionId, dueDate, excludingVat, includingVat, reason, now);
+    }
+
+    public static CancelInvoice ToCommand(Erp.InvoiceCancelled message, DateTimeOffset now)
+    {
+        var errors = new Errors();
+        var companyId = errors.Identifier("companyId", message.CompanyId);
+        var invoiceNumber = errors.Identifier("invoiceNumber", message.InvoiceNumber);
+        var reason = errors.Text("reason", message.Reason);
+        errors.ThrowIfAny();
+        return new(companyId, invoiceNumber, reason, now);
+    }
+
+    public static IReadOnlyList<RecordAllocation> ToCommands(Erp.CreditNoteIssued message, DateTimeOffset now)
+    {
+        var errors = new Errors();
+        var companyId = errors.Identifier("companyId", message.CompanyId);
+        var number = errors.Identifier("creditNoteNumber", message.CreditNoteNumber);
+        errors.Identifier("customerId", message.CustomerId);
+        var issueDate = errors.Required("issueDate", message.IssueDate);
+        var currency = errors.Currency("currency", message.Currency);
+        var allocations = errors.Allocations("allocations", message.Allocations, required: true);
+        errors.ThrowIfAny();
+        return [.. allocations.Select(a => new RecordAllocation(companyId, a.InvoiceNumber, AllocationKind.CreditNote, number, a.Amount, currency, issueDate, now))];
+    }
+
+    /// <summary>A payment's allocations to invoices, or, when it has none, the payment kept unallocated.</summary>
+    public static (IReadOnlyList<RecordAllocation> Allocations, UnallocatedPaymentReceived? Unallocated) ToCommands(Erp.PaymentReceived message, DateTimeOffset now)
     {
         var errors = new Errors();
         var companyId = errors.Identifier("companyId", message.CompanyId);
         var paymentId = errors.Identifier("paymentId", message.PaymentId);
-        var invoiceNumber = errors.Identifier("invoiceNumber", message.InvoiceNumber);
-        var amount = errors.Amount("amount", message.Amount);
         var currency = errors.Currency("currency", message.Currency);
         var receivedOn = errors.Required("receivedOn", message.ReceivedOn);
+
+        List<(string InvoiceNumber, decimal Amount)> allocations = [];
+        decimal amount = 0;
+        if (message.InvoiceNumber is not null && message.Allocations is not null)
+            errors.Add("allocations", "give either invoiceNumber and amount, or allocations, not both");
+        else if (message.Allocations is not null)
+        {
+            allocations = errors.Allocations("allocations", message.Allocations, required: true);
+            if (message.Amount is { } total && allocations.Count == message.Allocations.Count && total != allocations.Sum(a => a.Amount))
+                errors.Add("amount", $"is {total}, but the allocations add up to {allocations.Sum(a => a.Amount)}");
+        }
+        else
+        {
+            amount = errors.Amount("amount", message.Amount);
+            if (message.InvoiceNumber is not null)
+                allocations = [(errors.Identifier("invoiceNumber", message.InvoiceNumber), amount)];
+            else if (string.IsNullOrWhiteSpace(message.CustomerId))
+                errors.Add("customerId", "is required for a payment allocated to no invoice (or give invoiceNumber or allocations)");
+        }
         errors.ThrowIfAny();
 
-        return new(companyId, invoiceNumber, paymentId, amount, currency, receivedOn, now);
+        return allocations.Count > 0
+            ? ([.. allocations.Select(a => new RecordAllocation(companyId, a.InvoiceNumber, AllocationKind.Payment, paymentId, a.Amount, currency, receivedOn, now))], null)
+            : ([], new UnallocatedPaymentReceived(companyId, message.CustomerId!.Trim(), paymentId, amount, currency, receivedOn, now));
     }
 
     sealed class Errors
@@ -97,6 +179,39 @@ public static class ErpMessageValidation
             var code = value.Trim().ToUpperInvariant();
             if (code.Length != 3 || !code.All(char.IsAsciiLetterUpper)) Add(field, $"'{value}' is not an ISO 4217 currency code");
             return code;
+        }
+
+        public List<(string InvoiceNumber, decimal Amount)> Allocations(string field, IReadOnlyList<Erp.Allocation>? allocations, bool required)
+        {
+            if (allocations is null or { Count: 0 })
+            {
+                if (required) Add(field, "must list at least one invoice");
+                return [];
+            }
+            var result = allocations.Select((a, i) => (Identifier($"{field}[{i}].invoiceNumber", a.InvoiceNumber), Amount($"{field}[{i}].amount", a.Amount))).ToList();
+            foreach (var twice in result.GroupBy(a => a.Item1).Where(g => g.Key.Length > 0 && g.Count() > 1))
+                Add(field, $"invoice {twice.Key} is listed more than once");
+            return result;
+        }
+
+        public InvoiceDocument Document(string field, Erp.Document document)
+        {
+            var kind = document.Kind?.Trim().ToLowerInvariant() ?? "";
+            if (!DocumentKinds.Contains(kind)) Add($"{field}.kind", $"must be one of {string.Join(", ", DocumentKinds)}");
+            var name = Text($"{field}.name", document.Name);
+            var mediaType = Text($"{field}.mediaType", document.MediaType);
+            var byUrl = !string.IsNullOrWhiteSpace(document.Url);
+            var byContent = !string.IsNullOrWhiteSpace(document.ContentBase64);
+            if (byUrl == byContent) Add(field, "give either url or contentBase64");
+            if (byUrl && !(Uri.TryCreate(document.Url, UriKind.Absolute, out var url) && url.Scheme is "https" or "http"))
+                Add($"{field}.url", "must be an absolute http(s) URL");
+            if (byContent)
+            {
+                var buffer = new byte[document.ContentBase64!.Length];
+                if (!Convert.TryFromBase64String(document.ContentBase64, buffer, out var length)) Add($"{field}.contentBase64", "is not valid base64");
+                else if (length > MaxDocumentBytes) Add($"{field}.contentBase64", $"is {length} bytes; at most {MaxDocumentBytes} (send a url instead)");
+            }
+            return new InvoiceDocument(kind, name, mediaType, byUrl ? document.Url : null, byContent ? document.ContentBase64 : null);
         }
     }
 }

@@ -7,31 +7,40 @@ using Public = Relance.Contracts.Invoicing;
 
 namespace Relance.InvoiceService.Integration.Outgoing;
 
-/// <summary>Announces accepted invoices, partial payments and settlements to the other services.</summary>
+/// <summary>Announces accepted invoices and every change of what is owed on them to the other services.</summary>
 public sealed class InvoiceAnnouncer(IBus bus) : EventForwarder
 {
     public const string SubscriptionName = "invoice-announcements";
 
     protected override async Task ForwardAsync(IEvent e, IDocumentOperations operations, CancellationToken cancellation)
     {
-        switch (e.Data)
+        if (e.Data is InvoiceIssued issued)
         {
-            case InvoiceIssued issued:
-                await Publish(e, new Public.InvoiceRegistered(
-                    issued.CompanyId, issued.InvoiceNumber, issued.Customer.CustomerId, issued.Customer.Name, issued.Customer.Email,
-                    issued.IssueDate, issued.DueDate, issued.AmountIncludingVat, issued.AmountIncludingVat, issued.Currency), cancellation);
-                break;
-            case PaymentReceived payment when payment.OutstandingAfter > 0:
-                var invoice = (await StateOf<Invoice>(operations, e, cancellation)).Issued;
-                await Publish(e, new Public.InvoicePartlyPaid(invoice.CompanyId, invoice.InvoiceNumber, invoice.Customer.CustomerId,
-                    payment.PaymentId, payment.Amount, payment.OutstandingAfter, invoice.Currency, payment.ReceivedOn), cancellation);
-                break;
-            case InvoiceSettled settled:
-                var paid = (await StateOf<Invoice>(operations, e, cancellation)).Issued;
-                await Publish(e, new Public.InvoiceSettled(paid.CompanyId, paid.InvoiceNumber, paid.Customer.CustomerId,
-                    paid.Currency, settled.SettledOn), cancellation);
-                break;
+            await Publish(e, new Public.InvoiceRegistered(
+                issued.CompanyId, issued.InvoiceNumber, issued.Customer.CustomerId, issued.Customer.Name, issued.Customer.Email,
+                issued.IssueDate, issued.DueDate, issued.AmountIncludingVat, issued.AmountIncludingVat, issued.Currency), cancellation);
+            return;
         }
+
+        var change = e.Data switch
+        {
+            PaymentReceived p when p.OutstandingAfter > 0 => (p.OutstandingAfter, (DateOnly?)null, "payment"),
+            CreditNoteApplied c when c.OutstandingAfter > 0 => (c.OutstandingAfter, null, "credit-note"),
+            InvoiceCorrected c when c.OutstandingAfter > 0 => (c.OutstandingAfter, c.DueDate, "correction"),
+            _ => ((decimal, DateOnly?, string)?)null,
+        };
+        if (change is null && e.Data is not (InvoiceSettled or InvoiceCancelled)) return;
+
+        var invoice = await StateOf<Invoice>(operations, e, cancellation);
+        var known = invoice.Issued!;
+        object message = e.Data switch
+        {
+            InvoiceSettled settled => new Public.InvoiceSettled(known.CompanyId, known.InvoiceNumber, known.Customer.CustomerId, known.Currency, settled.SettledOn),
+            InvoiceCancelled cancelled => new Public.InvoiceCancelled(known.CompanyId, known.InvoiceNumber, known.Customer.CustomerId, known.Currency, cancelled.Reason),
+            _ => new Public.InvoiceBalanceChanged(known.CompanyId, known.InvoiceNumber, known.Customer.CustomerId, known.Currency,
+                change!.Value.Item1, change.Value.Item2 ?? invoice.DueDate!.Value, change.Value.Item3),
+        };
+        await bus.Publish(message, message.GetType(), send => send.StampFrom(e), cancellation);
     }
 
     Task Publish<T>(IEvent e, T message, CancellationToken cancellation) where T : class =>

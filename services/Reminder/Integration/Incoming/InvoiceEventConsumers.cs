@@ -2,8 +2,8 @@ using Marten;
 using MassTransit;
 using Relance.ReminderService.DunningCases;
 using Relance.ReminderService.DunningCases.AddingInvoice;
-using Relance.ReminderService.DunningCases.ApplyingPayment;
-using Relance.ReminderService.DunningCases.RemovingSettledInvoice;
+using Relance.ReminderService.DunningCases.ChangingBalance;
+using Relance.ReminderService.DunningCases.RemovingInvoice;
 using Relance.ServiceDefaults;
 using Invoicing = Relance.Contracts.Invoicing;
 
@@ -26,15 +26,16 @@ public sealed class InvoiceRegisteredConsumer(IDocumentSession session, DunningP
     }
 }
 
-public sealed class InvoicePartlyPaidConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Invoicing.InvoicePartlyPaid>
+public sealed class InvoiceBalanceChangedConsumer(IDocumentSession session, DunningPolicy policy, TimeProvider clock)
+    : IConsumer<Invoicing.InvoiceBalanceChanged>
 {
-    public Task Consume(ConsumeContext<Invoicing.InvoicePartlyPaid> context)
+    public Task Consume(ConsumeContext<Invoicing.InvoiceBalanceChanged> context)
     {
         var m = context.Message;
         session.AttributeTo(context);
-        return ApplyPartialPaymentHandler.Handle(session, new ApplyPartialPayment(
-            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, m.Outstanding, clock.GetUtcNow()),
-            context.CancellationToken);
+        return ChangeInvoiceBalanceHandler.Handle(session, new ChangeInvoiceBalance(
+            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, m.Outstanding, m.DueDate, m.Reason, clock.GetUtcNow()),
+            policy, context.CancellationToken);
     }
 }
 
@@ -44,14 +45,26 @@ public sealed class InvoiceSettledConsumer(IDocumentSession session, TimeProvide
     {
         var m = context.Message;
         session.AttributeTo(context);
-        return RemoveSettledInvoiceHandler.Handle(session, new RemoveSettledInvoice(
-            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, clock.GetUtcNow()),
+        return RemoveInvoiceFromCaseHandler.Handle(session, new RemoveInvoiceFromCase(
+            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, "settled", clock.GetUtcNow()),
+            context.CancellationToken);
+    }
+}
+
+public sealed class InvoiceCancelledConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Invoicing.InvoiceCancelled>
+{
+    public Task Consume(ConsumeContext<Invoicing.InvoiceCancelled> context)
+    {
+        var m = context.Message;
+        session.AttributeTo(context);
+        return RemoveInvoiceFromCaseHandler.Handle(session, new RemoveInvoiceFromCase(
+            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, "cancelled", clock.GetUtcNow()),
             context.CancellationToken);
     }
 }
 
 /// <summary>
-/// The three invoice announcements share one queue, partitioned by case: a case's messages are handled one at
+/// The invoice announcements share one queue, partitioned by case: a case's messages are handled one at
 /// a time and in the order the Invoice service committed them, while different cases proceed in parallel.
 /// </summary>
 public static class InvoiceEventsEndpoint
@@ -61,8 +74,9 @@ public static class InvoiceEventsEndpoint
     public static void AddInvoiceEventConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddConsumer<InvoiceRegisteredConsumer>().ExcludeFromConfigureEndpoints();
-        bus.AddConsumer<InvoicePartlyPaidConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<InvoiceBalanceChangedConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<InvoiceSettledConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<InvoiceCancelledConsumer>().ExcludeFromConfigureEndpoints();
     }
 
     public static void ConfigureInvoiceEventsEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
@@ -72,9 +86,11 @@ public static class InvoiceEventsEndpoint
             var byCase = endpoint.CreatePartitioner(Environment.ProcessorCount * 4);
             endpoint.ConfigureConsumer<InvoiceRegisteredConsumer>(context, c => c.Message<Invoicing.InvoiceRegistered>(m =>
                 m.UsePartitioner(byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
-            endpoint.ConfigureConsumer<InvoicePartlyPaidConsumer>(context, c => c.Message<Invoicing.InvoicePartlyPaid>(m =>
+            endpoint.ConfigureConsumer<InvoiceBalanceChangedConsumer>(context, c => c.Message<Invoicing.InvoiceBalanceChanged>(m =>
                 m.UsePartitioner(byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
             endpoint.ConfigureConsumer<InvoiceSettledConsumer>(context, c => c.Message<Invoicing.InvoiceSettled>(m =>
+                m.UsePartitioner(byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+            endpoint.ConfigureConsumer<InvoiceCancelledConsumer>(context, c => c.Message<Invoicing.InvoiceCancelled>(m =>
                 m.UsePartitioner(byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
         });
     }

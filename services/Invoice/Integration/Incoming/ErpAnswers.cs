@@ -1,0 +1,31 @@
+using System.Net.Mime;
+using MassTransit;
+using Relance.Contracts.Erp;
+
+namespace Relance.InvoiceService.Integration.Incoming;
+
+/// <summary>
+/// Every ERP message gets an answer quoting its id: accepted (applied, or already applied) or rejected with
+/// reasons. Answers are plain JSON like what the ERP sent, so that no MassTransit envelope needs reading.
+/// </summary>
+// The bus is resolved when first needed: the rejection observer is built while the bus itself is being built.
+public sealed class ErpAnswers(IServiceProvider services, TimeProvider clock, ILogger<ErpAnswers> logger)
+{
+    public const string Applied = "applied";
+    public const string AlreadyApplied = "already-applied";
+
+    public Task Accepted(string? messageId, ErpInbound kind, string outcome) =>
+        Publish(new ErpMessageAccepted(messageId, kind.RoutingKey, outcome, clock.GetUtcNow()));
+
+    public Task Rejected(string? messageId, ErpInbound kind, IReadOnlyList<(string Field, string Error)> reasons)
+    {
+        logger.LogWarning("Rejected ERP message {ErpMessageId} ({MessageKind}): {Reasons}",
+            messageId, kind.RoutingKey, string.Join("; ", reasons.Select(r => $"{r.Field}: {r.Error}")));
+        return Publish(new ErpMessageRejected(
+            messageId, kind.RoutingKey, [.. reasons.Select(r => new RejectionReason(r.Field, r.Error))], kind.ErrorQueue, clock.GetUtcNow()));
+    }
+
+    Task Publish<T>(T answer) where T : class =>
+        services.GetRequiredService<IBus>().Publish(answer, send =>
+            send.Serializer = send.Serialization.GetMessageSerializer(new ContentType("application/json")));
+}

@@ -1,0 +1,14 @@
+using Marten;
+using Relance.ServiceDefaults;
+
+namespace Relance.ReminderService.DunningCases.ChangingBalance;
+
+/// <summary>Chase only what remains of an invoice after a payment, a credit note or a correction, by its current due date.</summary>
+/// <param name="Reason">payment, credit-note or correction.</param>
+public sealed record ChangeInvoiceBalance(string CaseId, string InvoiceNumber, decimal Outstanding, DateOnly DueDate, string Reason, DateTimeOffset Now);
+
+public static class ChangeInvoiceBalanceHandler
+{
+    public static Task<IReadOnlyList<object>> Handle(IDocumentSession session, ChangeInvoiceBalance command, DunningPolicy policy, CancellationToken cancellation) =>
+        session.DecideAsync<DunningCase>(command.CaseId, state => DunningCaseDecider.Decide(command, state, policy), cancellation);
+}
