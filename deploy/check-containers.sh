@@ -5,6 +5,7 @@
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
+bash deploy/local-feed/pack.sh   # the Dockerfiles run it too, before their restore
 
 if ! command -v docker-compose >/dev/null; then
   [ "$(id -u)" = 0 ] && { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >/dev/null; }

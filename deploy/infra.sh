@@ -32,8 +32,9 @@ apt_install() {
     || { cat "$state/apt.log" >&2; return 1; }
 }
 
-ensure_dotnet() {
+ensure_tools() {
   command -v dotnet >/dev/null || { log "the .NET 10 SDK is required (https://dot.net); install it first"; exit 1; }
+  command -v curl >/dev/null || apt_install curl ca-certificates
 }
 
 ensure_postgres() {
@@ -43,7 +44,8 @@ ensure_postgres() {
     read -r version cluster _ < <(pg_lsclusters --no-header | head -n 1) || true
     [ -n "${version:-}" ] || { as_root pg_createcluster 15 main >/dev/null; version=15; cluster=main; }
     log "starting PostgreSQL $version/$cluster"
-    as_root pg_ctlcluster "$version" "$cluster" start
+    # Not fatal by itself: the cluster may be starting already; what counts is that the port opens.
+    as_root pg_ctlcluster "$version" "$cluster" start || true
     wait_for "$PG_PORT" PostgreSQL 30
   fi
   # A role for Relance that may create its databases (one per service, one per test run).
@@ -57,9 +59,13 @@ ensure_rabbitmq() {
   if ! listening "$AMQP_PORT"; then
     command -v rabbitmq-server >/dev/null || apt_install rabbitmq-server
     as_root rabbitmq-plugins --offline enable rabbitmq_management >/dev/null
+  fi
+  # The package's own start-up (where a service manager runs) may have opened the port meanwhile.
+  if ! listening "$AMQP_PORT"; then
     log "starting RabbitMQ (rabbit@localhost)"
-    ( export RABBITMQ_NODENAME=rabbit@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1;
-      nohup rabbitmq-server >"$state/rabbitmq.log" 2>&1 & echo $! >"$state/rabbitmq.pid" )
+    local sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
+    ( nohup "${sudo[@]}" env RABBITMQ_NODENAME=rabbit@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 rabbitmq-server >"$state/rabbitmq.log" 2>&1 &
+      echo $! >"$state/rabbitmq.pid" )
     wait_for "$AMQP_PORT" RabbitMQ 90
   fi
   # The management API answers a little after the AMQP port opens; the test fixtures need it.
@@ -85,7 +91,7 @@ ensure_smtp_capture() {
   fi
 }
 
-ensure_dotnet
+ensure_tools
 ensure_postgres
 ensure_rabbitmq
 ensure_smtp_capture

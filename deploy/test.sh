@@ -7,7 +7,7 @@
 set -uo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-bash "$repo/deploy/infra.sh" || { echo "0 passed, 0 failed, 0 skipped"; echo "[test] the infrastructure did not start" >&2; exit 1; }
+bash "$repo/deploy/infra.sh" || { echo "[test] the infrastructure did not start" >&2; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 # shellcheck source=/dev/null
 source "$repo/.relance/env"
 

@@ -12,9 +12,16 @@ source "$repo/.relance/env"
 echo "[up] building"
 dotnet build "$repo/Relance.sln" -c Release --nologo -v quiet -clp:ErrorsOnly
 
+for port in 5101 5102 5103; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "[up] port $port is taken (an earlier deploy/up.sh still running?); stop it first" >&2; exit 1
+  fi
+done
+
 pids=()
 stop() { trap - INT TERM EXIT; echo; echo "[up] stopping the services"; kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; }
-trap stop INT TERM EXIT
+trap stop EXIT
+trap "stop; exit 0" INT TERM
 
 run() { # service folder, database, port
   ( cd "$repo/services/$1" &&
@@ -48,4 +55,7 @@ cat <<INFO
      Publish an invoice as an ERP would: see "Publish an invoice" in README.md. Ctrl-C stops the services.
 
 INFO
-wait
+# Until Ctrl-C, or until one of the services stops by itself (then the others are stopped too).
+wait -n "${pids[@]}"
+echo "[up] a service stopped; see its logs above" >&2
+exit 1

@@ -29,7 +29,11 @@ public static class CorrespondenceApp
             .AddSubscriptionWithServices<CorrespondenceAnnouncer>(ServiceLifetime.Singleton, o => o.Name = CorrespondenceAnnouncer.SubscriptionName);
 
         builder.AddRelanceMessaging(bus =>
-            bus.AddConsumer<SendReminderConsumer>().Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue));
+            bus.AddConsumer<SendReminderConsumer>(consumer =>
+                    // An SMTP server down for a while must not lose the reminder: keep trying for about half an hour
+                    // (the request and its rendered bytes are already stored), then the message waits in the error queue.
+                    consumer.UseMessageRetry(retry => retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10))))
+                .Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue));
 
         configure?.Invoke(builder);
 

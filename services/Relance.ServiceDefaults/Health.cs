@@ -3,6 +3,7 @@ using Marten;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -58,13 +59,16 @@ public static class Health
         }
     }
 
-    sealed class EventDaemonCheck(IProjectionCoordinator coordinator) : IHealthCheck
+    sealed class EventDaemonCheck(IProjectionCoordinator coordinator, IConfiguration configuration) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
         {
             var daemon = coordinator.DaemonForMainDatabase();
             if (!daemon.IsRunning)
-                return Task.FromResult(HealthCheckResult.Unhealthy("Marten's async daemon is not running"));
+                // In HotCold mode only the node holding the lock runs the daemon; the others stand by, ready.
+                return Task.FromResult(configuration.GetValue("Marten:DaemonMode", DaemonMode.Solo) == DaemonMode.HotCold
+                    ? HealthCheckResult.Healthy("standing by for Marten's async daemon (HotCold)")
+                    : HealthCheckResult.Unhealthy("Marten's async daemon is not running"));
             var stopped = daemon.CurrentAgents()
                 .Where(agent => agent.Status is not JasperFx.AgentStatus.Running)
                 .Select(agent => agent.Name.Identity)

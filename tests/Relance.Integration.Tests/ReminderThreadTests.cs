@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MimeKit;
+using JasperFx.Events.Daemon;
 using MassTransit;
 using Relance.Contracts.Correspondence;
 using Relance.Integration.Tests.Infrastructure;
@@ -90,7 +91,7 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         _system.Clock.SetUtcNow(FirstReminderAt);
         var mail = (await Eventually.Get(async () => (await _mail.To(Email)).SingleOrDefault(), Wait, "the reminder email",
             betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1))))!;
-        Assert.Equal($"Rappel : facture {number} à échéance le 31/10/2026", mail.Subject);
+        Assert.Equal($"Rappel : facture ACME SAS {number} à échéance le 31/10/2026", mail.Subject);
         Assert.Contains($"Facture {number} du 01/10/2026, échéance le 31/10/2026", mail.Text);
         Assert.Contains("200,00 €", mail.Text);
 
@@ -104,6 +105,7 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         var reminderId = sent.GetProperty("reminderId").GetGuid();
         var content = await _system.Http(Service.Correspondence).GetByteArrayAsync($"/correspondences/{reminderId}/content");
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), sent.GetProperty("contentSha256").GetString());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await _mail.Source(mail))), sent.GetProperty("contentSha256").GetString());
         var archived = await MimeMessage.LoadAsync(new MemoryStream(content));
         Assert.Equal(mail.Subject, archived.Subject);
         Assert.Equal($"<{archived.MessageId}>", mail.MessageId);
@@ -138,7 +140,7 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
 
         var mail = (await Eventually.Get(async () => (await _mail.To(Email)).SingleOrDefault(), Wait, "the reminder email",
             betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1))))!;
-        Assert.Equal($"Relance : facture en attente de règlement ({number})", mail.Subject);
+        Assert.Equal($"Relance : facture ACME SAS en attente de règlement ({number})", mail.Subject);
         Assert.Contains("(en retard de 19 jours)", mail.Text);
     }
 
@@ -170,6 +172,67 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Single(await _mail.To(Email));
         Assert.Equal(events.Length, (await _system.Http(Service.Reminder).GetFromJsonAsync<JsonElement[]>($"{CasePath}/events"))!.Length);
+        Assert.Equal(["correspondence_requested", "correspondence_rendered", "correspondence_sent"],
+            await EventTypes(Service.Correspondence, $"/correspondences/{reminderId}/events"));
+    }
+
+    [Fact]
+    public async Task An_invoice_paid_before_its_reminder_is_due_is_never_reminded()
+    {
+        var number = $"F-{_run}-early";
+        await _system.Erp.PublishInvoiceAsync(Invoice(number, "2026-10-31"), $"erp-{_run}-early");
+        await Eventually.Until(async () => await Case() is not null, Wait, "the dunning case");
+        await _system.Erp.PublishPaymentAsync(new { companyId = "ACME", paymentId = $"P-{_run}", invoiceNumber = number, amount = 1200m, currency = "EUR", receivedOn = "2026-10-22" }, $"erp-{_run}-pay");
+        await Eventually.Until(async () => (await Case())?.GetProperty("status").GetString() == "Closed", Wait, "the case closed by the payment");
+
+        for (var day = 0; day < 30; day++)
+        {
+            _system.Advance(TimeSpan.FromDays(1));
+            Assert.Equal(0, await RunScheduler());
+        }
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Empty(await _mail.To(Email));
+        Assert.Equal(["dunning_case_opened", "invoice_joined_case", "invoice_left_case", "dunning_case_closed"], await EventTypes(Service.Reminder, $"{CasePath}/events"));
+    }
+
+    [Fact]
+    public async Task A_reminder_requested_for_an_invoice_paid_before_it_left_is_withdrawn_not_sent()
+    {
+        var number = $"F-{_run}-race";
+        await _system.Erp.PublishInvoiceAsync(Invoice(number, "2026-10-31"), $"erp-{_run}-race");
+        await Eventually.Until(async () => await Case() is not null, Wait, "the dunning case");
+
+        // The request is committed, but its dispatch waits (the daemon is paused) while the payment comes in.
+        var daemon = _system.Services(Service.Reminder).GetRequiredService<IProjectionCoordinator>();
+        await daemon.PauseAsync();
+        _system.Clock.SetUtcNow(FirstReminderAt);
+        await RunScheduler(); // or the scheduler's own tick on the clock change: one of them requests it
+        await Eventually.Until(async () => (await EventTypes(Service.Reminder, $"{CasePath}/events")).Contains("reminder_requested"), Wait, "the reminder requested");
+        await _system.Erp.PublishPaymentAsync(new { companyId = "ACME", paymentId = $"P-{_run}", invoiceNumber = number, amount = 1200m, currency = "EUR", receivedOn = "2026-10-28" }, $"erp-{_run}-pay");
+        await Eventually.Until(async () => (await Case())?.GetProperty("status").GetString() == "Closed", Wait, "the case closed by the payment");
+        await daemon.ResumeAsync();
+
+        await Eventually.Until(async () => (await EventTypes(Service.Reminder, $"{CasePath}/events")).Contains("reminder_withdrawn"), Wait, "the reminder withdrawn");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Empty(await _mail.To(Email));
+    }
+
+    [Fact]
+    public async Task Two_deliveries_of_the_same_request_at_once_send_one_email()
+    {
+        var reminderId = Guid.NewGuid();
+        var request = new SendReminder(reminderId, $"ACME/{Customer}/EUR", "ACME", "first-reminder",
+            new ReminderRecipient(Customer, "Dupont SARL", Email),
+            [new ReminderInvoice($"F-{_run}-twice", new(2026, 10, 1), new(2026, 10, 1), 1200m, "EUR")], new(2026, 10, 20));
+        var bus = _system.Services(Service.Reminder).GetRequiredService<IBus>();
+        var correspondence = await bus.GetSendEndpoint(new Uri($"queue:{CorrespondenceTopology.SendReminderQueue}"));
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => correspondence.Send(request)));
+
+        await Eventually.Until(async () => (await _mail.To(Email)).Count > 0, Wait, "the email");
+        await Eventually.Until(async () => (await EventTypes(Service.Correspondence, $"/correspondences/{reminderId}/events")).Contains("correspondence_sent"), Wait, "the sending recorded");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.Single(await _mail.To(Email));
         Assert.Equal(["correspondence_requested", "correspondence_rendered", "correspondence_sent"],
             await EventTypes(Service.Correspondence, $"/correspondences/{reminderId}/events"));
     }

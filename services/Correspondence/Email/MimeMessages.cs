@@ -4,10 +4,16 @@ using MimeKit.Text;
 
 namespace Relance.CorrespondenceService.Email;
 
+/// <summary>Who reminders come from: the "Correspondence:Sender" configuration section.</summary>
 public sealed record SenderIdentity
 {
     public string Name { get; init; } = "Service recouvrement";
     public string Email { get; init; } = "recouvrement@relance.localhost";
+
+    /// <summary>The creditor companies' names as their customers know them, by company id; the id itself otherwise.</summary>
+    public Dictionary<string, string> Companies { get; init; } = [];
+
+    public string CreditorName(string companyId) => Companies.GetValueOrDefault(companyId) ?? companyId;
 }
 
 /// <summary>
@@ -36,7 +42,10 @@ public static class MimeMessages
         message.Prepare(EncodingConstraint.SevenBit);
 
         using var buffer = new MemoryStream();
-        message.WriteTo(FormatOptions.Default.Clone(), buffer);
+        // CRLF line ends, as SMTP carries them: the stored bytes are the bytes the server receives.
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        message.WriteTo(format, buffer);
         var bytes = buffer.ToArray();
         return (System.Text.Encoding.ASCII.GetString(bytes), Sha256(bytes));
     }

@@ -54,6 +54,9 @@ public sealed record ReminderSent(
     DateTimeOffset SentAt,
     string ContentSha256);
 
+/// <summary>A requested reminder that was not sent: every invoice it listed left the case before it could leave.</summary>
+public sealed record ReminderWithdrawn(Guid ReminderId, string Reason, DateTimeOffset WithdrawnAt);
+
 public sealed record DunningCaseClosed(string Reason, DateTimeOffset ClosedAt);
 
 public sealed record DunningCaseReopened(DateTimeOffset ReopenedAt);

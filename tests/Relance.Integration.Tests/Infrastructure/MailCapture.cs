@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Relance.Integration.Tests.Infrastructure;
 
-public sealed record CapturedMail(string Subject, IReadOnlyList<string> To, string Text, string? MessageId);
+public sealed record CapturedMail(string Id, string Subject, IReadOnlyList<string> To, string Text, string? MessageId);
 
 /// <summary>Reads what the capturing SMTP server (maildev) received, through its REST API.</summary>
 public sealed class MailCapture(Uri api)
@@ -12,13 +12,10 @@ public sealed class MailCapture(Uri api)
 
     public async Task<IReadOnlyList<CapturedMail>> To(string address)
     {
-        // maildev 3 serves /api/email; maildev 2 (the container image) serves /email.
-        var response = await _http.GetAsync("api/email");
-        if (!response.IsSuccessStatusCode) response = await _http.GetAsync("email");
-        response.EnsureSuccessStatusCode();
-        var mails = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var mails = await _http.GetFromJsonAsync<JsonElement>("email");
         return mails.EnumerateArray()
             .Select(m => new CapturedMail(
+                m.GetProperty("id").GetString()!,
                 m.GetProperty("subject").GetString() ?? "",
                 m.GetProperty("to").EnumerateArray().Select(t => t.GetProperty("address").GetString() ?? "").ToList(),
                 m.TryGetProperty("text", out var text) ? text.GetString() ?? "" : "",
@@ -26,4 +23,7 @@ public sealed class MailCapture(Uri api)
             .Where(m => m.To.Contains(address, StringComparer.OrdinalIgnoreCase))
             .ToList();
     }
+
+    /// <summary>The message exactly as the SMTP server received it.</summary>
+    public Task<byte[]> Source(CapturedMail mail) => _http.GetByteArrayAsync($"email/{mail.Id}/source");
 }

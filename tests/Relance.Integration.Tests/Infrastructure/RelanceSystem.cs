@@ -68,6 +68,7 @@ public sealed class RelanceSystem : IAsyncDisposable
             $"--Smtp:Host={_infrastructure.SmtpHost}",
             $"--Smtp:Port={_infrastructure.SmtpPort}",
             "--Reminder:Scheduler:PollInterval=00:00:01",
+            "--Correspondence:Sender:Companies:ACME=ACME SAS",
             "--Serilog:MinimumLevel:Default=Warning",
         ];
         Action<WebApplicationBuilder> useTestClock = builder => builder.Services.AddSingleton<TimeProvider>(Clock);

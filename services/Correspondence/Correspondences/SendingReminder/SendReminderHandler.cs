@@ -1,4 +1,6 @@
 using Marten;
+using Marten.Storage;
+using Npgsql;
 using Relance.CorrespondenceService.Email;
 using Relance.ServiceDefaults;
 
@@ -6,14 +8,34 @@ namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 
 /// <summary>
 /// Sends a requested reminder by email, in three recorded steps: the request and the rendered bytes are
-/// committed before anything leaves; the send is recorded after the SMTP server accepted it. A repeated
-/// request finds the work done (nothing sent twice) or half done (the same stored bytes are sent, so the
-/// receiving server sees the same Message-Id).
+/// committed before anything leaves; the send is recorded after the SMTP server accepted it. The whole is
+/// done under a PostgreSQL advisory lock on the correspondence, so two deliveries of the same request at
+/// once are handled one after the other: the second finds the work done and sends nothing. If the process
+/// dies between the SMTP server's acceptance and the record, the lock goes with its connection and a
+/// redelivery sends the same stored bytes again (same Message-Id, so the receiving server can tell).
 /// </summary>
 public sealed class SendReminderHandler(
     IDocumentStore store, SmtpSender smtp, SenderIdentity sender, TimeProvider clock, ILogger<SendReminderHandler> logger)
 {
     public async Task Handle(CorrespondenceRequested request, Action<IDocumentSession> attribute, CancellationToken cancellation)
+    {
+        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
+        await connection.OpenAsync(cancellation);
+        var key = BitConverter.ToInt64(request.ReminderId.ToByteArray(), 0);
+        await using (var lockIt = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection) { Parameters = { new() { Value = key } } })
+            await lockIt.ExecuteNonQueryAsync(cancellation);
+        try
+        {
+            await HandleLocked(request, attribute, cancellation);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection) { Parameters = { new() { Value = key } } };
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    async Task HandleLocked(CorrespondenceRequested request, Action<IDocumentSession> attribute, CancellationToken cancellation)
     {
         var id = request.ReminderId.ToString();
 
@@ -23,7 +45,7 @@ public sealed class SendReminderHandler(
         if (state.Rendered is null)
         {
             var now = clock.GetUtcNow();
-            var email = ReminderEmail.Render(state.Request, sender.Name);
+            var email = ReminderEmail.Render(state.Request, sender.CreditorName(state.Request.CompanyId), sender.Name);
             var (mime, sha256) = MimeMessages.Build(email, sender, state.Request.Recipient.Name, state.Request.Recipient.Email, request.ReminderId, now);
             state = await Decide(id, attribute,
                 s => CorrespondenceDecider.Render(new CorrespondenceRendered(email.Template, email.Subject, mime, sha256, now), s), cancellation);

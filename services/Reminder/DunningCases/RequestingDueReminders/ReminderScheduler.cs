@@ -68,6 +68,11 @@ public sealed class ReminderScheduler(
             {
                 logger.LogInformation("Case {CaseId} changed while its reminder was being decided; the next tick looks again", caseId);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One case that cannot be decided must not hold back every case due after it.
+                logger.LogError(e, "Could not request the reminder due for case {CaseId}; the next tick tries again", caseId);
+            }
         }
         if (requested > 0) logger.LogInformation("Requested {Count} reminders at {Now}", requested, now);
         return requested;

@@ -85,13 +85,22 @@ public static class InvoiceEventsEndpoint
         {
             var byCase = endpoint.CreatePartitioner(Environment.ProcessorCount * 4);
             endpoint.ConfigureConsumer<InvoiceRegisteredConsumer>(context, c => c.Message<Invoicing.InvoiceRegistered>(m =>
-                m.UsePartitioner(byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+                InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
             endpoint.ConfigureConsumer<InvoiceBalanceChangedConsumer>(context, c => c.Message<Invoicing.InvoiceBalanceChanged>(m =>
-                m.UsePartitioner(byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+                InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
             endpoint.ConfigureConsumer<InvoiceSettledConsumer>(context, c => c.Message<Invoicing.InvoiceSettled>(m =>
-                m.UsePartitioner(byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+                InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
             endpoint.ConfigureConsumer<InvoiceCancelledConsumer>(context, c => c.Message<Invoicing.InvoiceCancelled>(m =>
-                m.UsePartitioner(byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+                InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
         });
+    }
+
+    // The retry sits inside the partition: a message being retried keeps its case's turn, so the next
+    // message of the same case cannot overtake it.
+    static void InCaseOrder<TContext>(IPipeConfigurator<TContext> pipe, IPartitioner byCase, Func<TContext, string> caseOf)
+        where TContext : class, PipeContext
+    {
+        pipe.UsePartitioner(byCase, caseOf);
+        pipe.UseRetry(retry => retry.Intervals(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)));
     }
 }

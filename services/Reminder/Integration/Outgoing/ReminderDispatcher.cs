@@ -19,15 +19,25 @@ public sealed class ReminderDispatcher(IBus bus) : EventForwarder
     {
         if (e.Data is not ReminderRequested requested) return;
         var dunningCase = await StateOf<DunningCase>(operations, e, cancellation);
-        var correspondence = await bus.GetSendEndpoint(new Uri($"queue:{Correspondence.CorrespondenceTopology.SendReminderQueue}"));
 
+        // The case may have moved on since the request (a payment, a cancellation): send only what is still
+        // owed, as it is owed now, and nothing at all when nothing is.
+        var stillOwed = dunningCase.OpenInvoices.Where(i => requested.Invoices.Any(r => r.InvoiceNumber == i.InvoiceNumber)).ToList();
+        if (stillOwed.Count == 0)
+        {
+            operations.Events.Append(dunningCase.Id, new ReminderWithdrawn(requested.ReminderId,
+                "every invoice it listed was paid or cancelled before it was sent", e.Timestamp));
+            return;
+        }
+
+        var correspondence = await bus.GetSendEndpoint(new Uri($"queue:{Correspondence.CorrespondenceTopology.SendReminderQueue}"));
         await correspondence.Send(new Correspondence.SendReminder(
             requested.ReminderId,
             dunningCase.Id,
             dunningCase.CompanyId,
             requested.Step,
             new Correspondence.ReminderRecipient(requested.Recipient.CustomerId, requested.Recipient.Name, requested.Recipient.Email),
-            [.. requested.Invoices.Select(i => new Correspondence.ReminderInvoice(i.InvoiceNumber, i.IssueDate, i.DueDate, i.Outstanding, dunningCase.Currency))],
+            [.. stillOwed.Select(i => new Correspondence.ReminderInvoice(i.InvoiceNumber, i.IssueDate, i.DueDate, i.Outstanding, dunningCase.Currency))],
             DateOnly.FromDateTime(requested.RequestedAt.UtcDateTime)), send => send.StampFrom(e), cancellation);
     }
 }
