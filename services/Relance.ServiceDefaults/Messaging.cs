@@ -35,6 +35,10 @@ public static class Messaging
                     retry.Ignore<System.Text.Json.JsonException>();
                     retry.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
                 });
+                // Plain JSON for what leaves towards ERPs (see ErpPublishing); MassTransit's envelope between services.
+                cfg.AddRawJsonSerializer(RawSerializerOptions.Default);
+                // Exchanges declared at start-up, so that an ERP can bind its queues before the first message.
+                cfg.DeployPublishTopology = true;
                 configureBus?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
@@ -97,4 +101,24 @@ public static class MessageIds
         send.Headers.Set("Relance-Stream", e.StreamKey);
         send.Headers.Set("Relance-Event-Sequence", e.Sequence);
     }
+}
+
+/// <summary>Messages for ERPs: plain JSON (no MassTransit envelope) on a fanout exchange of a documented name.</summary>
+public static class ErpPublishing
+{
+    static readonly System.Net.Mime.ContentType PlainJson = new("application/json");
+
+    public static void PublishToErpsOn<T>(this IRabbitMqBusFactoryConfigurator cfg, string exchange) where T : class
+    {
+        cfg.Message<T>(m => m.SetEntityName(exchange));
+        cfg.Publish<T>(_ => { });
+    }
+
+    public static Task PublishToErps<T>(this IPublishEndpoint bus, T message, Action<PublishContext>? stamp = null, CancellationToken cancellation = default)
+        where T : class =>
+        bus.Publish(message, send =>
+        {
+            send.Serializer = send.Serialization.GetMessageSerializer(PlainJson);
+            stamp?.Invoke(send);
+        }, cancellation);
 }

@@ -26,7 +26,8 @@ public static class ReminderApp
                 options.Projections.Add<DunningCaseProjection>(ProjectionLifecycle.Inline);
                 options.Schema.For<DunningCase>().Index(c => c.NextReminderAt);
             })
-            .AddSubscriptionWithServices<ReminderDispatcher>(ServiceLifetime.Singleton, o => o.Name = ReminderDispatcher.SubscriptionName);
+            .AddSubscriptionWithServices<ReminderDispatcher>(ServiceLifetime.Singleton, o => o.Name = ReminderDispatcher.SubscriptionName)
+            .AddSubscriptionWithServices<ReminderActionsToErp>(ServiceLifetime.Singleton, o => o.Name = ReminderActionsToErp.SubscriptionName);
 
         builder.AddRelanceMessaging(
             bus =>
@@ -34,7 +35,11 @@ public static class ReminderApp
                 bus.AddInvoiceEventConsumers();
                 bus.AddConsumer<ReminderSentConsumer>();
             },
-            (context, cfg) => cfg.ConfigureInvoiceEventsEndpoint(context));
+            (context, cfg) =>
+            {
+                cfg.ConfigureInvoiceEventsEndpoint(context);
+                cfg.PublishToErpsOn<Relance.Contracts.Erp.ErpReminderActionTaken>(Relance.Contracts.Erp.ErpTopology.ReminderActionTakenExchange);
+            });
 
         configure?.Invoke(builder);
 

@@ -8,6 +8,7 @@ using MimeKit;
 using JasperFx.Events.Daemon;
 using MassTransit;
 using Relance.Contracts.Correspondence;
+using Relance.Contracts.Erp;
 using Relance.Integration.Tests.Infrastructure;
 using Relance.ReminderService.DunningCases.RequestingDueReminders;
 
@@ -112,10 +113,21 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         Assert.Equal(["correspondence_requested", "correspondence_rendered", "correspondence_sent"],
             await EventTypes(Service.Correspondence, $"/correspondences/{reminderId}/events"));
 
+        // The ERP is told the action taken, with the same proof.
+        async Task<JsonElement[]> ActionsTold() => [.. (await _system.Erp.NotificationsOn(ErpTopology.ReminderActionTakenExchange))
+            .Select(n => n.Body).Where(b => b.GetProperty("customerId").GetString() == Customer)];
+        await Eventually.Until(async () => (await ActionsTold()).Length > 0, Wait, "the reminder action told to the ERP");
+        var action = Assert.Single(await ActionsTold());
+        Assert.Equal(("first-reminder", "email", reminderId), (action.GetProperty("step").GetString(), action.GetProperty("channel").GetString(), action.GetProperty("reminderId").GetGuid()));
+        Assert.Equal(sent.GetProperty("contentSha256").GetString(), action.GetProperty("contentSha256").GetString());
+        Assert.Equal(number, action.GetProperty("invoices")[0].GetProperty("invoiceNumber").GetString());
+
         // The customer pays in full: the invoice is settled, the case closed.
         _system.Advance(TimeSpan.FromDays(2));
         await _system.Erp.PublishPaymentAsync(new { companyId = "ACME", paymentId = $"P-{_run}", invoiceNumber = number, amount = 1200m, currency = "EUR", receivedOn = "2026-10-30" }, $"erp-{_run}-2");
         await Eventually.Until(async () => (await Case())?.GetProperty("status").GetString() == "Closed", Wait, "the case closed by the payment");
+        await Eventually.Until(async () => (await _system.Erp.NotificationsOn(ErpTopology.InvoiceSettledExchange))
+            .Any(n => n.Body.GetProperty("invoiceNumber").GetString() == number), Wait, "the settlement told to the ERP");
 
         // Ninety days later, still nothing more was sent.
         for (var day = 0; day < 90; day++)

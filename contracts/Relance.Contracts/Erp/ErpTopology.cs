@@ -16,6 +16,12 @@ public static class ErpTopology
     /// <summary>Fanout exchange carrying <see cref="ErpMessageRejected"/> answers.</summary>
     public const string RejectionsExchange = "relance.erp.rejected";
 
+    /// <summary>Fanout exchange carrying <see cref="ErpInvoiceSettled"/>.</summary>
+    public const string InvoiceSettledExchange = "relance.erp.invoice-settled";
+
+    /// <summary>Fanout exchange carrying <see cref="ErpReminderActionTaken"/>.</summary>
+    public const string ReminderActionTakenExchange = "relance.erp.reminder-action-taken";
+
     public const string InvoiceIssuedRoutingKey = "invoice.issued";
     public const string InvoiceCorrectedRoutingKey = "invoice.corrected";
     public const string InvoiceCancelledRoutingKey = "invoice.cancelled";

@@ -15,10 +15,12 @@ public sealed class ErpClient : IAsyncDisposable
     readonly IConnection _connection;
     readonly IChannel _channel;
     readonly string _answers;
+    readonly string _events;
     readonly ConcurrentDictionary<string, List<JsonElement>> _received = new();
+    readonly ConcurrentQueue<(string Exchange, string? MessageId, JsonElement Body)> _notifications = new();
 
-    ErpClient(IConnection connection, IChannel channel, string answers) =>
-        (_connection, _channel, _answers) = (connection, channel, answers);
+    ErpClient(IConnection connection, IChannel channel, string answers, string events) =>
+        (_connection, _channel, _answers, _events) = (connection, channel, answers, events);
 
     /// <summary>Connects once the Invoice service has declared the exchanges.</summary>
     public static async Task<ErpClient> ConnectAsync(Uri rabbitMq)
@@ -28,7 +30,18 @@ public sealed class ErpClient : IAsyncDisposable
         var queue = (await channel.QueueDeclareAsync($"erp-test-answers-{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
         await channel.QueueBindAsync(queue, ErpTopology.AcceptedExchange, routingKey: "");
         await channel.QueueBindAsync(queue, ErpTopology.RejectionsExchange, routingKey: "");
-        return new ErpClient(connection, channel, queue);
+        var events = (await channel.QueueDeclareAsync($"erp-test-events-{Guid.NewGuid():N}", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await channel.QueueBindAsync(events, ErpTopology.InvoiceSettledExchange, routingKey: "");
+        // Only where a Reminder service runs is that exchange declared.
+        try { await channel.ExchangeDeclarePassiveAsync(ErpTopology.ReminderActionTakenExchange); }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            await channel.DisposeAsync();
+            channel = await connection.CreateChannelAsync();
+            return new ErpClient(connection, channel, queue, events);
+        }
+        await channel.QueueBindAsync(events, ErpTopology.ReminderActionTakenExchange, routingKey: "");
+        return new ErpClient(connection, channel, queue, events);
     }
 
     public async Task PublishAsync(string routingKey, string json, string messageId, string? contentType = "application/json")
@@ -68,6 +81,14 @@ public sealed class ErpClient : IAsyncDisposable
         var answer = Assert.Single(await AnswersTo(messageId));
         Assert.True(answer.TryGetProperty("outcome", out var outcome), $"{messageId} was rejected: {answer}");
         return outcome.GetString()!;
+    }
+
+    /// <summary>What Relance told the ERP on that exchange so far (plain JSON bodies, with their AMQP message ids).</summary>
+    public async Task<IReadOnlyList<(string? MessageId, JsonElement Body)>> NotificationsOn(string exchange)
+    {
+        while (await _channel.BasicGetAsync(_events, autoAck: true) is { } message)
+            _notifications.Enqueue((message.Exchange, message.BasicProperties.MessageId, JsonDocument.Parse(message.Body).RootElement.Clone()));
+        return [.. _notifications.Where(n => n.Exchange == exchange).Select(n => (n.MessageId, n.Body))];
     }
 
     async Task Drain()

@@ -1,6 +1,6 @@
-using System.Net.Mime;
 using MassTransit;
 using Relance.Contracts.Erp;
+using Relance.ServiceDefaults;
 
 namespace Relance.InvoiceService.Integration.Incoming;
 
@@ -25,7 +25,5 @@ public sealed class ErpAnswers(IServiceProvider services, TimeProvider clock, IL
             messageId, kind.RoutingKey, [.. reasons.Select(r => new RejectionReason(r.Field, r.Error))], kind.ErrorQueue, clock.GetUtcNow()));
     }
 
-    Task Publish<T>(T answer) where T : class =>
-        services.GetRequiredService<IBus>().Publish(answer, send =>
-            send.Serializer = send.Serialization.GetMessageSerializer(new ContentType("application/json")));
+    Task Publish<T>(T answer) where T : class => services.GetRequiredService<IBus>().PublishToErps(answer);
 }

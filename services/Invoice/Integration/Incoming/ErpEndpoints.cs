@@ -1,5 +1,6 @@
 using MassTransit;
 using Relance.Contracts.Erp;
+using Relance.ServiceDefaults;
 using Erp = Relance.Contracts.Erp;
 
 namespace Relance.InvoiceService.Integration.Incoming;
@@ -23,13 +24,9 @@ public static class ErpEndpoints
 
     public static void ConfigureErpEndpoints(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
     {
-        cfg.Message<ErpMessageAccepted>(m => m.SetEntityName(ErpTopology.AcceptedExchange));
-        cfg.Message<ErpMessageRejected>(m => m.SetEntityName(ErpTopology.RejectionsExchange));
-        // Declared at start-up, so that an ERP can bind its queues before the first answer.
-        cfg.Publish<ErpMessageAccepted>(_ => { });
-        cfg.Publish<ErpMessageRejected>(_ => { });
-        cfg.DeployPublishTopology = true;
-        cfg.AddRawJsonSerializer(RawSerializerOptions.Default);
+        cfg.PublishToErpsOn<ErpMessageAccepted>(ErpTopology.AcceptedExchange);
+        cfg.PublishToErpsOn<ErpMessageRejected>(ErpTopology.RejectionsExchange);
+        cfg.PublishToErpsOn<ErpInvoiceSettled>(ErpTopology.InvoiceSettledExchange);
 
         Inbound<InvoiceIssuedConsumer, Erp.InvoiceIssued>(cfg, context);
         Inbound<InvoiceCorrectedConsumer, Erp.InvoiceCorrected>(cfg, context);

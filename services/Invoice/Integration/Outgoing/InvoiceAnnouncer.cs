@@ -41,6 +41,11 @@ public sealed class InvoiceAnnouncer(IBus bus) : EventForwarder
                 change!.Value.Item1, change.Value.Item2 ?? invoice.DueDate!.Value, change.Value.Item3),
         };
         await bus.Publish(message, message.GetType(), send => send.StampFrom(e), cancellation);
+
+        if (e.Data is InvoiceSettled settledForErp)
+            await bus.PublishToErps(new Relance.Contracts.Erp.ErpInvoiceSettled(
+                known.CompanyId, known.InvoiceNumber, known.Customer.CustomerId, settledForErp.SettledOn, settledForErp.RecordedAt),
+                send => send.StampFrom(e), cancellation);
     }
 
     Task Publish<T>(IEvent e, T message, CancellationToken cancellation) where T : class =>
