@@ -1,0 +1,138 @@
+using Relance.Testing;
+using System.Reflection;
+using System.Text.Json;
+using Relance.Contracts.Erp;
+using Relance.InvoiceService.Integration.Incoming;
+using Relance.ServiceDefaults;
+
+namespace Relance.Invoice.Tests;
+
+/// <summary>
+/// contracts/schemas and contracts/asyncapi.yaml against the .NET contracts and the service's own validation:
+/// a field added, renamed or dropped on one side and not the other fails here, and so does an example the
+/// service would refuse.
+/// </summary>
+[Trait("Category", "Unit")]
+public class ContractDriftTests
+{
+    static readonly string Contracts = Path.Combine(Repository.Root(), "contracts");
+
+    // Every message an ERP reads or writes, by schema file.
+    public static TheoryData<string, Type> Messages()
+    {
+        var data = new TheoryData<string, Type>();
+        foreach (var inbound in ErpTopology.Inbound) data.Add($"{inbound.RoutingKey}.schema.json", inbound.MessageType);
+        data.Add("erp-message-accepted.schema.json", typeof(ErpMessageAccepted));
+        data.Add("erp-message-rejected.schema.json", typeof(ErpMessageRejected));
+        data.Add("erp-invoice-settled.schema.json", typeof(ErpInvoiceSettled));
+        data.Add("erp-reminder-action-taken.schema.json", typeof(ErpReminderActionTaken));
+        return data;
+    }
+
+    static JsonElement Schema(string file) => JsonDocument.Parse(File.ReadAllText(Path.Combine(Contracts, "schemas", file))).RootElement;
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void The_schema_has_exactly_the_fields_of_the_contract(string file, Type type)
+    {
+        var schema = Schema(file);
+        var drift = new List<string>();
+        Compare(schema, schema, type, "", drift);
+        Assert.True(drift.Count == 0, $"{file} and {type.Name} differ:\n{string.Join("\n", drift)}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void Every_example_reads_as_the_contract_and_an_inbound_one_is_accepted(string file, Type type)
+    {
+        var examples = Schema(file).GetProperty("examples").EnumerateArray().ToList();
+        Assert.NotEmpty(examples);
+        foreach (var example in examples)
+        {
+            var message = example.Deserialize(type, JsonSerializerOptions.Web)!;
+            var error = Record.Exception(() => Validate(message));
+            Assert.True(error is null, $"{file}: the service refuses its example {example}: {error?.Message}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void The_asyncapi_document_describes_the_message(string file, Type type)
+    {
+        var asyncApi = File.ReadAllText(Path.Combine(Contracts, "asyncapi.yaml"));
+        Assert.Contains($"$ref: './schemas/{file}'", asyncApi);
+        var inbound = ErpTopology.Inbound.SingleOrDefault(i => i.MessageType == type);
+        if (inbound is not null) Assert.Contains($"address: {inbound.RoutingKey}", asyncApi);
+    }
+
+    [Fact]
+    public void The_asyncapi_document_names_every_exchange()
+    {
+        var asyncApi = File.ReadAllText(Path.Combine(Contracts, "asyncapi.yaml"));
+        foreach (var exchange in typeof(ErpTopology).GetFields().Where(f => f.Name.EndsWith("Exchange")).Select(f => (string)f.GetValue(null)!))
+            Assert.Contains(exchange, asyncApi);
+    }
+
+    static void Validate(object message)
+    {
+        var now = DateTimeOffset.UnixEpoch;
+        switch (message)
+        {
+            case InvoiceIssued m: ErpMessageValidation.ToCommand(m, now); break;
+            case InvoiceCorrected m: ErpMessageValidation.ToCommand(m, now); break;
+            case InvoiceCancelled m: ErpMessageValidation.ToCommand(m, now); break;
+            case CreditNoteIssued m: ErpMessageValidation.ToCommands(m, now); break;
+            case PaymentReceived m: ErpMessageValidation.ToCommands(m, now); break;
+        }
+    }
+
+    static void Compare(JsonElement root, JsonElement schema, Type type, string path, List<string> drift)
+    {
+        schema = Resolve(root, schema);
+        var inSchema = PropertiesOf(root, schema);
+        var inType = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.DeclaringType != typeof(object) && p.Name != "EqualityContract")
+            .ToDictionary(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name), p => p.PropertyType);
+
+        drift.AddRange(inSchema.Keys.Except(inType.Keys).Select(name => $"{path}{name}: in the schema, not in {type.Name}"));
+        drift.AddRange(inType.Keys.Except(inSchema.Keys).Select(name => $"{path}{name}: in {type.Name}, not in the schema"));
+        if (schema.TryGetProperty("required", out var required))
+            drift.AddRange(required.EnumerateArray().Select(r => r.GetString()!).Except(inSchema.Keys).Select(name => $"{path}{name}: required but not described"));
+
+        foreach (var (name, propertyType) in inType.Where(p => inSchema.ContainsKey(p.Key)))
+        {
+            var nested = Resolve(root, inSchema[name]);
+            var element = ElementType(propertyType);
+            if (element is not null && nested.TryGetProperty("items", out var items))
+                Compare(root, items, element, $"{path}{name}[].", drift);
+            else if (IsRecord(propertyType))
+                Compare(root, nested, Nullable.GetUnderlyingType(propertyType) ?? propertyType, $"{path}{name}.", drift);
+        }
+    }
+
+    // Properties, including those of each oneOf/anyOf/allOf branch (payment.received has three forms).
+    static Dictionary<string, JsonElement> PropertiesOf(JsonElement root, JsonElement schema)
+    {
+        var all = new Dictionary<string, JsonElement>();
+        if (schema.TryGetProperty("properties", out var properties))
+            foreach (var p in properties.EnumerateObject()) all[p.Name] = p.Value;
+        foreach (var combinator in new[] { "oneOf", "anyOf", "allOf" })
+            if (schema.TryGetProperty(combinator, out var branches))
+                foreach (var branch in branches.EnumerateArray())
+                    foreach (var p in PropertiesOf(root, Resolve(root, branch))) all.TryAdd(p.Key, p.Value);
+        return all;
+    }
+
+    static JsonElement Resolve(JsonElement root, JsonElement schema)
+    {
+        while (schema.TryGetProperty("$ref", out var reference) && reference.GetString() is { } r && r.StartsWith("#/"))
+            schema = r[2..].Split('/').Aggregate(root, (node, segment) => node.GetProperty(segment));
+        return schema;
+    }
+
+    static Type? ElementType(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0] : null;
+
+    static bool IsRecord(Type type) =>
+        (Nullable.GetUnderlyingType(type) ?? type) is { IsClass: true } t && t != typeof(string) && t.Namespace == typeof(ErpTopology).Namespace;
+}
