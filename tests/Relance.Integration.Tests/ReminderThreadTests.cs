@@ -149,6 +149,8 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
     {
         var number = $"F-{_run}-late";
         await _system.Erp.PublishInvoiceAsync(Invoice(number, "2026-10-01"), $"erp-{_run}-late");
+        await Eventually.Until(async () => await Case() is not null, Wait, "the dunning case");
+        _system.Advance(TimeSpan.FromMinutes(1)); // the grouping delay after its arrival
 
         var mail = (await Eventually.Get(async () => (await _mail.To(Email)).SingleOrDefault(), Wait, "the reminder email",
             betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1))))!;
@@ -161,6 +163,8 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
     {
         var number = $"F-{_run}-dup";
         await _system.Erp.PublishInvoiceAsync(Invoice(number, "2026-10-01"), $"erp-{_run}-dup");
+        await Eventually.Until(async () => await Case() is not null, Wait, "the dunning case");
+        _system.Advance(TimeSpan.FromMinutes(1));
         await Eventually.Get(async () => (await _mail.To(Email)).SingleOrDefault(), Wait, "the reminder email",
             betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1)));
         var events = await Eventually.Get(async () =>

@@ -32,7 +32,7 @@ public class DunningCaseDeciderTests
     static ReminderRequested Requested(DateTimeOffset at, params RemindedInvoice[] invoices) =>
         new(ReminderId, DunningCaseDecider.FirstReminderStep, DunningCaseDecider.EmailChannel, Customer, [.. invoices],
             $"first reminder due at {(invoices.Any(i => i.InvoiceNumber == "F-1") ? F1Reminder : F2Reminder):O} for {string.Join(", ", invoices.Select(i => i.InvoiceNumber))}",
-            at);
+            at, at.AddDays(Policy.MinimumDaysBetweenReminders));
 
     static readonly RemindedInvoice F1 = new("F-1", new(2026, 10, 1), new(2026, 10, 31), 1200m);
     static readonly RemindedInvoice F2 = new("F-2", new(2026, 10, 31), new(2026, 11, 30), 500m);
@@ -64,31 +64,59 @@ public class DunningCaseDeciderTests
 
     [Fact]
     public void Nothing_is_requested_before_the_first_reminder_is_due() =>
-        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder.AddTicks(-1)), s)).Then();
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder.AddTicks(-1)), s, Policy)).Then();
 
     [Fact]
     public void The_first_reminder_is_requested_when_due() =>
-        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder), s))
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder), s, Policy))
             .Then(Requested(F1Reminder, F1));
 
     [Fact]
     public void A_reminder_is_requested_once() =>
         Spec().Given(Opened, F1Joined, Requested(F1Reminder, F1))
-            .When(s => DunningCaseDecider.Decide(new RequestDueReminder(Guid.NewGuid(), F1Reminder.AddDays(10)), s)).Then();
+            .When(s => DunningCaseDecider.Decide(new RequestDueReminder(Guid.NewGuid(), F1Reminder.AddDays(10)), s, Policy)).Then();
 
     [Fact]
     public void One_reminder_lists_every_invoice_due_for_it()
     {
         var late = F2Reminder.AddDays(1);
-        Spec().Given(Opened, F1Joined, F2Joined).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, late), s))
+        Spec().Given(Opened, F1Joined, F2Joined).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, late), s, Policy))
             .Then(Requested(late, F1, F2));
+    }
+
+    [Fact]
+    public void An_invoice_long_overdue_when_first_seen_is_left_to_a_person()
+    {
+        var old = new DateOnly(2026, 6, 1); // 141 days overdue on 20/10
+        var outcome = Spec().Given().When(s => DunningCaseDecider.Decide(Add("F-9", old), s, Policy));
+        var joined = Assert.IsType<InvoiceJoinedCase>(outcome.Events[1]);
+        Assert.Null(joined.FirstReminderAt);
+        Assert.Contains("not reminded automatically: 141 days overdue", joined.Rule);
+        Assert.Null(outcome.State!.NextReminderAt);
+    }
+
+    [Fact]
+    public void An_invoice_already_overdue_waits_for_the_customers_other_invoices_arriving_with_it()
+    {
+        var joined = Assert.IsType<InvoiceJoinedCase>(Spec().Given().When(s => DunningCaseDecider.Decide(Add("F-8", new(2026, 10, 1)), s, Policy)).Events[1]);
+        Assert.Equal(Now + Policy.GroupingDelay, joined.FirstReminderAt);
+        Assert.Contains("Dunning:GroupingDelay", joined.Rule);
+    }
+
+    [Fact]
+    public void The_next_reminder_keeps_the_minimum_gap_after_the_last_one()
+    {
+        var soon = new InvoiceJoinedCase("F-3", new(2026, 10, 1), new(2026, 11, 2), 50m, F1Reminder.AddDays(2), "test", Now);
+        var outcome = Spec().Given(Opened, F1Joined, Requested(F1Reminder, F1), soon)
+            .When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder.AddDays(3)), s, Policy)).Then();
+        Assert.Equal(F1Reminder.AddDays(Policy.MinimumDaysBetweenReminders), outcome.State!.NextReminderAt);
     }
 
     [Fact]
     public void Only_the_invoices_due_are_listed_and_the_next_reminder_moves_to_the_next_one()
     {
         var outcome = Spec().Given(Opened, F1Joined, F2Joined, Requested(F1Reminder, F1))
-            .When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder.AddDays(1)), s)).Then();
+            .When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder.AddDays(1)), s, Policy)).Then();
         Assert.Equal(F2Reminder, outcome.State!.NextReminderAt);
     }
 
@@ -100,7 +128,7 @@ public class DunningCaseDeciderTests
     {
         var paid = new InvoiceBalanceChanged("F-1", 700m, new(2026, 10, 31), F1Reminder, "payment", Now);
         Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(Balance(700m), s, Policy)).Then(paid);
-        Spec().Given(Opened, F1Joined, paid).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder), s))
+        Spec().Given(Opened, F1Joined, paid).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder), s, Policy))
             .Then(Requested(F1Reminder, F1 with { Outstanding = 700m }));
     }
 
@@ -151,7 +179,7 @@ public class DunningCaseDeciderTests
     public void A_closed_case_requests_no_reminder_ever_again()
     {
         var outcome = Spec().Given(Opened, F1Joined, new InvoiceLeftCase("F-1", "settled", Now), new DunningCaseClosed("every invoice of the case is settled", Now))
-            .When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder.AddYears(1)), s)).Then();
+            .When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder.AddYears(1)), s, Policy)).Then();
         Assert.Null(outcome.State!.NextReminderAt);
     }
 

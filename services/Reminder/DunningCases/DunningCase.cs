@@ -14,14 +14,14 @@ public sealed record DunningCaseOpened(
 
 public sealed record CaseCustomer(string CustomerId, string Name, string Email);
 
-/// <param name="FirstReminderAt">When the first reminder for this invoice is due.</param>
+/// <param name="FirstReminderAt">When the first reminder for this invoice is due; none when the catch-up policy leaves it to a person.</param>
 /// <param name="Rule">The policy rule that set <paramref name="FirstReminderAt"/>, for the proof trail.</param>
 public sealed record InvoiceJoinedCase(
     string InvoiceNumber,
     DateOnly IssueDate,
     DateOnly DueDate,
     decimal Outstanding,
-    DateTimeOffset FirstReminderAt,
+    DateTimeOffset? FirstReminderAt,
     string Rule,
     DateTimeOffset JoinedAt);
 
@@ -30,12 +30,13 @@ public sealed record InvoiceBalanceChanged(
     string InvoiceNumber,
     decimal Outstanding,
     DateOnly DueDate,
-    DateTimeOffset FirstReminderAt,
+    DateTimeOffset? FirstReminderAt,
     string Reason,
     DateTimeOffset RecordedAt);
 
 public sealed record InvoiceLeftCase(string InvoiceNumber, string Reason, DateTimeOffset LeftAt);
 
+/// <param name="NextNotBefore">No other reminder for this customer before then (Dunning:MinimumDaysBetweenReminders).</param>
 public sealed record ReminderRequested(
     Guid ReminderId,
     string Step,
@@ -43,7 +44,8 @@ public sealed record ReminderRequested(
     CaseCustomer Recipient,
     ImmutableList<RemindedInvoice> Invoices,
     string Reason,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt,
+    DateTimeOffset NextNotBefore);
 
 public sealed record RemindedInvoice(string InvoiceNumber, DateOnly IssueDate, DateOnly DueDate, decimal Outstanding);
 
@@ -68,7 +70,7 @@ public sealed record CaseInvoice(
     DateOnly IssueDate,
     DateOnly DueDate,
     decimal Outstanding,
-    DateTimeOffset FirstReminderAt,
+    DateTimeOffset? FirstReminderAt,
     bool Reminded);
 
 public sealed record DunningCase(
@@ -81,6 +83,8 @@ public sealed record DunningCase(
     ImmutableHashSet<string> KnownInvoices,
     ImmutableList<Guid> RequestedReminders,
     ImmutableList<Guid> SentReminders,
+    // No reminder before then: the minimum gap after the last one.
+    DateTimeOffset? RemindersNotBefore,
     // When the scheduler must next act on this case; null when nothing is planned. Indexed.
     DateTimeOffset? NextReminderAt)
 {
@@ -92,7 +96,7 @@ public static class DunningCaseEvolution
     public static DunningCase? Evolve(DunningCase? state, object @event) => (state, @event) switch
     {
         (null, DunningCaseOpened opened) => new DunningCase(
-            opened.CaseId, opened.CompanyId, opened.Customer, opened.Currency, CaseStatus.Open, [], [], [], [], null),
+            opened.CaseId, opened.CompanyId, opened.Customer, opened.Currency, CaseStatus.Open, [], [], [], [], null, null),
         (null, _) => null,
         (_, InvoiceJoinedCase joined) => Planned(state with
         {
@@ -118,6 +122,7 @@ public static class DunningCaseEvolution
                 .Select(i => requested.Invoices.Any(r => r.InvoiceNumber == i.InvoiceNumber) ? i with { Reminded = true } : i)
                 .ToImmutableList(),
             RequestedReminders = state.RequestedReminders.Add(requested.ReminderId),
+            RemindersNotBefore = requested.NextNotBefore,
         }),
         (_, ReminderSent sent) => state with { SentReminders = state.SentReminders.Add(sent.ReminderId) },
         (_, DunningCaseClosed) => state with { Status = CaseStatus.Closed, NextReminderAt = null },
@@ -125,11 +130,16 @@ public static class DunningCaseEvolution
         _ => state,
     };
 
-    // The next action is the earliest first reminder not yet requested, while the case is open.
-    static DunningCase Planned(DunningCase state) => state with
+    // The next action is the earliest first reminder not yet requested, while the case is open, and not
+    // before the minimum gap after the last reminder.
+    static DunningCase Planned(DunningCase state)
     {
-        NextReminderAt = state.Status == CaseStatus.Open
-            ? state.OpenInvoices.Where(i => !i.Reminded).Select(i => (DateTimeOffset?)i.FirstReminderAt).Min()
-            : null,
-    };
+        var earliest = state.Status == CaseStatus.Open
+            ? state.OpenInvoices.Where(i => !i.Reminded).Select(i => i.FirstReminderAt).Min()
+            : null;
+        return state with
+        {
+            NextReminderAt = earliest is { } at && state.RemindersNotBefore is { } notBefore && notBefore > at ? notBefore : earliest,
+        };
+    }
 }

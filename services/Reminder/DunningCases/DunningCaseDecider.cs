@@ -16,9 +16,9 @@ public static class DunningCaseDecider
     {
         if (state?.KnownInvoices.Contains(command.InvoiceNumber) == true) return [];
 
+        var (firstReminderAt, rule) = policy.PlanFirstReminder(command.DueDate, command.Now);
         var joined = new InvoiceJoinedCase(
-            command.InvoiceNumber, command.IssueDate, command.DueDate, command.Outstanding,
-            policy.FirstReminderAt(command.DueDate), policy.FirstReminderRule, command.Now);
+            command.InvoiceNumber, command.IssueDate, command.DueDate, command.Outstanding, firstReminderAt, rule, command.Now);
 
         return state switch
         {
@@ -33,7 +33,9 @@ public static class DunningCaseDecider
         var invoice = state?.OpenInvoices.Find(i => i.InvoiceNumber == command.InvoiceNumber);
         if (invoice is null || (invoice.Outstanding == command.Outstanding && invoice.DueDate == command.DueDate)) return [];
         // A reminder already requested stays requested; one not yet due follows the new due date.
-        var firstReminderAt = invoice.Reminded || invoice.DueDate == command.DueDate ? invoice.FirstReminderAt : policy.FirstReminderAt(command.DueDate);
+        var firstReminderAt = invoice.Reminded || invoice.DueDate == command.DueDate || invoice.FirstReminderAt is null
+            ? invoice.FirstReminderAt
+            : policy.FirstReminderAt(command.DueDate);
         return [new InvoiceBalanceChanged(command.InvoiceNumber, command.Outstanding, command.DueDate, firstReminderAt, command.Reason, command.Now)];
     }
 
@@ -47,7 +49,7 @@ public static class DunningCaseDecider
             : [left];
     }
 
-    public static IReadOnlyList<object> Decide(RequestDueReminder command, DunningCase? state)
+    public static IReadOnlyList<object> Decide(RequestDueReminder command, DunningCase? state, DunningPolicy policy)
     {
         if (state is not { Status: CaseStatus.Open, NextReminderAt: { } next } || next > command.Now) return [];
 
@@ -59,7 +61,8 @@ public static class DunningCaseDecider
                 command.ReminderId, FirstReminderStep, EmailChannel, state.Customer,
                 [.. due.Select(i => new RemindedInvoice(i.InvoiceNumber, i.IssueDate, i.DueDate, i.Outstanding))],
                 $"first reminder due at {next:O} for {string.Join(", ", due.Select(i => i.InvoiceNumber))}",
-                command.Now),
+                command.Now,
+                command.Now.AddDays(policy.MinimumDaysBetweenReminders)),
         ];
     }
 

@@ -14,6 +14,31 @@ public sealed record DunningPolicy
 
     public string TimeZone { get; init; } = "Europe/Paris";
 
+    /// <summary>
+    /// An invoice's first reminder waits at least this long after the invoice arrives, so that a customer's
+    /// invoices arriving together (an ERP's first load) go out in one reminder rather than one each.
+    /// </summary>
+    public TimeSpan GroupingDelay { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>After a reminder, the next one for the same customer waits at least this many days.</summary>
+    public int MinimumDaysBetweenReminders { get; init; } = 7;
+
+    public CatchUpPolicy CatchUp { get; init; } = new();
+
+    /// <summary>When an invoice joining a case is first reminded, and the rule that says so; none for an invoice too old to remind automatically.</summary>
+    public (DateTimeOffset? At, string Rule) PlanFirstReminder(DateOnly dueDate, DateTimeOffset joinedAt)
+    {
+        var daysOverdue = DateOnly.FromDateTime(joinedAt.UtcDateTime).DayNumber - dueDate.DayNumber;
+        if (CatchUp.MaxDaysOverdueOnArrival > 0 && daysOverdue > CatchUp.MaxDaysOverdueOnArrival)
+            return (null, $"not reminded automatically: {daysOverdue} days overdue when first seen, more than {CatchUp.MaxDaysOverdueOnArrival} (Dunning:CatchUp:MaxDaysOverdueOnArrival)");
+
+        var planned = FirstReminderAt(dueDate);
+        var grouped = joinedAt + GroupingDelay;
+        return planned >= grouped
+            ? (planned, FirstReminderRule)
+            : (grouped, $"{FirstReminderRule}, not before {GroupingDelay.TotalMinutes:0} min after it arrived so that the customer's invoices go together (Dunning:GroupingDelay)");
+    }
+
     public DateTimeOffset FirstReminderAt(DateOnly dueDate)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
@@ -23,4 +48,11 @@ public sealed record DunningPolicy
 
     public string FirstReminderRule =>
         $"first reminder {FirstReminderDaysFromDueDate:+0;-0;0} days from the due date at {SendAt:HH\\:mm} {TimeZone} (Dunning:FirstReminderDaysFromDueDate)";
+}
+
+/// <summary>What to do with invoices already long overdue when Relance first sees them (an ERP's first load).</summary>
+public sealed record CatchUpPolicy
+{
+    /// <summary>Invoices overdue by more than this many days on arrival are not reminded automatically (0: no limit).</summary>
+    public int MaxDaysOverdueOnArrival { get; init; } = 90;
 }

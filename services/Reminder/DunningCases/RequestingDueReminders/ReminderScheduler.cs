@@ -21,7 +21,7 @@ public sealed record SchedulerOptions
 /// nothing, as the case stays due until its reminder is recorded.
 /// </summary>
 public sealed class ReminderScheduler(
-    IDocumentStore store, TimeProvider clock, SchedulerOptions options, ILogger<ReminderScheduler> logger) : BackgroundService
+    IDocumentStore store, TimeProvider clock, SchedulerOptions options, DunningPolicy policy, ILogger<ReminderScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,7 +61,7 @@ public sealed class ReminderScheduler(
             session.Attribute("system:reminder-scheduler", run, null);
             try
             {
-                var events = await RequestDueReminderHandler.Handle(session, caseId, new RequestDueReminder(Guid.NewGuid(), now), cancellation);
+                var events = await RequestDueReminderHandler.Handle(session, caseId, new RequestDueReminder(Guid.NewGuid(), now), policy, cancellation);
                 requested += events.Count;
             }
             catch (ConcurrencyException)

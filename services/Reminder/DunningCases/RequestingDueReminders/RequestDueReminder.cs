@@ -8,6 +8,7 @@ public sealed record RequestDueReminder(Guid ReminderId, DateTimeOffset Now);
 
 public static class RequestDueReminderHandler
 {
-    public static Task<IReadOnlyList<object>> Handle(IDocumentSession session, string caseId, RequestDueReminder command, CancellationToken cancellation) =>
-        session.DecideAsync<DunningCase>(caseId, state => DunningCaseDecider.Decide(command, state), cancellation);
+    public static Task<IReadOnlyList<object>> Handle(
+        IDocumentSession session, string caseId, RequestDueReminder command, DunningPolicy policy, CancellationToken cancellation) =>
+        session.DecideAsync<DunningCase>(caseId, state => DunningCaseDecider.Decide(command, state, policy), cancellation);
 }
