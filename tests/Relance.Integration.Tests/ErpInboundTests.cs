@@ -238,4 +238,21 @@ public sealed class ErpInboundTests(TestInfrastructure infrastructure) : IAsyncL
             new { companyId = "ACME", paymentId = "P-13", customerId = "C1", amount = 75m, currency = "EUR", receivedOn = "2026-11-02" }, "m-unallocated-again");
         Assert.Equal("already-applied", await Erp.OutcomeOf("m-unallocated-again"));
     }
+
+    [Fact]
+    public async Task Disputes_and_e_invoicing_statuses_are_recorded_and_acted_on()
+    {
+        await Erp.PublishInvoiceAsync(AnInvoice("F-14"), "m-14");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-14"));
+        await Publish(ErpTopology.DisputeOpenedRoutingKey, new { companyId = "ACME", invoiceNumber = "F-14", disputeId = "LIT-1", reason = "not-received", openedOn = "2026-11-02" }, "m-dispute");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-dispute"));
+        await Publish(ErpTopology.DisputeClosedRoutingKey, new { companyId = "ACME", invoiceNumber = "F-14", disputeId = "LIT-1", resolution = "invoice-resent", closedOn = "2026-11-03" }, "m-dispute-closed");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-dispute-closed"));
+        await Publish(ErpTopology.EInvoicingStatusRoutingKey, new { companyId = "ACME", invoiceNumber = "F-14", statusId = "PDP-1", status = "Encaissée", statusDate = "2026-11-04" }, "m-cashed");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-cashed"));
+        await Publish(ErpTopology.DisputeOpenedRoutingKey, new { companyId = "ACME", invoiceNumber = "F-14", disputeId = "LIT-2", reason = "angry", openedOn = "2026-11-05" }, "m-bad-dispute");
+        Assert.Equal(["reason"], Fields(await Erp.RejectionOf("m-bad-dispute")));
+
+        Assert.Equal(["invoice_issued", "dispute_opened", "dispute_closed", "e_invoicing_status_recorded", "payment_received", "invoice_settled"], await EventTypes("F-14"));
+    }
 }

@@ -252,4 +252,24 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         Assert.Equal(["correspondence_requested", "correspondence_rendered", "correspondence_sent"],
             await EventTypes(Service.Correspondence, $"/correspondences/{reminderId}/events"));
     }
+
+    [Fact]
+    public async Task A_contested_invoice_is_not_reminded_until_the_dispute_is_closed()
+    {
+        var number = $"F-{_run}-contested";
+        await _system.Erp.PublishInvoiceAsync(Invoice(number, "2026-10-31"), $"erp-{_run}-contested");
+        await Eventually.Until(async () => await Case() is not null, Wait, "the dunning case");
+        await _system.Erp.PublishAsync(ErpTopology.DisputeOpenedRoutingKey,
+            JsonSerializer.Serialize(new { companyId = "ACME", invoiceNumber = number, disputeId = "LIT-1", reason = "not-received", openedOn = "2026-10-21" }, JsonSerializerOptions.Web), $"erp-{_run}-dispute");
+        await Eventually.Until(async () => (await EventTypes(Service.Reminder, $"{CasePath}/events")).Contains("invoice_disputed"), Wait, "the dispute in the case");
+
+        _system.Clock.SetUtcNow(FirstReminderAt.AddDays(5));
+        Assert.Equal(0, await RunScheduler());
+        Assert.Empty(await _mail.To(Email));
+
+        await _system.Erp.PublishAsync(ErpTopology.DisputeClosedRoutingKey,
+            JsonSerializer.Serialize(new { companyId = "ACME", invoiceNumber = number, disputeId = "LIT-1", resolution = "invoice-resent", closedOn = "2026-11-02" }, JsonSerializerOptions.Web), $"erp-{_run}-dispute-closed");
+        await Eventually.Get(async () => (await _mail.To(Email)).SingleOrDefault(), Wait, "the reminder once the dispute is closed",
+            betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1)));
+    }
 }

@@ -150,4 +150,17 @@ public class ErpMessageValidationTests
         Assert.Equal(["reason"],
             Reasons(() => ErpMessageValidation.ToCommand(new InvoiceCancelled { CompanyId = "ACME", InvoiceNumber = "F-1" }, Now)).Select(r => r.Field));
     }
+
+    [Fact]
+    public void A_dispute_names_its_reason_from_the_list()
+    {
+        var reasons = Reasons(() => ErpMessageValidation.ToCommand(new DisputeOpened { CompanyId = "ACME", InvoiceNumber = "F-1", DisputeId = "D1", Reason = "angry", OpenedOn = new(2026, 11, 2) }, Now));
+        Assert.Contains(reasons, r => r.Field == "reason" && r.Error.Contains("not-received"));
+        Assert.Equal(["resolution", "closedOn"], Reasons(() => ErpMessageValidation.ToCommand(new DisputeClosed { CompanyId = "ACME", InvoiceNumber = "F-1", DisputeId = "D1" }, Now)).Select(r => r.Field));
+    }
+
+    [Fact]
+    public void An_e_invoicing_status_with_an_amount_needs_its_currency() =>
+        Assert.Equal(["currency"], Reasons(() => ErpMessageValidation.ToCommand(
+            new EInvoicingStatusReported { CompanyId = "ACME", InvoiceNumber = "F-1", StatusId = "S1", Status = "Encaissée", StatusDate = new(2026, 11, 2), Amount = 10m }, Now)).Select(r => r.Field));
 }

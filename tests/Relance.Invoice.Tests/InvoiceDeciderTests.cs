@@ -1,6 +1,7 @@
 using Relance.InvoiceService.Invoices;
 using Relance.InvoiceService.Invoices.CancellingInvoice;
 using Relance.InvoiceService.Invoices.CorrectingInvoice;
+using Relance.InvoiceService.Invoices.Disputing;
 using Relance.InvoiceService.Invoices.RecordingAllocation;
 using Relance.InvoiceService.Invoices.RecordingInvoice;
 using Relance.ServiceDefaults;
@@ -188,4 +189,67 @@ public class InvoiceDeciderTests
         Assert.Equal(["P1"], state.PaymentIds);
         Assert.Equal(["AV-1"], state.CreditNotes);
     }
+
+    static OpenDispute Contest(string id = "D1") => new("ACME", "F-1", id, "not-received", null, Today, Now);
+    static CloseDispute Close(string id = "D1") => new("ACME", "F-1", id, "invoice-resent", null, Today, Now);
+    static RecordEInvoicingStatus Platform(string status, string id = "S1", decimal? amount = null) => new("ACME", "F-1", id, status, Today, amount, amount is null ? null : "EUR", null, Now);
+
+    [Fact]
+    public void A_dispute_is_opened_once_and_closed_once()
+    {
+        Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Contest(), s)).Then(new DisputeOpened("D1", "not-received", null, Today, Now));
+        Spec().Given(Issued(), new DisputeOpened("D1", "not-received", null, Today, Now)).When(s => InvoiceDecider.Decide(Contest(), s)).Then();
+        Spec().Given(Issued(), new DisputeOpened("D1", "not-received", null, Today, Now)).When(s => InvoiceDecider.Decide(Close(), s))
+            .Then(new DisputeClosed("D1", "invoice-resent", null, Today, Now));
+        Spec().Given(Issued(), new DisputeOpened("D1", "not-received", null, Today, Now), new DisputeClosed("D1", "invoice-resent", null, Today, Now))
+            .When(s => InvoiceDecider.Decide(Close(), s)).Then();
+    }
+
+    [Fact]
+    public void A_dispute_that_cannot_be_is_refused()
+    {
+        Spec().Given().When(s => InvoiceDecider.Decide(Contest(), s)).ThenThrows<MessageRejectedException>();
+        Spec().Given(Issued(), new InvoiceCancelled("x", Now)).When(s => InvoiceDecider.Decide(Contest(), s)).ThenThrows<MessageRejectedException>();
+        Assert.Equal("disputeId", Assert.Single(Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Close("D9"), s)).ThenThrows<MessageRejectedException>().Reasons).Field);
+    }
+
+    [Fact]
+    public void Cashed_on_the_e_invoicing_platform_is_a_payment_of_what_is_owed()
+    {
+        var recorded = new EInvoicingStatusRecorded("S1", "cashed", Today, null, null, Now);
+        Spec().Given(Issued(), new PaymentReceived("P1", 200m, Today, 1000m, Now)).When(s => InvoiceDecider.Decide(Platform("cashed"), s))
+            .Then(recorded, new PaymentReceived("einvoicing:S1", 1000m, Today, 0m, Now), new InvoiceSettled(Today, Now));
+        Spec().Given(Issued(), recorded).When(s => InvoiceDecider.Decide(Platform("cashed"), s)).Then();
+    }
+
+    [Fact]
+    public void Cashed_with_an_amount_is_a_payment_of_that_amount() =>
+        Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Platform("cashed", amount: 300m), s))
+            .Then(new EInvoicingStatusRecorded("S1", "cashed", Today, 300m, null, Now), new PaymentReceived("einvoicing:S1", 300m, Today, 900m, Now));
+
+    [Theory]
+    [InlineData("disputed")]
+    [InlineData("suspended")]
+    [InlineData("refused")]
+    public void A_contesting_platform_status_opens_a_dispute(string status) =>
+        Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Platform(status), s))
+            .Then(new EInvoicingStatusRecorded("S1", status, Today, null, null, Now), new DisputeOpened("einvoicing:S1", $"e-invoicing status {status}", null, Today, Now));
+
+    [Fact]
+    public void Other_platform_statuses_are_recorded_only()
+    {
+        Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Platform("approved"), s)).Then(new EInvoicingStatusRecorded("S1", "approved", Today, null, null, Now));
+        Spec().Given(Issued(), new InvoiceCancelled("x", Now)).When(s => InvoiceDecider.Decide(Platform("cashed"), s))
+            .Then(new EInvoicingStatusRecorded("S1", "cashed", Today, null, null, Now));
+    }
+
+    [Theory]
+    [InlineData("Encaissée", "cashed")]
+    [InlineData("En litige", "disputed")]
+    [InlineData("Suspendue", "suspended")]
+    [InlineData("Refusée", "refused")]
+    [InlineData("Approuvée", "approved")]
+    [InlineData("Mise à disposition", "mise-à-disposition")]
+    public void Platform_statuses_are_read_in_french_or_english(string given, string normalised) =>
+        Assert.Equal(normalised, EInvoicingStatuses.Normalise(given));
 }

@@ -1,6 +1,7 @@
 using Relance.ReminderService.DunningCases;
 using Relance.ReminderService.DunningCases.AddingInvoice;
 using Relance.ReminderService.DunningCases.ChangingBalance;
+using Relance.ReminderService.DunningCases.Disputing;
 using Relance.ReminderService.DunningCases.RecordingReminderSent;
 using Relance.ReminderService.DunningCases.RemovingInvoice;
 using Relance.ReminderService.DunningCases.RequestingDueReminders;
@@ -203,4 +204,24 @@ public class DunningCaseDeciderTests
     public void A_sending_for_a_reminder_the_case_never_requested_is_ignored() =>
         Spec().Given(Opened, F1Joined)
             .When(s => DunningCaseDecider.Decide(new RecordReminderSent(CaseId, Guid.NewGuid(), "email", "x@y.fr", Now, "ab"), s)).Then();
+
+    [Fact]
+    public void A_contested_invoice_is_not_reminded_until_its_dispute_is_closed()
+    {
+        var disputed = new InvoiceDisputed("F-1", "D1", "not-received", Now);
+        var contested = Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RecordDispute(CaseId, "F-1", "D1", true, "not-received", Now), s)).Then(disputed);
+        Assert.Null(contested.State!.NextReminderAt);
+        Spec().Given(Opened, F1Joined, disputed).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder.AddDays(30)), s, Policy)).Then();
+
+        var closed = Spec().Given(Opened, F1Joined, disputed)
+            .When(s => DunningCaseDecider.Decide(new RecordDispute(CaseId, "F-1", "D1", false, "invoice-resent", Now), s))
+            .Then(new InvoiceDisputeClosed("F-1", "D1", "invoice-resent", Now));
+        Assert.Equal(F1Reminder, closed.State!.NextReminderAt);
+    }
+
+    [Fact]
+    public void While_one_invoice_is_contested_the_others_are_still_reminded() =>
+        Spec().Given(Opened, F1Joined, F2Joined, new InvoiceDisputed("F-1", "D1", "quality", Now))
+            .When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F2Reminder), s, Policy))
+            .Then(Requested(F2Reminder, F2));
 }

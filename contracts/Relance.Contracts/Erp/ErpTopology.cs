@@ -27,6 +27,9 @@ public static class ErpTopology
     public const string InvoiceCancelledRoutingKey = "invoice.cancelled";
     public const string CreditNoteIssuedRoutingKey = "credit-note.issued";
     public const string PaymentReceivedRoutingKey = "payment.received";
+    public const string DisputeOpenedRoutingKey = "dispute.opened";
+    public const string DisputeClosedRoutingKey = "dispute.closed";
+    public const string EInvoicingStatusRoutingKey = "einvoicing.status";
 
     /// <summary>Every message an ERP may send, by routing key.</summary>
     public static readonly IReadOnlyList<ErpInbound> Inbound =
@@ -36,6 +39,9 @@ public static class ErpTopology
         new(InvoiceCancelledRoutingKey, typeof(InvoiceCancelled)),
         new(CreditNoteIssuedRoutingKey, typeof(CreditNoteIssued)),
         new(PaymentReceivedRoutingKey, typeof(PaymentReceived)),
+        new(DisputeOpenedRoutingKey, typeof(DisputeOpened)),
+        new(DisputeClosedRoutingKey, typeof(DisputeClosed)),
+        new(EInvoicingStatusRoutingKey, typeof(EInvoicingStatusReported)),
     ];
 
     public static ErpInbound For<TMessage>() => Inbound.Single(i => i.MessageType == typeof(TMessage));

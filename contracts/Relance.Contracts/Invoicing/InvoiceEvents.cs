@@ -42,3 +42,21 @@ public sealed record InvoiceCancelled(
     string CustomerId,
     string Currency,
     string Reason);
+
+/// <summary>The invoice is contested: it leaves the chase until the dispute is closed.</summary>
+public sealed record InvoiceDisputed(
+    string CompanyId,
+    string InvoiceNumber,
+    string CustomerId,
+    string Currency,
+    string DisputeId,
+    string Reason);
+
+/// <summary>A dispute on the invoice is closed: chase what is still owed, unless another dispute stays open.</summary>
+public sealed record InvoiceDisputeClosed(
+    string CompanyId,
+    string InvoiceNumber,
+    string CustomerId,
+    string Currency,
+    string DisputeId,
+    string Resolution);

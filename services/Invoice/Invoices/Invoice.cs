@@ -72,6 +72,14 @@ public sealed record InvoiceCancelled(string Reason, DateTimeOffset RecordedAt);
 
 public sealed record InvoiceSettled(DateOnly SettledOn, DateTimeOffset RecordedAt);
 
+/// <param name="Reason">not-received, wrong-amount, quality, already-paid, other; or the e-invoicing status that opened it.</param>
+public sealed record DisputeOpened(string DisputeId, string Reason, string? Comment, DateOnly OpenedOn, DateTimeOffset RecordedAt);
+
+public sealed record DisputeClosed(string DisputeId, string Resolution, string? Comment, DateOnly ClosedOn, DateTimeOffset RecordedAt);
+
+/// <summary>What the customer's e-invoicing platform said of the invoice, as the ERP forwarded it.</summary>
+public sealed record EInvoicingStatusRecorded(string StatusId, string Status, DateOnly StatusDate, decimal? Amount, string? Comment, DateTimeOffset RecordedAt);
+
 public enum AllocationKind { Payment, CreditNote }
 
 /// <summary>Awaiting: only parked allocations are known, the invoice itself has not come yet.</summary>
@@ -92,6 +100,10 @@ public sealed record Invoice(
     ImmutableList<ParkedAllocation> Parked,
     InvoiceStatus Status)
 {
+    public ImmutableList<string> OpenDisputes { get; init; } = [];
+    public ImmutableList<string> ClosedDisputes { get; init; } = [];
+    public ImmutableList<string> EInvoicingStatuses { get; init; } = [];
+
     public decimal Outstanding => AmountIncludingVat - Paid - Credited;
 
     /// <summary>The stream key: invoice numbers are unique within a company, not across companies.</summary>
@@ -139,6 +151,12 @@ public static class InvoiceEvolution
             DueDate = corrected.DueDate, AmountIncludingVat = corrected.AmountIncludingVat, Corrections = s.Corrections.Add(corrected.CorrectionId),
         },
         (var s, InvoiceCancelled) => s with { Status = InvoiceStatus.Cancelled },
+        (var s, DisputeOpened opened) => s with { OpenDisputes = s.OpenDisputes.Add(opened.DisputeId) },
+        (var s, DisputeClosed closed) => s with
+        {
+            OpenDisputes = s.OpenDisputes.Remove(closed.DisputeId), ClosedDisputes = s.ClosedDisputes.Add(closed.DisputeId),
+        },
+        (var s, EInvoicingStatusRecorded status) => s with { EInvoicingStatuses = s.EInvoicingStatuses.Add(status.StatusId) },
         (var s, InvoiceSettled) => s with { Status = InvoiceStatus.Settled },
         (var s, _) => s,
     };

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Relance.InvoiceService.Invoices.CancellingInvoice;
 using Relance.InvoiceService.Invoices.CorrectingInvoice;
+using Relance.InvoiceService.Invoices.Disputing;
 using Relance.InvoiceService.Invoices.RecordingAllocation;
 using Relance.InvoiceService.Invoices.RecordingInvoice;
 using Relance.ServiceDefaults;
@@ -80,6 +81,46 @@ public static class InvoiceDecider
         { Status: InvoiceStatus.Settled } => throw Rejected("invoiceNumber", $"invoice {command.InvoiceNumber} is settled: issue a credit note instead"),
         _ => [new InvoiceCancelled(command.Reason, command.Now)],
     };
+
+    public static IReadOnlyList<object> Decide(OpenDispute command, Invoice? state)
+    {
+        if (state?.Issued is null) throw UnknownInvoice(command.CompanyId, command.InvoiceNumber);
+        if (state.OpenDisputes.Contains(command.DisputeId) || state.ClosedDisputes.Contains(command.DisputeId)) return [];
+        if (state.Status is not InvoiceStatus.Open)
+            throw Rejected("invoiceNumber", $"invoice {command.InvoiceNumber} is {state.Status.ToString().ToLowerInvariant()}: nothing is chased on it to dispute");
+        return [new DisputeOpened(command.DisputeId, command.Reason, command.Comment, command.OpenedOn, command.Now)];
+    }
+
+    public static IReadOnlyList<object> Decide(CloseDispute command, Invoice? state)
+    {
+        if (state?.Issued is null) throw UnknownInvoice(command.CompanyId, command.InvoiceNumber);
+        if (state.ClosedDisputes.Contains(command.DisputeId)) return [];
+        if (!state.OpenDisputes.Contains(command.DisputeId))
+            throw Rejected("disputeId", $"no dispute {command.DisputeId} is open on invoice {command.InvoiceNumber}");
+        return [new DisputeClosed(command.DisputeId, command.Resolution, command.Comment, command.ClosedOn, command.Now)];
+    }
+
+    /// <summary>Records what the e-invoicing platform said, then does what it means: a payment, or a dispute.</summary>
+    public static IReadOnlyList<object> Decide(RecordEInvoicingStatus command, Invoice? state)
+    {
+        if (state?.Issued is null) throw UnknownInvoice(command.CompanyId, command.InvoiceNumber);
+        if (state.EInvoicingStatuses.Contains(command.StatusId)) return [];
+
+        var recorded = new EInvoicingStatusRecorded(command.StatusId, command.Status, command.StatusDate, command.Amount, command.Comment, command.Now);
+        var after = InvoiceEvolution.Evolve(state, recorded)!;
+        var reference = $"einvoicing:{command.StatusId}";
+        IReadOnlyList<object> effects = command.Status switch
+        {
+            _ when state.Status is not InvoiceStatus.Open => [],
+            EInvoicingStatuses.Cashed when (command.Amount ?? state.Outstanding) > 0 => Decide(new RecordAllocation(
+                command.CompanyId, command.InvoiceNumber, AllocationKind.Payment, reference, command.Amount ?? state.Outstanding,
+                command.Currency ?? state.Issued.Currency, command.StatusDate, command.Now), after),
+            EInvoicingStatuses.Disputed or EInvoicingStatuses.Suspended or EInvoicingStatuses.Refused => Decide(new OpenDispute(
+                command.CompanyId, command.InvoiceNumber, reference, $"e-invoicing status {command.Status}", command.Comment, command.StatusDate, command.Now), after),
+            _ => [],
+        };
+        return [recorded, .. effects];
+    }
 
     static object Applied(AllocationKind kind, string reference, decimal amount, DateOnly on, decimal outstanding, DateTimeOffset now) => kind switch
     {

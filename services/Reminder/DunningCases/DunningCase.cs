@@ -56,6 +56,11 @@ public sealed record ReminderSent(
     DateTimeOffset SentAt,
     string ContentSha256);
 
+/// <summary>The customer contests the invoice: it is not reminded while a dispute on it is open.</summary>
+public sealed record InvoiceDisputed(string InvoiceNumber, string DisputeId, string Reason, DateTimeOffset RecordedAt);
+
+public sealed record InvoiceDisputeClosed(string InvoiceNumber, string DisputeId, string Resolution, DateTimeOffset RecordedAt);
+
 /// <summary>A requested reminder that was not sent: every invoice it listed left the case before it could leave.</summary>
 public sealed record ReminderWithdrawn(Guid ReminderId, string Reason, DateTimeOffset WithdrawnAt);
 
@@ -71,7 +76,13 @@ public sealed record CaseInvoice(
     DateOnly DueDate,
     decimal Outstanding,
     DateTimeOffset? FirstReminderAt,
-    bool Reminded);
+    bool Reminded)
+{
+    public ImmutableList<string> OpenDisputes { get; init; } = [];
+
+    /// <summary>Chased: neither reminded yet nor contested.</summary>
+    public bool AwaitsFirstReminder => !Reminded && OpenDisputes.IsEmpty;
+}
 
 public sealed record DunningCase(
     string Id,
@@ -112,6 +123,18 @@ public static class DunningCaseEvolution
                     : i)
                 .ToImmutableList(),
         }),
+        (_, InvoiceDisputed disputed) => Planned(state with
+        {
+            OpenInvoices = state.OpenInvoices
+                .Select(i => i.InvoiceNumber == disputed.InvoiceNumber ? i with { OpenDisputes = i.OpenDisputes.Add(disputed.DisputeId) } : i)
+                .ToImmutableList(),
+        }),
+        (_, InvoiceDisputeClosed closed) => Planned(state with
+        {
+            OpenInvoices = state.OpenInvoices
+                .Select(i => i.InvoiceNumber == closed.InvoiceNumber ? i with { OpenDisputes = i.OpenDisputes.Remove(closed.DisputeId) } : i)
+                .ToImmutableList(),
+        }),
         (_, InvoiceLeftCase left) => Planned(state with
         {
             OpenInvoices = state.OpenInvoices.RemoveAll(i => i.InvoiceNumber == left.InvoiceNumber),
@@ -135,7 +158,7 @@ public static class DunningCaseEvolution
     static DunningCase Planned(DunningCase state)
     {
         var earliest = state.Status == CaseStatus.Open
-            ? state.OpenInvoices.Where(i => !i.Reminded).Select(i => i.FirstReminderAt).Min()
+            ? state.OpenInvoices.Where(i => i.AwaitsFirstReminder).Select(i => i.FirstReminderAt).Min()
             : null;
         return state with
         {

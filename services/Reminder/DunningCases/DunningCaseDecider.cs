@@ -1,5 +1,6 @@
 using Relance.ReminderService.DunningCases.AddingInvoice;
 using Relance.ReminderService.DunningCases.ChangingBalance;
+using Relance.ReminderService.DunningCases.Disputing;
 using Relance.ReminderService.DunningCases.RecordingReminderSent;
 using Relance.ReminderService.DunningCases.RemovingInvoice;
 using Relance.ReminderService.DunningCases.RequestingDueReminders;
@@ -39,6 +40,15 @@ public static class DunningCaseDecider
         return [new InvoiceBalanceChanged(command.InvoiceNumber, command.Outstanding, command.DueDate, firstReminderAt, command.Reason, command.Now)];
     }
 
+    public static IReadOnlyList<object> Decide(RecordDispute command, DunningCase? state)
+    {
+        var invoice = state?.OpenInvoices.Find(i => i.InvoiceNumber == command.InvoiceNumber);
+        if (invoice is null) return [];
+        return command.Opened
+            ? invoice.OpenDisputes.Contains(command.DisputeId) ? [] : [new InvoiceDisputed(command.InvoiceNumber, command.DisputeId, command.ReasonOrResolution, command.Now)]
+            : !invoice.OpenDisputes.Contains(command.DisputeId) ? [] : [new InvoiceDisputeClosed(command.InvoiceNumber, command.DisputeId, command.ReasonOrResolution, command.Now)];
+    }
+
     public static IReadOnlyList<object> Decide(RemoveInvoiceFromCase command, DunningCase? state)
     {
         if (state is null || !state.OpenInvoices.Exists(i => i.InvoiceNumber == command.InvoiceNumber)) return [];
@@ -54,7 +64,7 @@ public static class DunningCaseDecider
         if (state is not { Status: CaseStatus.Open, NextReminderAt: { } next } || next > command.Now) return [];
 
         // One reminder lists every open invoice whose first reminder is due, not one message per invoice.
-        var due = state.OpenInvoices.Where(i => !i.Reminded && i.FirstReminderAt <= command.Now).ToList();
+        var due = state.OpenInvoices.Where(i => i.AwaitsFirstReminder && i.FirstReminderAt <= command.Now).ToList();
         return
         [
             new ReminderRequested(

@@ -1,6 +1,7 @@
 using Marten;
 using Relance.InvoiceService.Invoices.CancellingInvoice;
 using Relance.InvoiceService.Invoices.CorrectingInvoice;
+using Relance.InvoiceService.Invoices.Disputing;
 using Relance.InvoiceService.Invoices.RecordingAllocation;
 using Relance.InvoiceService.Invoices.RecordingInvoice;
 using Erp = Relance.Contracts.Erp;
@@ -48,4 +49,25 @@ public sealed class PaymentReceivedConsumer(IDocumentSession session, ErpAnswers
             ? RecordAllocationHandler.Handle(session, allocations, cancellation)
             : RecordUnallocatedPaymentHandler.Handle(session, unallocated, cancellation);
     }
+}
+
+public sealed class DisputeOpenedConsumer(IDocumentSession session, ErpAnswers answers, TimeProvider clock)
+    : ErpConsumer<Erp.DisputeOpened>(session, answers, clock)
+{
+    protected override Task<IReadOnlyList<object>> Apply(IDocumentSession session, Erp.DisputeOpened message, DateTimeOffset now, CancellationToken cancellation) =>
+        DisputeHandlers.Handle(session, ErpMessageValidation.ToCommand(message, now), cancellation);
+}
+
+public sealed class DisputeClosedConsumer(IDocumentSession session, ErpAnswers answers, TimeProvider clock)
+    : ErpConsumer<Erp.DisputeClosed>(session, answers, clock)
+{
+    protected override Task<IReadOnlyList<object>> Apply(IDocumentSession session, Erp.DisputeClosed message, DateTimeOffset now, CancellationToken cancellation) =>
+        DisputeHandlers.Handle(session, ErpMessageValidation.ToCommand(message, now), cancellation);
+}
+
+public sealed class EInvoicingStatusConsumer(IDocumentSession session, ErpAnswers answers, TimeProvider clock)
+    : ErpConsumer<Erp.EInvoicingStatusReported>(session, answers, clock)
+{
+    protected override Task<IReadOnlyList<object>> Apply(IDocumentSession session, Erp.EInvoicingStatusReported message, DateTimeOffset now, CancellationToken cancellation) =>
+        DisputeHandlers.Handle(session, ErpMessageValidation.ToCommand(message, now), cancellation);
 }

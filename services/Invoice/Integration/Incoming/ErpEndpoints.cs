@@ -19,6 +19,9 @@ public static class ErpEndpoints
         bus.AddConsumer<InvoiceCancelledConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<CreditNoteIssuedConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<PaymentReceivedConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<DisputeOpenedConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<DisputeClosedConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<EInvoicingStatusConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddReceiveObserver<ErpRejections>();
     }
 
@@ -33,6 +36,9 @@ public static class ErpEndpoints
         Inbound<InvoiceCancelledConsumer, Erp.InvoiceCancelled>(cfg, context);
         Inbound<CreditNoteIssuedConsumer, Erp.CreditNoteIssued>(cfg, context);
         Inbound<PaymentReceivedConsumer, Erp.PaymentReceived>(cfg, context);
+        Inbound<DisputeOpenedConsumer, Erp.DisputeOpened>(cfg, context);
+        Inbound<DisputeClosedConsumer, Erp.DisputeClosed>(cfg, context);
+        Inbound<EInvoicingStatusConsumer, Erp.EInvoicingStatusReported>(cfg, context);
     }
 
     static void Inbound<TConsumer, TMessage>(IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)

@@ -3,6 +3,7 @@ using System.Net.Mail;
 using Relance.InvoiceService.Invoices;
 using Relance.InvoiceService.Invoices.CancellingInvoice;
 using Relance.InvoiceService.Invoices.CorrectingInvoice;
+using Relance.InvoiceService.Invoices.Disputing;
 using Relance.InvoiceService.Invoices.RecordingAllocation;
 using Relance.InvoiceService.Invoices.RecordingInvoice;
 using Relance.ServiceDefaults;
@@ -15,6 +16,8 @@ public static class ErpMessageValidation
 {
     public const int MaxDocumentBytes = 5 * 1024 * 1024;
     static readonly string[] DocumentKinds = ["invoice", "quote", "purchase-order", "contract", "bank-details", "other"];
+    static readonly string[] DisputeReasons = ["not-received", "wrong-amount", "quality", "already-paid", "other"];
+    static readonly string[] DisputeResolutions = ["credit-note", "corrected-invoice", "invoice-resent", "dispute-rejected", "other"];
 
     public static RecordInvoice ToCommand(Erp.InvoiceIssued message, DateTimeOffset now)
     {
@@ -126,8 +129,62 @@ public static class ErpMessageValidation
             : ([], new UnallocatedPaymentReceived(companyId, message.CustomerId!.Trim(), paymentId, amount, currency, receivedOn, now));
     }
 
+    public static OpenDispute ToCommand(Erp.DisputeOpened message, DateTimeOffset now)
+    {
+        var errors = new Errors();
+        var companyId = errors.Identifier("companyId", message.CompanyId);
+        var invoiceNumber = errors.Identifier("invoiceNumber", message.InvoiceNumber);
+        var disputeId = errors.Identifier("disputeId", message.DisputeId);
+        var reason = errors.OneOf("reason", message.Reason, DisputeReasons);
+        var comment = errors.Comment("comment", message.Comment);
+        var openedOn = errors.Required("openedOn", message.OpenedOn);
+        errors.ThrowIfAny();
+        return new(companyId, invoiceNumber, disputeId, reason, comment, openedOn, now);
+    }
+
+    public static CloseDispute ToCommand(Erp.DisputeClosed message, DateTimeOffset now)
+    {
+        var errors = new Errors();
+        var companyId = errors.Identifier("companyId", message.CompanyId);
+        var invoiceNumber = errors.Identifier("invoiceNumber", message.InvoiceNumber);
+        var disputeId = errors.Identifier("disputeId", message.DisputeId);
+        var resolution = errors.OneOf("resolution", message.Resolution, DisputeResolutions);
+        var comment = errors.Comment("comment", message.Comment);
+        var closedOn = errors.Required("closedOn", message.ClosedOn);
+        errors.ThrowIfAny();
+        return new(companyId, invoiceNumber, disputeId, resolution, comment, closedOn, now);
+    }
+
+    public static RecordEInvoicingStatus ToCommand(Erp.EInvoicingStatusReported message, DateTimeOffset now)
+    {
+        var errors = new Errors();
+        var companyId = errors.Identifier("companyId", message.CompanyId);
+        var invoiceNumber = errors.Identifier("invoiceNumber", message.InvoiceNumber);
+        var statusId = errors.Identifier("statusId", message.StatusId);
+        var status = EInvoicingStatuses.Normalise(errors.Text("status", message.Status));
+        var statusDate = errors.Required("statusDate", message.StatusDate);
+        if (message.Amount is not null) errors.Amount("amount", message.Amount);
+        var currency = message.Currency is null && message.Amount is null ? null : errors.Currency("currency", message.Currency);
+        var comment = errors.Comment("comment", message.Comment);
+        errors.ThrowIfAny();
+        return new(companyId, invoiceNumber, statusId, status, statusDate, message.Amount, currency, comment, now);
+    }
+
     sealed class Errors
     {
+        public string OneOf(string field, string? value, string[] allowed)
+        {
+            var text = value?.Trim().ToLowerInvariant() ?? "";
+            if (!allowed.Contains(text)) Add(field, $"must be one of {string.Join(", ", allowed)}");
+            return text;
+        }
+
+        public string? Comment(string field, string? value)
+        {
+            if (value is { Length: > 2000 }) Add(field, "must be at most 2000 characters");
+            return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+        }
+
         readonly List<(string Field, string Error)> _errors = [];
 
         public void Add(string field, string error) => _errors.Add((field, error));

@@ -29,7 +29,7 @@ public sealed class InvoiceAnnouncer(IBus bus) : EventForwarder
             InvoiceCorrected c when c.OutstandingAfter > 0 => (c.OutstandingAfter, c.DueDate, "correction"),
             _ => ((decimal, DateOnly?, string)?)null,
         };
-        if (change is null && e.Data is not (InvoiceSettled or InvoiceCancelled)) return;
+        if (change is null && e.Data is not (InvoiceSettled or InvoiceCancelled or DisputeOpened or DisputeClosed)) return;
 
         var invoice = await StateOf<Invoice>(operations, e, cancellation);
         var known = invoice.Issued!;
@@ -37,6 +37,8 @@ public sealed class InvoiceAnnouncer(IBus bus) : EventForwarder
         {
             InvoiceSettled settled => new Public.InvoiceSettled(known.CompanyId, known.InvoiceNumber, known.Customer.CustomerId, known.Currency, settled.SettledOn),
             InvoiceCancelled cancelled => new Public.InvoiceCancelled(known.CompanyId, known.InvoiceNumber, known.Customer.CustomerId, known.Currency, cancelled.Reason),
+            DisputeOpened opened => new Public.InvoiceDisputed(known.CompanyId, known.InvoiceNumber, known.Customer.CustomerId, known.Currency, opened.DisputeId, opened.Reason),
+            DisputeClosed closed => new Public.InvoiceDisputeClosed(known.CompanyId, known.InvoiceNumber, known.Customer.CustomerId, known.Currency, closed.DisputeId, closed.Resolution),
             _ => new Public.InvoiceBalanceChanged(known.CompanyId, known.InvoiceNumber, known.Customer.CustomerId, known.Currency,
                 change!.Value.Item1, change.Value.Item2 ?? invoice.DueDate!.Value, change.Value.Item3),
         };

@@ -3,6 +3,7 @@ using MassTransit;
 using Relance.ReminderService.DunningCases;
 using Relance.ReminderService.DunningCases.AddingInvoice;
 using Relance.ReminderService.DunningCases.ChangingBalance;
+using Relance.ReminderService.DunningCases.Disputing;
 using Relance.ReminderService.DunningCases.RemovingInvoice;
 using Relance.ServiceDefaults;
 using Invoicing = Relance.Contracts.Invoicing;
@@ -63,6 +64,30 @@ public sealed class InvoiceCancelledConsumer(IDocumentSession session, TimeProvi
     }
 }
 
+public sealed class InvoiceDisputedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Invoicing.InvoiceDisputed>
+{
+    public Task Consume(ConsumeContext<Invoicing.InvoiceDisputed> context)
+    {
+        var m = context.Message;
+        session.AttributeTo(context);
+        return RecordDisputeHandler.Handle(session, new RecordDispute(
+            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, m.DisputeId, Opened: true, m.Reason, clock.GetUtcNow()),
+            context.CancellationToken);
+    }
+}
+
+public sealed class InvoiceDisputeClosedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Invoicing.InvoiceDisputeClosed>
+{
+    public Task Consume(ConsumeContext<Invoicing.InvoiceDisputeClosed> context)
+    {
+        var m = context.Message;
+        session.AttributeTo(context);
+        return RecordDisputeHandler.Handle(session, new RecordDispute(
+            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, m.DisputeId, Opened: false, m.Resolution, clock.GetUtcNow()),
+            context.CancellationToken);
+    }
+}
+
 /// <summary>
 /// The invoice announcements share one queue, partitioned by case: a case's messages are handled one at
 /// a time and in the order the Invoice service committed them, while different cases proceed in parallel.
@@ -77,6 +102,8 @@ public static class InvoiceEventsEndpoint
         bus.AddConsumer<InvoiceBalanceChangedConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<InvoiceSettledConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<InvoiceCancelledConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<InvoiceDisputedConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<InvoiceDisputeClosedConsumer>().ExcludeFromConfigureEndpoints();
     }
 
     public static void ConfigureInvoiceEventsEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
@@ -91,6 +118,10 @@ public static class InvoiceEventsEndpoint
             endpoint.ConfigureConsumer<InvoiceSettledConsumer>(context, c => c.Message<Invoicing.InvoiceSettled>(m =>
                 InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
             endpoint.ConfigureConsumer<InvoiceCancelledConsumer>(context, c => c.Message<Invoicing.InvoiceCancelled>(m =>
+                InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+            endpoint.ConfigureConsumer<InvoiceDisputedConsumer>(context, c => c.Message<Invoicing.InvoiceDisputed>(m =>
+                InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+            endpoint.ConfigureConsumer<InvoiceDisputeClosedConsumer>(context, c => c.Message<Invoicing.InvoiceDisputeClosed>(m =>
                 InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
         });
     }

@@ -20,13 +20,15 @@ public sealed class ReminderDispatcher(IBus bus) : EventForwarder
         if (e.Data is not ReminderRequested requested) return;
         var dunningCase = await StateOf<DunningCase>(operations, e, cancellation);
 
-        // The case may have moved on since the request (a payment, a cancellation): send only what is still
+        // The case may have moved on since the request (a payment, a cancellation, a dispute): send only what is still
         // owed, as it is owed now, and nothing at all when nothing is.
-        var stillOwed = dunningCase.OpenInvoices.Where(i => requested.Invoices.Any(r => r.InvoiceNumber == i.InvoiceNumber)).ToList();
+        var stillOwed = dunningCase.OpenInvoices
+            .Where(i => i.OpenDisputes.IsEmpty && requested.Invoices.Any(r => r.InvoiceNumber == i.InvoiceNumber))
+            .ToList();
         if (stillOwed.Count == 0)
         {
             operations.Events.Append(dunningCase.Id, new ReminderWithdrawn(requested.ReminderId,
-                "every invoice it listed was paid or cancelled before it was sent", e.Timestamp));
+                "every invoice it listed was paid, cancelled or contested before it was sent", e.Timestamp));
             return;
         }
 
