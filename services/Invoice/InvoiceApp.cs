@@ -19,6 +19,7 @@ public static class InvoiceApp
         builder.AddRelanceEventStore(Name, options =>
             {
                 options.Projections.Add<InvoiceProjection>(ProjectionLifecycle.Inline);
+                options.Projections.Add<Customers.CustomerProjection>(ProjectionLifecycle.Inline);
             })
             .AddSubscriptionWithServices<InvoiceAnnouncer>(ServiceLifetime.Singleton, o => o.Name = InvoiceAnnouncer.SubscriptionName);
 

@@ -272,4 +272,27 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         await Eventually.Get(async () => (await _mail.To(Email)).SingleOrDefault(), Wait, "the reminder once the dispute is closed",
             betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1)));
     }
+
+    [Fact]
+    public async Task A_customer_described_by_the_erp_is_reminded_at_its_billing_contact_once_its_hold_ends()
+    {
+        var billing = $"factures.{_run}@dupont.test";
+        await _system.Erp.PublishAsync(ErpTopology.CustomerUpsertedRoutingKey, JsonSerializer.Serialize(new
+        {
+            companyId = "ACME", customerId = Customer, legalName = "Dupont SAS",
+            contacts = new[] { new { role = "billing", name = "Service factures", email = billing } },
+            dunningHold = new { reason = "négociation en cours", until = "2026-11-10" },
+        }, JsonSerializerOptions.Web), $"erp-{_run}-customer");
+        Assert.Equal("applied", await _system.Erp.OutcomeOf($"erp-{_run}-customer"));
+        await _system.Erp.PublishInvoiceAsync(Invoice($"F-{_run}-held", "2026-10-31"), $"erp-{_run}-held");
+        await Eventually.Until(async () => (await Case())?.GetProperty("hold").ValueKind == JsonValueKind.Object, Wait, "the case opened on hold");
+
+        _system.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 7, 59, 0, TimeSpan.Zero)); // 08:59 in Paris, the day after the hold
+        Assert.Equal(0, await RunScheduler());
+        _system.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 8, 0, 0, TimeSpan.Zero));
+        var mail = await Eventually.Get(async () => (await _mail.To(billing)).SingleOrDefault(), Wait, "the reminder to the billing contact",
+            betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1)));
+        Assert.Contains("en retard de 11 jours", mail.Text);
+        Assert.Empty(await _mail.To(Email));
+    }
 }

@@ -103,7 +103,7 @@ public class ContractDriftTests
         {
             var nested = Resolve(root, inSchema[name]);
             var element = ElementType(propertyType);
-            if (element is not null && nested.TryGetProperty("items", out var items))
+            if (element is not null && IsRecord(element) && nested.TryGetProperty("items", out var items))
                 Compare(root, items, element, $"{path}{name}[].", drift);
             else if (IsRecord(propertyType))
                 Compare(root, nested, Nullable.GetUnderlyingType(propertyType) ?? propertyType, $"{path}{name}.", drift);

@@ -163,4 +163,36 @@ public class ErpMessageValidationTests
     public void An_e_invoicing_status_with_an_amount_needs_its_currency() =>
         Assert.Equal(["currency"], Reasons(() => ErpMessageValidation.ToCommand(
             new EInvoicingStatusReported { CompanyId = "ACME", InvoiceNumber = "F-1", StatusId = "S1", Status = "Encaissée", StatusDate = new(2026, 11, 2), Amount = 10m }, Now)).Select(r => r.Field));
+
+    static readonly CustomerUpserted ACustomer = new()
+    {
+        CompanyId = "ACME", CustomerId = "C1", LegalName = "Dupont SARL", Siren = "732 829 320",
+        Contacts = [new() { Role = "accounting", Name = "Compta", Email = "compta@dupont.fr" }, new() { Role = "billing", Name = "Factures", Email = "factures@dupont.fr" }],
+    };
+
+    [Fact]
+    public void A_customer_is_recorded_with_its_reminder_contact()
+    {
+        var recorded = ErpMessageValidation.ToEvent(ACustomer, Now);
+        Assert.Equal(("732829320", "fr", "email", "factures@dupont.fr"), (recorded.Siren, recorded.PreferredLanguage, recorded.PreferredChannel, recorded.ReminderEmail));
+        Assert.Equal("compta@dupont.fr", ErpMessageValidation.ToEvent(ACustomer with { Contacts = [ACustomer.Contacts![0]] }, Now).ReminderEmail);
+    }
+
+    public static TheoryData<string, CustomerUpserted> WrongCustomers => new()
+    {
+        { "siren", ACustomer with { Siren = "732829321" } },
+        { "legalName", ACustomer with { LegalName = " " } },
+        { "contacts[0].role", ACustomer with { Contacts = [new() { Role = "boss", Name = "X" }] } },
+        { "contacts[0].email", ACustomer with { Contacts = [new() { Role = "billing", Name = "X", Email = "nope" }] } },
+        { "contacts[0].phone", ACustomer with { Contacts = [new() { Role = "billing", Name = "X", Phone = "call me" }] } },
+        { "addresses[0].country", ACustomer with { Addresses = [new() { Kind = "billing", Lines = ["1 rue A"], PostalCode = "75001", City = "Paris", Country = "France" }] } },
+        { "addresses[0].lines", ACustomer with { Addresses = [new() { Kind = "billing", Lines = [], PostalCode = "75001", City = "Paris", Country = "FR" }] } },
+        { "preferredChannel", ACustomer with { PreferredChannel = "fax" } },
+        { "dunningHold.until", ACustomer with { DunningHold = new() { Reason = "négociation" } } },
+    };
+
+    [Theory]
+    [MemberData(nameof(WrongCustomers))]
+    public void A_wrong_customer_field_is_named(string field, CustomerUpserted message) =>
+        Assert.Contains(Reasons(() => ErpMessageValidation.ToEvent(message, Now)), r => r.Field == field);
 }

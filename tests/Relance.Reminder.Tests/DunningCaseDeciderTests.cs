@@ -1,6 +1,7 @@
 using Relance.ReminderService.DunningCases;
 using Relance.ReminderService.DunningCases.AddingInvoice;
 using Relance.ReminderService.DunningCases.ChangingBalance;
+using Relance.ReminderService.DunningCases.ChangingCustomer;
 using Relance.ReminderService.DunningCases.Disputing;
 using Relance.ReminderService.DunningCases.RecordingReminderSent;
 using Relance.ReminderService.DunningCases.RemovingInvoice;
@@ -224,4 +225,37 @@ public class DunningCaseDeciderTests
         Spec().Given(Opened, F1Joined, F2Joined, new InvoiceDisputed("F-1", "D1", "quality", Now))
             .When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F2Reminder), s, Policy))
             .Then(Requested(F2Reminder, F2));
+
+    [Fact]
+    public void A_customer_on_hold_is_not_reminded_before_the_day_after_its_hold()
+    {
+        var resumes = new DateTimeOffset(2026, 11, 16, 9, 0, 0, TimeSpan.FromHours(1));
+        var outcome = Spec().Given(Opened, F1Joined)
+            .When(s => DunningCaseDecider.Decide(new ChangeCustomer("ACME", "C1", "Dupont SARL", null, new CustomerHold("négociation", new(2026, 11, 15)), Now), s, Policy))
+            .Then(new CaseHoldSet("négociation", new(2026, 11, 15), resumes, Now));
+        Assert.Equal(resumes, outcome.State!.NextReminderAt);
+
+        var lifted = Spec().Given(Opened, F1Joined, new CaseHoldSet("négociation", new(2026, 11, 15), resumes, Now))
+            .When(s => DunningCaseDecider.Decide(new ChangeCustomer("ACME", "C1", "Dupont SARL", null, null, Now), s, Policy))
+            .Then(new CaseHoldLifted(Now));
+        Assert.Equal(F1Reminder, lifted.State!.NextReminderAt);
+    }
+
+    [Fact]
+    public void A_new_billing_contact_receives_the_next_reminders()
+    {
+        var changed = new CaseContactChanged("Dupont SAS", "factures@dupont.fr", Now);
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new ChangeCustomer("ACME", "C1", "Dupont SAS", "factures@dupont.fr", null, Now), s, Policy)).Then(changed);
+        Spec().Given(Opened, F1Joined, changed).When(s => DunningCaseDecider.Decide(new ChangeCustomer("ACME", "C1", "Dupont SAS", "factures@dupont.fr", null, Now), s, Policy)).Then();
+        Spec().Given(Opened, F1Joined, changed).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, F1Reminder), s, Policy))
+            .Then(Requested(F1Reminder, F1) with { Recipient = new CaseCustomer("C1", "Dupont SAS", "factures@dupont.fr") });
+    }
+
+    [Fact]
+    public void A_case_opened_for_a_customer_on_hold_starts_on_hold()
+    {
+        var resumes = new DateTimeOffset(2026, 11, 16, 9, 0, 0, TimeSpan.FromHours(1));
+        Spec().Given().When(s => DunningCaseDecider.Decide(Add("F-1", new(2026, 10, 31)) with { Hold = new CustomerHold("négociation", new(2026, 11, 15)) }, s, Policy))
+            .Then(Opened, new CaseHoldSet("négociation", new(2026, 11, 15), resumes, Now), F1Joined);
+    }
 }

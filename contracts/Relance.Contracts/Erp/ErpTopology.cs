@@ -30,6 +30,7 @@ public static class ErpTopology
     public const string DisputeOpenedRoutingKey = "dispute.opened";
     public const string DisputeClosedRoutingKey = "dispute.closed";
     public const string EInvoicingStatusRoutingKey = "einvoicing.status";
+    public const string CustomerUpsertedRoutingKey = "customer.upserted";
 
     /// <summary>Every message an ERP may send, by routing key.</summary>
     public static readonly IReadOnlyList<ErpInbound> Inbound =
@@ -42,6 +43,7 @@ public static class ErpTopology
         new(DisputeOpenedRoutingKey, typeof(DisputeOpened)),
         new(DisputeClosedRoutingKey, typeof(DisputeClosed)),
         new(EInvoicingStatusRoutingKey, typeof(EInvoicingStatusReported)),
+        new(CustomerUpsertedRoutingKey, typeof(CustomerUpserted)),
     ];
 
     public static ErpInbound For<TMessage>() => Inbound.Single(i => i.MessageType == typeof(TMessage));

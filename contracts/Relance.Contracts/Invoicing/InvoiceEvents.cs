@@ -60,3 +60,16 @@ public sealed record InvoiceDisputeClosed(
     string Currency,
     string DisputeId,
     string Resolution);
+
+/// <summary>What the Reminder service needs of a customer the ERP created or updated.</summary>
+/// <param name="ReminderEmail">The billing contact's email, else the accounting one's; none when neither has one.</param>
+/// <param name="HoldUntil">No reminder before this date, when the ERP put the customer on hold.</param>
+public sealed record CustomerUpdated(
+    string CompanyId,
+    string CustomerId,
+    string LegalName,
+    string? ReminderEmail,
+    string PreferredLanguage,
+    string PreferredChannel,
+    string? HoldReason,
+    DateOnly? HoldUntil);

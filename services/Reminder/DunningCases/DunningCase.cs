@@ -56,6 +56,14 @@ public sealed record ReminderSent(
     DateTimeOffset SentAt,
     string ContentSha256);
 
+/// <summary>The ERP changed who reminders go to.</summary>
+public sealed record CaseContactChanged(string Name, string Email, DateTimeOffset ChangedAt);
+
+/// <summary>The ERP put the customer on hold: no reminder before <paramref name="ResumesAt"/>.</summary>
+public sealed record CaseHoldSet(string Reason, DateOnly Until, DateTimeOffset ResumesAt, DateTimeOffset SetAt);
+
+public sealed record CaseHoldLifted(DateTimeOffset LiftedAt);
+
 /// <summary>The customer contests the invoice: it is not reminded while a dispute on it is open.</summary>
 public sealed record InvoiceDisputed(string InvoiceNumber, string DisputeId, string Reason, DateTimeOffset RecordedAt);
 
@@ -96,6 +104,8 @@ public sealed record DunningCase(
     ImmutableList<Guid> SentReminders,
     // No reminder before then: the minimum gap after the last one.
     DateTimeOffset? RemindersNotBefore,
+    // No reminder before then either: the customer's hold, set by the ERP.
+    CaseHoldSet? Hold,
     // When the scheduler must next act on this case; null when nothing is planned. Indexed.
     DateTimeOffset? NextReminderAt)
 {
@@ -107,7 +117,7 @@ public static class DunningCaseEvolution
     public static DunningCase? Evolve(DunningCase? state, object @event) => (state, @event) switch
     {
         (null, DunningCaseOpened opened) => new DunningCase(
-            opened.CaseId, opened.CompanyId, opened.Customer, opened.Currency, CaseStatus.Open, [], [], [], [], null, null),
+            opened.CaseId, opened.CompanyId, opened.Customer, opened.Currency, CaseStatus.Open, [], [], [], [], null, null, null),
         (null, _) => null,
         (_, InvoiceJoinedCase joined) => Planned(state with
         {
@@ -123,6 +133,9 @@ public static class DunningCaseEvolution
                     : i)
                 .ToImmutableList(),
         }),
+        (_, CaseContactChanged contact) => state with { Customer = state.Customer with { Name = contact.Name, Email = contact.Email } },
+        (_, CaseHoldSet hold) => Planned(state with { Hold = hold }),
+        (_, CaseHoldLifted) => Planned(state with { Hold = null }),
         (_, InvoiceDisputed disputed) => Planned(state with
         {
             OpenInvoices = state.OpenInvoices
@@ -160,9 +173,8 @@ public static class DunningCaseEvolution
         var earliest = state.Status == CaseStatus.Open
             ? state.OpenInvoices.Where(i => i.AwaitsFirstReminder).Select(i => i.FirstReminderAt).Min()
             : null;
-        return state with
-        {
-            NextReminderAt = earliest is { } at && state.RemindersNotBefore is { } notBefore && notBefore > at ? notBefore : earliest,
-        };
+        if (earliest is not { } at) return state with { NextReminderAt = null };
+        DateTimeOffset?[] bounds = [at, state.RemindersNotBefore, state.Hold?.ResumesAt];
+        return state with { NextReminderAt = bounds.Max() };
     }
 }

@@ -1,5 +1,6 @@
 using Relance.ReminderService.DunningCases.AddingInvoice;
 using Relance.ReminderService.DunningCases.ChangingBalance;
+using Relance.ReminderService.DunningCases.ChangingCustomer;
 using Relance.ReminderService.DunningCases.Disputing;
 using Relance.ReminderService.DunningCases.RecordingReminderSent;
 using Relance.ReminderService.DunningCases.RemovingInvoice;
@@ -23,6 +24,11 @@ public static class DunningCaseDecider
 
         return state switch
         {
+            null when command.Hold is { } hold =>
+            [
+                new DunningCaseOpened(command.CaseId, command.CompanyId, command.Customer, command.Currency, command.Now),
+                new CaseHoldSet(hold.Reason, hold.Until, policy.ResumesAfter(hold.Until), command.Now), joined,
+            ],
             null => [new DunningCaseOpened(command.CaseId, command.CompanyId, command.Customer, command.Currency, command.Now), joined],
             { Status: CaseStatus.Closed } => [new DunningCaseReopened(command.Now), joined],
             _ => [joined],
@@ -38,6 +44,20 @@ public static class DunningCaseDecider
             ? invoice.FirstReminderAt
             : policy.FirstReminderAt(command.DueDate);
         return [new InvoiceBalanceChanged(command.InvoiceNumber, command.Outstanding, command.DueDate, firstReminderAt, command.Reason, command.Now)];
+    }
+
+    public static IReadOnlyList<object> Decide(ChangeCustomer command, DunningCase? state, DunningPolicy policy)
+    {
+        if (state is null) return [];
+        var events = new List<object>();
+        var email = command.Email ?? state.Customer.Email;
+        if (command.Name != state.Customer.Name || email != state.Customer.Email)
+            events.Add(new CaseContactChanged(command.Name, email, command.Now));
+        if (command.Hold is { } hold && (state.Hold?.Reason != hold.Reason || state.Hold?.Until != hold.Until))
+            events.Add(new CaseHoldSet(hold.Reason, hold.Until, policy.ResumesAfter(hold.Until), command.Now));
+        if (command.Hold is null && state.Hold is not null)
+            events.Add(new CaseHoldLifted(command.Now));
+        return events;
     }
 
     public static IReadOnlyList<object> Decide(RecordDispute command, DunningCase? state)

@@ -39,10 +39,15 @@ public sealed record DunningPolicy
             : (grouped, $"{FirstReminderRule}, not before {GroupingDelay.TotalMinutes:0} min after it arrived so that the customer's invoices go together (Dunning:GroupingDelay)");
     }
 
-    public DateTimeOffset FirstReminderAt(DateOnly dueDate)
+    public DateTimeOffset FirstReminderAt(DateOnly dueDate) => LocalTime(dueDate.AddDays(FirstReminderDaysFromDueDate));
+
+    /// <summary>A hold until a date ends the next day, at the sending time.</summary>
+    public DateTimeOffset ResumesAfter(DateOnly until) => LocalTime(until.AddDays(1));
+
+    DateTimeOffset LocalTime(DateOnly day)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-        var local = dueDate.AddDays(FirstReminderDaysFromDueDate).ToDateTime(SendAt);
+        var local = day.ToDateTime(SendAt);
         return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 

@@ -1,4 +1,5 @@
 using Marten;
+using Relance.InvoiceService.Customers.RecordingCustomer;
 using Relance.InvoiceService.Invoices.CancellingInvoice;
 using Relance.InvoiceService.Invoices.CorrectingInvoice;
 using Relance.InvoiceService.Invoices.Disputing;
@@ -70,4 +71,11 @@ public sealed class EInvoicingStatusConsumer(IDocumentSession session, ErpAnswer
 {
     protected override Task<IReadOnlyList<object>> Apply(IDocumentSession session, Erp.EInvoicingStatusReported message, DateTimeOffset now, CancellationToken cancellation) =>
         DisputeHandlers.Handle(session, ErpMessageValidation.ToCommand(message, now), cancellation);
+}
+
+public sealed class CustomerUpsertedConsumer(IDocumentSession session, ErpAnswers answers, TimeProvider clock)
+    : ErpConsumer<Erp.CustomerUpserted>(session, answers, clock)
+{
+    protected override Task<IReadOnlyList<object>> Apply(IDocumentSession session, Erp.CustomerUpserted message, DateTimeOffset now, CancellationToken cancellation) =>
+        RecordCustomerHandler.Handle(session, ErpMessageValidation.ToEvent(message, now), cancellation);
 }

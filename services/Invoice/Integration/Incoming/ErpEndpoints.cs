@@ -22,6 +22,7 @@ public static class ErpEndpoints
         bus.AddConsumer<DisputeOpenedConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<DisputeClosedConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<EInvoicingStatusConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<CustomerUpsertedConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddReceiveObserver<ErpRejections>();
     }
 
@@ -39,6 +40,7 @@ public static class ErpEndpoints
         Inbound<DisputeOpenedConsumer, Erp.DisputeOpened>(cfg, context);
         Inbound<DisputeClosedConsumer, Erp.DisputeClosed>(cfg, context);
         Inbound<EInvoicingStatusConsumer, Erp.EInvoicingStatusReported>(cfg, context);
+        Inbound<CustomerUpsertedConsumer, Erp.CustomerUpserted>(cfg, context);
     }
 
     static void Inbound<TConsumer, TMessage>(IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Net.Mail;
+using Relance.InvoiceService.Customers;
 using Relance.InvoiceService.Invoices;
 using Relance.InvoiceService.Invoices.CancellingInvoice;
 using Relance.InvoiceService.Invoices.CorrectingInvoice;
@@ -170,8 +171,64 @@ public static class ErpMessageValidation
         return new(companyId, invoiceNumber, statusId, status, statusDate, message.Amount, currency, comment, now);
     }
 
+    public static CustomerRecorded ToEvent(Erp.CustomerUpserted message, DateTimeOffset now)
+    {
+        var errors = new Errors();
+        var companyId = errors.Identifier("companyId", message.CompanyId);
+        var customerId = errors.Identifier("customerId", message.CustomerId);
+        var legalName = errors.Text("legalName", message.LegalName);
+        var siren = message.Siren?.Replace(" ", "");
+        if (siren is not null && !IsSiren(siren)) errors.Add("siren", $"'{message.Siren}' is not a SIREN (9 digits with a valid check digit)");
+        var addresses = (message.Addresses ?? []).Select((a, i) => new CustomerAddress(
+            errors.OneOf($"addresses[{i}].kind", a.Kind, ["billing", "head-office", "other"]),
+            errors.Lines($"addresses[{i}].lines", a.Lines),
+            errors.Text($"addresses[{i}].postalCode", a.PostalCode),
+            errors.Text($"addresses[{i}].city", a.City),
+            errors.Country($"addresses[{i}].country", a.Country))).ToImmutableList();
+        var contacts = (message.Contacts ?? []).Select((c, i) => errors.Contact($"contacts[{i}]", c, ["billing", "accounting", "management"])).ToImmutableList();
+        var language = message.PreferredLanguage is null ? "fr" : errors.OneOf("preferredLanguage", message.PreferredLanguage, ["fr", "en"]);
+        var channel = message.PreferredChannel is null ? "email" : errors.OneOf("preferredChannel", message.PreferredChannel, ["email", "letter", "phone"]);
+        var manager = message.AccountManager is null ? null : errors.Contact("accountManager", message.AccountManager with { Role = "account-manager" }, ["account-manager"]);
+        CustomerHold? hold = null;
+        if (message.DunningHold is { } h)
+            hold = new CustomerHold(errors.Text("dunningHold.reason", h.Reason), errors.Required("dunningHold.until", h.Until));
+        errors.ThrowIfAny();
+        return new CustomerRecorded(companyId, customerId, legalName, siren, addresses, contacts, language, channel, manager,
+            string.IsNullOrWhiteSpace(message.Segment) ? null : message.Segment.Trim(), hold, now);
+    }
+
+    // SIREN: 9 digits whose Luhn sum is a multiple of 10.
+    static bool IsSiren(string siren) =>
+        siren.Length == 9 && siren.All(char.IsAsciiDigit)
+        && siren.Select((c, i) => (c - '0') * (i % 2 == 1 ? 2 : 1)).Sum(d => d > 9 ? d - 9 : d) % 10 == 0;
+
     sealed class Errors
     {
+        public ImmutableList<string> Lines(string field, IReadOnlyList<string>? lines)
+        {
+            if (lines is null or { Count: 0 or > 4 } || lines.Any(string.IsNullOrWhiteSpace)) Add(field, "must hold 1 to 4 non-empty lines");
+            return [.. (lines ?? []).Select(l => l?.Trim() ?? "")];
+        }
+
+        public string Country(string field, string? value)
+        {
+            var code = value?.Trim().ToUpperInvariant() ?? "";
+            if (code.Length != 2 || !code.All(char.IsAsciiLetterUpper)) Add(field, "must be an ISO 3166 alpha-2 code, e.g. FR");
+            return code;
+        }
+
+        public CustomerContact Contact(string field, Erp.Contact contact, string[] roles)
+        {
+            var role = OneOf($"{field}.role", contact.Role, roles);
+            var name = Text($"{field}.name", contact.Name);
+            string? email = null;
+            if (!string.IsNullOrWhiteSpace(contact.Email)) email = Email($"{field}.email", contact.Email);
+            var phone = string.IsNullOrWhiteSpace(contact.Phone) ? null : contact.Phone.Trim();
+            if (phone is not null && (phone.Length > 30 || !phone.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '.' or '-' or '(' or ')')))
+                Add($"{field}.phone", $"'{contact.Phone}' is not a phone number");
+            return new CustomerContact(role, name, email, phone);
+        }
+
         public string OneOf(string field, string? value, string[] allowed)
         {
             var text = value?.Trim().ToLowerInvariant() ?? "";

@@ -7,13 +7,20 @@ using Public = Relance.Contracts.Invoicing;
 
 namespace Relance.InvoiceService.Integration.Outgoing;
 
-/// <summary>Announces accepted invoices and every change of what is owed on them to the other services.</summary>
+/// <summary>Announces customers, accepted invoices and every change of what is owed on them to the other services.</summary>
 public sealed class InvoiceAnnouncer(IBus bus) : EventForwarder
 {
     public const string SubscriptionName = "invoice-announcements";
 
     protected override async Task ForwardAsync(IEvent e, IDocumentOperations operations, CancellationToken cancellation)
     {
+        if (e.Data is Customers.CustomerRecorded customer)
+        {
+            await Publish(e, new Public.CustomerUpdated(customer.CompanyId, customer.CustomerId, customer.LegalName, customer.ReminderEmail,
+                customer.PreferredLanguage, customer.PreferredChannel, customer.DunningHold?.Reason, customer.DunningHold?.Until), cancellation);
+            return;
+        }
+
         if (e.Data is InvoiceIssued issued)
         {
             await Publish(e, new Public.InvoiceRegistered(

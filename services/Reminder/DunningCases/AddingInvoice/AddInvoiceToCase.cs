@@ -1,4 +1,5 @@
 using Marten;
+using Relance.ReminderService.DunningCases.ChangingCustomer;
 using Relance.ServiceDefaults;
 
 namespace Relance.ReminderService.DunningCases.AddingInvoice;
@@ -14,6 +15,9 @@ public sealed record AddInvoiceToCase(
     decimal Outstanding,
     DateTimeOffset Now)
 {
+    /// <summary>The customer's hold, when the ERP set one before the case opened.</summary>
+    public CustomerHold? Hold { get; init; }
+
     public string CaseId => DunningCase.StreamKey(CompanyId, Customer.CustomerId, Currency);
 }
 

@@ -3,6 +3,7 @@ using MassTransit;
 using Relance.ReminderService.DunningCases;
 using Relance.ReminderService.DunningCases.AddingInvoice;
 using Relance.ReminderService.DunningCases.ChangingBalance;
+using Relance.ReminderService.DunningCases.ChangingCustomer;
 using Relance.ReminderService.DunningCases.Disputing;
 using Relance.ReminderService.DunningCases.RemovingInvoice;
 using Relance.ServiceDefaults;
@@ -16,13 +17,15 @@ namespace Relance.ReminderService.Integration.Incoming;
 public sealed class InvoiceRegisteredConsumer(IDocumentSession session, DunningPolicy policy, TimeProvider clock)
     : IConsumer<Invoicing.InvoiceRegistered>
 {
-    public Task Consume(ConsumeContext<Invoicing.InvoiceRegistered> context)
+    public async Task Consume(ConsumeContext<Invoicing.InvoiceRegistered> context)
     {
         var m = context.Message;
         session.AttributeTo(context);
-        return AddInvoiceToCaseHandler.Handle(session, new AddInvoiceToCase(
-                m.CompanyId, new CaseCustomer(m.CustomerId, m.CustomerName, m.CustomerEmail), m.Currency,
-                m.InvoiceNumber, m.IssueDate, m.DueDate, m.Outstanding, clock.GetUtcNow()),
+        // The customer as the ERP last described it, if it did, prevails over the invoice's copy.
+        var profile = await session.LoadAsync<CustomerProfile>(CustomerProfile.Key(m.CompanyId, m.CustomerId), context.CancellationToken);
+        await AddInvoiceToCaseHandler.Handle(session, new AddInvoiceToCase(
+                m.CompanyId, new CaseCustomer(m.CustomerId, profile?.Name ?? m.CustomerName, profile?.Email ?? m.CustomerEmail), m.Currency,
+                m.InvoiceNumber, m.IssueDate, m.DueDate, m.Outstanding, clock.GetUtcNow()) { Hold = profile?.Hold },
             policy, context.CancellationToken);
     }
 }
@@ -88,6 +91,18 @@ public sealed class InvoiceDisputeClosedConsumer(IDocumentSession session, TimeP
     }
 }
 
+public sealed class CustomerUpdatedConsumer(IDocumentSession session, DunningPolicy policy, TimeProvider clock) : IConsumer<Invoicing.CustomerUpdated>
+{
+    public Task Consume(ConsumeContext<Invoicing.CustomerUpdated> context)
+    {
+        var m = context.Message;
+        session.AttributeTo(context);
+        var hold = m is { HoldReason: { } reason, HoldUntil: { } until } ? new CustomerHold(reason, until) : null;
+        return ChangeCustomerHandler.Handle(session, new ChangeCustomer(m.CompanyId, m.CustomerId, m.LegalName, m.ReminderEmail, hold, clock.GetUtcNow()),
+            policy, context.CancellationToken);
+    }
+}
+
 /// <summary>
 /// The invoice announcements share one queue, partitioned by case: a case's messages are handled one at
 /// a time and in the order the Invoice service committed them, while different cases proceed in parallel.
@@ -104,6 +119,7 @@ public static class InvoiceEventsEndpoint
         bus.AddConsumer<InvoiceCancelledConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<InvoiceDisputedConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<InvoiceDisputeClosedConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<CustomerUpdatedConsumer>().ExcludeFromConfigureEndpoints();
     }
 
     public static void ConfigureInvoiceEventsEndpoint(this IRabbitMqBusFactoryConfigurator cfg, IBusRegistrationContext context)
@@ -123,6 +139,9 @@ public static class InvoiceEventsEndpoint
                 InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
             endpoint.ConfigureConsumer<InvoiceDisputeClosedConsumer>(context, c => c.Message<Invoicing.InvoiceDisputeClosed>(m =>
                 InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+            // A customer's cases are one per currency: its changes go in order among themselves.
+            endpoint.ConfigureConsumer<CustomerUpdatedConsumer>(context, c => c.Message<Invoicing.CustomerUpdated>(m =>
+                InCaseOrder(m, byCase, x => $"{x.Message.CompanyId}/{x.Message.CustomerId}")));
         });
     }
 
