@@ -62,11 +62,11 @@ static class Bulk
         int returned = 0, refused = 0;
         async Task PublishShareAsync(IChannel channel, int first)
         {
-            var inFlight = new List<ValueTask>(Erp.InFlight);
+            var inFlight = new List<ValueTask>(Erp.InFlightPerChannel);
             for (var i = first; i < n; i += settings.Publishers)
             {
                 inFlight.Add(Erp.PublishAsync(channel, "invoice.issued", ids[i], bodies[i], cancellation));
-                if (inFlight.Count == Erp.InFlight) await ConfirmedAsync(inFlight);
+                if (inFlight.Count == Erp.InFlightPerChannel) await ConfirmedAsync(inFlight);
             }
             await ConfirmedAsync(inFlight);
         }

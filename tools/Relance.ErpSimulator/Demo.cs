@@ -62,9 +62,9 @@ static class Demo
         // The last answers are usually a few milliseconds away.
         for (var waited = 0; !sent.IsEmpty && waited < 50 && !erp.Lost.IsCompleted; waited++) await Task.Delay(100, CancellationToken.None);
         Console.WriteLine($"demo: {published} messages published: {accepted} accepted, {rejected} rejected, {sent.Count} unanswered");
-        if (published > 0 && sent.Count == published)
-            Console.WriteLine("demo: no answer at all: is Relance's Invoice service running on this broker (deploy/up.sh)?");
-        return erp.Lost.IsCompleted ? 1 : 0;
+        var unheard = published > 0 && sent.Count == published;
+        if (unheard) Console.WriteLine("demo: no answer at all: is Relance's Invoice service running on this broker (deploy/up.sh)?");
+        return erp.Lost.IsCompleted || unheard ? 1 : 0;
     }
 
     /// <summary>One message to publish: its routing key, JSON body and how to print it.</summary>

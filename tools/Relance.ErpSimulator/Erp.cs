@@ -29,11 +29,14 @@ sealed class Erp : IAsyncDisposable
     public const string Exchange = "relance.erp";
     public const string AcceptedExchange = "relance.erp.accepted";
     public const string RejectedExchange = "relance.erp.rejected";
-    const int InFlightPerChannel = 256;
+
+    /// <summary>How many unconfirmed messages a publisher keeps in flight on one channel.</summary>
+    public const int InFlightPerChannel = 256;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // accents stay readable in the broker's UI and _error queues
     };
 
     readonly IConnection connection;
@@ -47,7 +50,7 @@ sealed class Erp : IAsyncDisposable
         Publishers = publishers;
     }
 
-    /// <summary>Channels to publish on, each with up to <see cref="InFlightPerChannel"/> unconfirmed messages.</summary>
+    /// <summary>Channels with publisher confirms, one per concurrent publisher.</summary>
     public IReadOnlyList<IChannel> Publishers { get; }
 
     /// <summary>Completes, with the reason, if the connection closes before <see cref="DisposeAsync"/>.</summary>
@@ -130,8 +133,6 @@ sealed class Erp : IAsyncDisposable
             throw;
         }
     }
-
-    public static int InFlight => InFlightPerChannel;
 
     public static byte[] Serialize<T>(T message) => JsonSerializer.SerializeToUtf8Bytes(message, Json);
 

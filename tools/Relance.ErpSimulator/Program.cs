@@ -14,8 +14,9 @@ const string Usage = """
       demo   Paced, realistic French traffic from two companies (ACME, BATIPRO): invoices, then payments,
              credit notes, corrections and cancellations of those invoices, and now and then a deliberately
              invalid invoice. One line per message published and per answer. Runs until Ctrl-C, --count
-             messages or --duration seconds. The same --seed on the same day replays the same invoices
-             (answered already-applied); change --seed for new ones.
+             messages or --duration seconds. Dates are relative to today and numbers follow --seed: the
+             same seed the same day replays the same invoices (answered already-applied); on another
+             day, the same numbers with other dates are refused, so pass another --seed.
       bulk   An ERP's first connection: --invoices invoice.issued messages over --customers customers of
              --company, published as fast as possible, then waits until each is answered and prints
                bulk: N invoices accepted in S s = R invoices/s
