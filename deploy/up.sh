@@ -2,7 +2,14 @@
 # Brings Relance up on this machine: PostgreSQL, RabbitMQ and an SMTP capture server on loopback (installed
 # from Debian packages and npm when missing, reused when already running), then the three services in the
 # foreground. Ctrl-C stops the services (the servers keep running; deploy/down.sh stops them).
+#   deploy/up.sh --demo   also runs the ERP simulator, so that invoices, payments and reminders flow.
 set -euo pipefail
+demo=0
+case "${1:-}" in
+  "") ;;
+  --demo) demo=1 ;;
+  *) echo "usage: deploy/up.sh [--demo]" >&2; exit 2 ;;
+esac
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 bash "$repo/deploy/infra.sh"
@@ -11,6 +18,7 @@ source "$repo/.relance/env"
 
 echo "[up] building"
 dotnet build "$repo/Relance.sln" -c Release --nologo -v quiet -clp:ErrorsOnly
+[ "$demo" = 0 ] || dotnet build "$repo/tools/Relance.ErpSimulator" -c Release --nologo -v quiet -clp:ErrorsOnly
 
 for port in 5101 5102 5103; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -43,6 +51,14 @@ for port in 5101 5102 5103; do
   done
   curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1 || { echo "[up] the service on port $port is not ready; see its logs above" >&2; exit 1; }
 done
+
+if [ "$demo" = 1 ]; then
+  # Numbers follow the seed and dates today: one seed a day replays the same invoices, not conflicting ones.
+  dotnet "$repo/tools/Relance.ErpSimulator/bin/Release/net10.0/relance-erp-simulator.dll" demo \
+    --rabbitmq "$RELANCE_RABBITMQ" --seed "$(date +%Y%m%d)" >"$repo/.relance/demo.log" 2>&1 &
+  pids+=($!)
+  echo "[up] the ERP simulator publishes demo traffic: tail -f .relance/demo.log; reminders arrive in the captured mail"
+fi
 
 cat <<INFO
 
