@@ -99,6 +99,9 @@ static class Demo
         readonly Company[] companies;
         readonly Dictionary<string, int> paymentDays = [];
         readonly List<Invoice> open = []; // as this ERP believes: a deliberately invalid invoice never gets here
+        readonly Queue<(Company Company, Customer Customer)> undescribed = new();
+        readonly List<(Invoice Invoice, string DisputeId)> disputes = [];
+        int nextDispute;
 
         public Traffic(int seed, DateOnly today)
         {
@@ -126,15 +129,23 @@ static class Demo
             foreach (var company in companies)
             {
                 company.NextInvoice = random.Next(100, 500);
-                foreach (var customer in company.Customers) paymentDays[customer.CustomerId] = random.Next(2) == 0 ? 30 : 45;
+                foreach (var customer in company.Customers)
+                {
+                    paymentDays[customer.CustomerId] = random.Next(2) == 0 ? 30 : 45;
+                    undescribed.Enqueue((company, customer));
+                }
             }
         }
 
         public Message Next()
         {
+            // An ERP connecting first describes its customers, then sends its traffic.
+            if (undescribed.TryDequeue(out var toDescribe)) return Describe(toDescribe.Company, toDescribe.Customer);
             var roll = random.NextDouble();
-            var untouched = open.Where(i => i.Untouched).ToList();
-            if (open.Count < 4 || roll < 0.50) return Issue();
+            var untouched = open.Where(i => i.Untouched && !disputes.Exists(d => d.Invoice == i)).ToList();
+            if (disputes.Count > 0 && roll < 0.05) return CloseDispute(Pick(disputes));
+            if (open.Count < 4 || roll < 0.46) return Issue();
+            if (roll < 0.50) return untouched.Count > 0 ? OpenDispute(Pick(untouched)) : Issue();
             if (roll < 0.62) return Pay(Pick(open), full: true);
             if (roll < 0.74) return Pay(Pick(open), full: false);
             if (roll < 0.80) return SplitPayment() ?? Pay(Pick(open), full: true);
@@ -232,6 +243,40 @@ static class Demo
             var body = Erp.Serialize(new InvoiceCancelled(invoice.Company.Id, invoice.Number, reason));
             return new Message(invoice.Company.Id, "invoice.cancelled", body, $"invoice.cancelled {invoice.Number}",
                 $" {invoice.Customer.Name}, {Eur(invoice.IncludingVat)}: {reason}");
+        }
+
+        Message Describe(Company company, Customer customer)
+        {
+            var hold = random.NextDouble() < 0.1 ? new { reason = "négociation commerciale en cours", until = today.AddDays(10).ToString("yyyy-MM-dd") } : null;
+            var body = Erp.Serialize(new
+            {
+                companyId = company.Id, customerId = customer.CustomerId, legalName = customer.Name,
+                contacts = new[] { new { role = "billing", name = "Service comptabilité", email = customer.Email } },
+                preferredLanguage = "fr", preferredChannel = "email", segment = random.Next(2) == 0 ? "PME" : "TPE",
+                dunningHold = hold,
+            });
+            return new Message(company.Id, "customer.upserted", body, $"customer.upserted {customer.CustomerId}",
+                $" {customer.Name} <{customer.Email}>{(hold is null ? "" : $", on hold until {hold.until}")}");
+        }
+
+        Message OpenDispute(Invoice invoice)
+        {
+            var disputeId = $"LIT-{++nextDispute:D4}";
+            disputes.Add((invoice, disputeId));
+            var reason = Pick(new[] { "not-received", "wrong-amount", "quality" });
+            var body = Erp.Serialize(new { companyId = invoice.Company.Id, invoiceNumber = invoice.Number, disputeId, reason, openedOn = today.ToString("yyyy-MM-dd") });
+            return new Message(invoice.Company.Id, "dispute.opened", body, $"dispute.opened {invoice.Number}", $" ({disputeId}) {invoice.Customer.Name}: {reason}");
+        }
+
+        Message CloseDispute((Invoice Invoice, string DisputeId) dispute)
+        {
+            disputes.Remove(dispute);
+            var body = Erp.Serialize(new
+            {
+                companyId = dispute.Invoice.Company.Id, invoiceNumber = dispute.Invoice.Number, dispute.DisputeId,
+                resolution = "dispute-rejected", closedOn = today.ToString("yyyy-MM-dd"),
+            });
+            return new Message(dispute.Invoice.Company.Id, "dispute.closed", body, $"dispute.closed {dispute.Invoice.Number}", $" ({dispute.DisputeId}) chased again");
         }
 
         void Apply(Invoice invoice, decimal amount)

@@ -104,8 +104,9 @@ public sealed class CustomerUpdatedConsumer(IDocumentSession session, DunningPol
 }
 
 /// <summary>
-/// The invoice announcements share one queue, partitioned by case: a case's messages are handled one at
-/// a time and in the order the Invoice service committed them, while different cases proceed in parallel.
+/// The invoice and customer announcements share one queue, partitioned by customer: one customer's
+/// messages are handled one at a time, in the order the Invoice service committed them, while different
+/// customers proceed in parallel.
 /// </summary>
 public static class InvoiceEventsEndpoint
 {
@@ -126,31 +127,32 @@ public static class InvoiceEventsEndpoint
     {
         cfg.ReceiveEndpoint(Queue, endpoint =>
         {
-            var byCase = endpoint.CreatePartitioner(Environment.ProcessorCount * 4);
+            var byCustomer = endpoint.CreatePartitioner(Environment.ProcessorCount * 4);
             endpoint.ConfigureConsumer<InvoiceRegisteredConsumer>(context, c => c.Message<Invoicing.InvoiceRegistered>(m =>
-                InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+                InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
             endpoint.ConfigureConsumer<InvoiceBalanceChangedConsumer>(context, c => c.Message<Invoicing.InvoiceBalanceChanged>(m =>
-                InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+                InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
             endpoint.ConfigureConsumer<InvoiceSettledConsumer>(context, c => c.Message<Invoicing.InvoiceSettled>(m =>
-                InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+                InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
             endpoint.ConfigureConsumer<InvoiceCancelledConsumer>(context, c => c.Message<Invoicing.InvoiceCancelled>(m =>
-                InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+                InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
             endpoint.ConfigureConsumer<InvoiceDisputedConsumer>(context, c => c.Message<Invoicing.InvoiceDisputed>(m =>
-                InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
+                InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
             endpoint.ConfigureConsumer<InvoiceDisputeClosedConsumer>(context, c => c.Message<Invoicing.InvoiceDisputeClosed>(m =>
-                InCaseOrder(m, byCase, x => DunningCase.StreamKey(x.Message.CompanyId, x.Message.CustomerId, x.Message.Currency))));
-            // A customer's cases are one per currency: its changes go in order among themselves.
+                InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
             endpoint.ConfigureConsumer<CustomerUpdatedConsumer>(context, c => c.Message<Invoicing.CustomerUpdated>(m =>
-                InCaseOrder(m, byCase, x => $"{x.Message.CompanyId}/{x.Message.CustomerId}")));
+                InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
         });
     }
 
-    // The retry sits inside the partition: a message being retried keeps its case's turn, so the next
-    // message of the same case cannot overtake it.
-    static void InCaseOrder<TContext>(IPipeConfigurator<TContext> pipe, IPartitioner byCase, Func<TContext, string> caseOf)
+    // One customer's messages are handled one at a time, in the order the Invoice service committed them:
+    // its description before the invoices that follow, an invoice before its settlement (a customer has
+    // one case per currency). The retry sits inside the partition: a message being retried keeps its
+    // customer's turn, so the next one cannot overtake it.
+    static void InCustomerOrder<TContext>(IPipeConfigurator<TContext> pipe, IPartitioner byCustomer, Func<TContext, (string Company, string Customer)> customerOf)
         where TContext : class, PipeContext
     {
-        pipe.UsePartitioner(byCase, caseOf);
+        pipe.UsePartitioner(byCustomer, context => customerOf(context) is var (company, customer) ? $"{company}/{customer}" : "");
         pipe.UseRetry(retry => retry.Intervals(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)));
     }
 }
