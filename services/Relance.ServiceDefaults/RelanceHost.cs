@@ -16,7 +16,7 @@ public static class RelanceHost
             builder.WebHost.UseUrls($"http://0.0.0.0:{defaultPort}");
         builder.AddRelanceLogging(serviceName);
         builder.AddRelanceHealthChecks();
-        // Business time comes from here, never from DateTime.Now: tests and replays move it.
+        // Business time comes from here, never from the system clock read directly: tests and replays move it.
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
