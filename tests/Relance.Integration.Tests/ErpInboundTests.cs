@@ -255,4 +255,50 @@ public sealed class ErpInboundTests(TestInfrastructure infrastructure) : IAsyncL
 
         Assert.Equal(["invoice_issued", "dispute_opened", "dispute_closed", "e_invoicing_status_recorded", "payment_received", "invoice_settled"], await EventTypes("F-14"));
     }
+
+    // Every rule of ErpMessageValidation and of the deciders, as an ERP would break it: routing key, body, the field named.
+    static readonly (string Kind, string Body, string Field)[] Faults =
+    [
+        ("invoice.issued", """{"invoiceNumber":"F-r1"}""", "companyId"),
+        ("invoice.issued", """{"companyId":"AC/ME","invoiceNumber":"F-r2"}""", "companyId"),
+        ("invoice.issued", """{"companyId":"ACME","invoiceNumber":"F-r3","customer":{"customerId":"C1","name":"D","email":"nope"},"issueDate":"2026-10-01","dueDate":"2026-10-31","amountExcludingVat":1,"amountIncludingVat":1.2,"currency":"EUR"}""", "customer.email"),
+        ("invoice.issued", """{"companyId":"ACME","invoiceNumber":"F-r4","customer":{"customerId":"C1","name":"D","email":"a@b.fr"},"issueDate":"2026-10-01","dueDate":"2026-09-30","amountExcludingVat":1,"amountIncludingVat":1.2,"currency":"EUR"}""", "dueDate"),
+        ("invoice.issued", """{"companyId":"ACME","invoiceNumber":"F-r5","customer":{"customerId":"C1","name":"D","email":"a@b.fr"},"issueDate":"2026-10-01","dueDate":"2026-10-31","amountExcludingVat":2,"amountIncludingVat":1.2,"currency":"EUR"}""", "amountIncludingVat"),
+        ("invoice.issued", """{"companyId":"ACME","invoiceNumber":"F-r6","customer":{"customerId":"C1","name":"D","email":"a@b.fr"},"issueDate":"2026-10-01","dueDate":"2026-10-31","amountExcludingVat":1.001,"amountIncludingVat":1.2,"currency":"EUR"}""", "amountExcludingVat"),
+        ("invoice.issued", """{"companyId":"ACME","invoiceNumber":"F-r7","customer":{"customerId":"C1","name":"D","email":"a@b.fr"},"issueDate":"2026-10-01","dueDate":"2026-10-31","amountExcludingVat":1,"amountIncludingVat":1.2,"currency":"E1R"}""", "currency"),
+        ("invoice.issued", """{"companyId":"ACME","invoiceNumber":"F-r8","customer":{"customerId":"C1","name":"D","email":"a@b.fr"},"issueDate":"2026-10-01","dueDate":"2026-10-31","amountExcludingVat":1,"amountIncludingVat":1.2,"currency":"EUR","paymentTerms":{"days":400}}""", "paymentTerms.days"),
+        ("invoice.issued", """{"companyId":"ACME","invoiceNumber":"F-r9","customer":{"customerId":"C1","name":"D","email":"a@b.fr"},"issueDate":"2026-10-01","dueDate":"2026-10-31","amountExcludingVat":1,"amountIncludingVat":1.2,"currency":"EUR","latePenaltyRatePercent":200}""", "latePenaltyRatePercent"),
+        ("invoice.issued", """{"companyId":"ACME","invoiceNumber":"F-r10","customer":{"customerId":"C1","name":"D","email":"a@b.fr"},"issueDate":"2026-10-01","dueDate":"2026-10-31","amountExcludingVat":1,"amountIncludingVat":1.2,"currency":"EUR","documents":[{"kind":"photo","name":"a","mediaType":"image/png","url":"https://x.example/a"}]}""", "documents[0].kind"),
+        ("invoice.issued", """{"companyId":"ACME","invoiceNumber":"F-r11","customer":{"customerId":"C1","name":"D","email":"a@b.fr"},"issueDate":"2026-10-01","dueDate":"2026-10-31","amountExcludingVat":1,"amountIncludingVat":1.2,"currency":"EUR","documents":[{"kind":"invoice","name":"a","mediaType":"application/pdf","contentBase64":"%%%"}]}""", "documents[0].contentBase64"),
+        ("invoice.corrected", """{"companyId":"ACME","invoiceNumber":"F-unknown","correctionId":"K1","dueDate":"2026-11-30","amountExcludingVat":1,"amountIncludingVat":1.2,"reason":"x"}""", "invoiceNumber"),
+        ("invoice.cancelled", """{"companyId":"ACME","invoiceNumber":"F-unknown","reason":"x"}""", "invoiceNumber"),
+        ("credit-note.issued", """{"companyId":"ACME","creditNoteNumber":"AV-r","customerId":"C1","issueDate":"2026-11-02","currency":"EUR","allocations":[{"invoiceNumber":"F-1","amount":1},{"invoiceNumber":"F-1","amount":2}]}""", "allocations"),
+        ("payment.received", """{"companyId":"ACME","paymentId":"P-r1","invoiceNumber":"F-1","amount":1,"currency":"EUR","receivedOn":"2026-11-02","allocations":[{"invoiceNumber":"F-2","amount":1}]}""", "allocations"),
+        ("payment.received", """{"companyId":"ACME","paymentId":"P-r2","amount":5,"currency":"EUR","receivedOn":"2026-11-02","allocations":[{"invoiceNumber":"F-1","amount":1}]}""", "amount"),
+        ("dispute.opened", """{"companyId":"ACME","invoiceNumber":"F-1","disputeId":"D-r","reason":"angry","openedOn":"2026-11-02"}""", "reason"),
+        ("dispute.closed", """{"companyId":"ACME","invoiceNumber":"F-1","disputeId":"D-r","resolution":"forgotten","closedOn":"2026-11-02"}""", "resolution"),
+        ("einvoicing.status", """{"companyId":"ACME","invoiceNumber":"F-1","statusId":"S-r","status":"cashed","statusDate":"2026-11-02","amount":10}""", "currency"),
+        ("customer.upserted", """{"companyId":"ACME","customerId":"C-r","legalName":"Dupont","siren":"123456789"}""", "siren"),
+        ("customer.upserted", """{"companyId":"ACME","customerId":"C-r","legalName":"Dupont","contacts":[{"role":"boss","name":"X"}]}""", "contacts[0].role"),
+        ("customer.upserted", """{"companyId":"ACME","customerId":"C-r","legalName":"Dupont","addresses":[{"kind":"billing","lines":["1 rue A"],"postalCode":"75001","city":"Paris","country":"France"}]}""", "addresses[0].country"),
+        ("customer.upserted", """{"companyId":"ACME","customerId":"C-r","legalName":"Dupont","dunningHold":{"reason":"x"}}""", "dunningHold.until"),
+    ];
+
+    [Fact]
+    public async Task Every_kind_of_fault_is_answered_with_the_field_at_fault_and_kept()
+    {
+        for (var i = 0; i < Faults.Length; i++) await Erp.PublishAsync(Faults[i].Kind, Faults[i].Body, $"fault-{i}");
+
+        for (var i = 0; i < Faults.Length; i++)
+        {
+            var rejection = await Erp.RejectionOf($"fault-{i}");
+            Assert.True(Fields(rejection).Contains(Faults[i].Field), $"{Faults[i].Kind} {Faults[i].Body}: expected {Faults[i].Field}, answered {rejection}");
+            Assert.Equal(Faults[i].Kind, rejection.GetProperty("messageKind").GetString());
+        }
+        foreach (var kind in Faults.Select(f => f.Kind).Distinct())
+        {
+            var kept = await Erp.KeptIn(ErpTopology.Inbound.Single(i => i.RoutingKey == kind).ErrorQueue);
+            Assert.All(Faults.Where(f => f.Kind == kind), f => Assert.Contains(f.Body, kept));
+        }
+    }
 }
