@@ -2,6 +2,8 @@
 # Brings Relance up on this machine: PostgreSQL, RabbitMQ and an SMTP capture server on loopback (installed
 # from Debian packages and npm when missing, reused when already running), then the three services in the
 # foreground. Ctrl-C stops the services (the servers keep running; deploy/down.sh stops them).
+# A development set-up: reminders may leave at any hour here (RELANCE_SEND_WINDOW_START/END to change
+# that), where the services' own default is 08:00-18:00 Paris time.
 #   deploy/up.sh --demo   also runs the ERP simulator, so that invoices, payments and reminders flow.
 set -euo pipefail
 demo=0
@@ -37,6 +39,7 @@ run() { # service folder, database, port
     ConnectionStrings__RabbitMq="$RELANCE_RABBITMQ" \
     Smtp__Host="${RELANCE_SMTP%:*}" Smtp__Port="${RELANCE_SMTP##*:}" \
     ASPNETCORE_URLS="http://127.0.0.1:$3" \
+    Dunning__SendWindowStart="${RELANCE_SEND_WINDOW_START:-00:00}" Dunning__SendWindowEnd="${RELANCE_SEND_WINDOW_END:-23:59:59}" \
     exec dotnet "bin/Release/net10.0/Relance.$1.dll" ) &
   pids+=($!)
 }

@@ -21,4 +21,15 @@ public class DunningPolicyTests
     [Fact]
     public void The_rule_says_where_the_date_comes_from() =>
         Assert.Equal("first reminder -3 days from the due date at 09:00 Europe/Paris (Dunning:FirstReminderDaysFromDueDate)", new DunningPolicy().FirstReminderRule);
+
+    [Theory]
+    [InlineData("2026-11-23T02:00:00+00:00", "2026-11-23T08:00:00+01:00")] // 03:00 in Paris: the morning's opening
+    [InlineData("2026-11-23T10:00:00+00:00", "2026-11-23T10:01:00+00:00")] // 11:00: within the hours
+    [InlineData("2026-11-23T18:30:00+00:00", "2026-11-24T08:00:00+01:00")] // 19:30: the next morning
+    public void An_invoice_arriving_overdue_is_reminded_within_the_sending_hours(string arrived, string expected)
+    {
+        var (at, rule) = new DunningPolicy().PlanFirstReminder(new DateOnly(2026, 11, 1), DateTimeOffset.Parse(arrived));
+        Assert.Equal(DateTimeOffset.Parse(expected), at);
+        Assert.Contains("Dunning:GroupingDelay", rule);
+    }
 }

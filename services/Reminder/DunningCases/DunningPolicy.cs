@@ -14,6 +14,10 @@ public sealed record DunningPolicy
 
     public string TimeZone { get; init; } = "Europe/Paris";
 
+    /// <summary>Reminders leave only between these local times: one due outside waits for the next opening.</summary>
+    public TimeOnly SendWindowStart { get; init; } = new(8, 0);
+    public TimeOnly SendWindowEnd { get; init; } = new(18, 0);
+
     /// <summary>
     /// An invoice's first reminder waits at least this long after the invoice arrives, so that a customer's
     /// invoices arriving together (an ERP's first load) go out in one reminder rather than one each.
@@ -34,9 +38,10 @@ public sealed record DunningPolicy
 
         var planned = FirstReminderAt(dueDate);
         var grouped = joinedAt + GroupingDelay;
-        return planned >= grouped
-            ? (planned, FirstReminderRule)
-            : (grouped, $"{FirstReminderRule}, not before {GroupingDelay.TotalMinutes:0} min after it arrived so that the customer's invoices go together (Dunning:GroupingDelay)");
+        if (planned >= grouped) return (planned, FirstReminderRule);
+        var sendable = InSendWindow(grouped);
+        return (sendable, $"{FirstReminderRule}, not before {GroupingDelay.TotalMinutes:0} min after it arrived so that the customer's invoices go together (Dunning:GroupingDelay)"
+            + (sendable > grouped ? $", and within the sending hours {SendWindowStart:HH\\:mm}-{SendWindowEnd:HH\\:mm} {TimeZone} (Dunning:SendWindowStart, SendWindowEnd)" : ""));
     }
 
     public DateTimeOffset FirstReminderAt(DateOnly dueDate) => LocalTime(dueDate.AddDays(FirstReminderDaysFromDueDate));
@@ -44,10 +49,24 @@ public sealed record DunningPolicy
     /// <summary>A hold until a date ends the next day, at the sending time.</summary>
     public DateTimeOffset ResumesAfter(DateOnly until) => LocalTime(until.AddDays(1));
 
-    DateTimeOffset LocalTime(DateOnly day)
+    /// <summary>The moment itself when it falls within the sending hours, else the next opening.</summary>
+    public DateTimeOffset InSendWindow(DateTimeOffset moment)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
-        var local = day.ToDateTime(SendAt);
+        var local = TimeZoneInfo.ConvertTime(moment, zone);
+        var time = TimeOnly.FromDateTime(local.DateTime);
+        var day = DateOnly.FromDateTime(local.DateTime);
+        if (time < SendWindowStart) return LocalTime(day, SendWindowStart);
+        if (time > SendWindowEnd) return LocalTime(day.AddDays(1), SendWindowStart);
+        return moment;
+    }
+
+    DateTimeOffset LocalTime(DateOnly day) => LocalTime(day, SendAt);
+
+    DateTimeOffset LocalTime(DateOnly day, TimeOnly at)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+        var local = day.ToDateTime(at);
         return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 

@@ -120,9 +120,31 @@ public sealed class RelanceSystem : IAsyncDisposable
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_infrastructure.Postgres) { Database = "postgres" }.ConnectionString);
         await connection.OpenAsync();
         foreach (var service in _apps.Keys)
+            await Drop($"relance_test_{_id}_{service.ToString().ToLowerInvariant()}", connection);
+    }
+
+    // Cleaning up must not fail a test: an autovacuum worker (a superuser process the test role may not
+    // end) can hold the database for a moment; try again, then leave it to the next clean-up.
+    static async Task Drop(string database, NpgsqlConnection connection)
+    {
+        for (var attempt = 1; ; attempt++)
         {
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS relance_test_{_id}_{service.ToString().ToLowerInvariant()} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
+            try
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (attempt < 5)
+            {
+                Console.WriteLine($"[tests] dropping {database}: {e.MessageText}; trying again");
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+            catch (PostgresException e)
+            {
+                Console.WriteLine($"[tests] left {database} behind: {e.MessageText}");
+                return;
+            }
         }
     }
 }
