@@ -301,4 +301,16 @@ public sealed class ErpInboundTests(TestInfrastructure infrastructure) : IAsyncL
             Assert.All(Faults.Where(f => f.Kind == kind), f => Assert.Contains(f.Body, kept));
         }
     }
+
+    [Fact]
+    public async Task Two_companies_may_number_their_messages_alike()
+    {
+        await Erp.PublishInvoiceAsync(AnInvoice("F-15"), "erp-1");
+        Assert.Equal("applied", await Erp.OutcomeOf("erp-1"));
+        var other = JsonSerializer.Serialize(AnInvoice("F-15"), JsonSerializerOptions.Web).Replace("\"companyId\":\"ACME\"", "\"companyId\":\"BATIPRO\"");
+        await Erp.PublishAsync(ErpTopology.InvoiceIssuedRoutingKey, other, "erp-1");
+        var answers = await Erp.AnswersTo("erp-1", atLeast: 2);
+        Assert.Equal("applied", answers[1].GetProperty("outcome").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await Invoice.GetAsync("/invoices/BATIPRO/F-15")).StatusCode);
+    }
 }

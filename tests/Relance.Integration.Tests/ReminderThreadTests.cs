@@ -295,4 +295,22 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         Assert.Contains("en retard de 11 jours", mail.Text);
         Assert.Empty(await _mail.To(Email));
     }
+
+    [Fact]
+    public async Task An_invoice_settled_before_its_case_heard_of_it_is_never_chased()
+    {
+        // As after a registration delayed by retries, or replayed from its error queue: the settlement comes first.
+        var number = $"F-{_run}-late-news";
+        var bus = _system.Services(Service.Invoice).GetRequiredService<IBus>();
+        await bus.Publish(new Relance.Contracts.Invoicing.InvoiceSettled("ACME", number, Customer, "EUR", new(2026, 10, 19)));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await bus.Publish(new Relance.Contracts.Invoicing.InvoiceRegistered("ACME", number, Customer, "Dupont SARL", Email,
+            new(2026, 9, 1), new(2026, 10, 1), 1200m, 1200m, "EUR"));
+        await bus.Publish(new Relance.Contracts.Invoicing.InvoiceRegistered("ACME", $"{number}-other", Customer, "Dupont SARL", Email,
+            new(2026, 9, 1), new(2026, 10, 1), 300m, 300m, "EUR"));
+
+        await Eventually.Until(async () => await Case() is not null, Wait, "the case of the other invoice");
+        var openInvoices = (await Case())!.Value.GetProperty("openInvoices").EnumerateArray().Select(i => i.GetProperty("invoiceNumber").GetString()).ToList();
+        Assert.Equal([$"{number}-other"], openInvoices);
+    }
 }

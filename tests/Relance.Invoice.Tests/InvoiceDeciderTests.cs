@@ -236,9 +236,20 @@ public class InvoiceDeciderTests
             .Then(new EInvoicingStatusRecorded("S1", status, Today, null, null, Now), new DisputeOpened("einvoicing:S1", $"e-invoicing status {status}", null, Today, Now));
 
     [Fact]
+    public void Approved_on_the_platform_closes_the_disputes_platform_statuses_opened()
+    {
+        var opened = new DisputeOpened("einvoicing:S1", "e-invoicing status suspended", null, Today, Now);
+        var byErp = new DisputeOpened("LIT-1", "quality", null, Today, Now);
+        Spec().Given(Issued(), new EInvoicingStatusRecorded("S1", "suspended", Today, null, null, Now), opened, byErp)
+            .When(s => InvoiceDecider.Decide(Platform("approved", "S2"), s))
+            .Then(new EInvoicingStatusRecorded("S2", "approved", Today, null, null, Now),
+                new DisputeClosed("einvoicing:S1", "e-invoicing status approved", null, Today, Now));
+    }
+
+    [Fact]
     public void Other_platform_statuses_are_recorded_only()
     {
-        Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Platform("approved"), s)).Then(new EInvoicingStatusRecorded("S1", "approved", Today, null, null, Now));
+        Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Platform("mise-à-disposition"), s)).Then(new EInvoicingStatusRecorded("S1", "mise-à-disposition", Today, null, null, Now));
         Spec().Given(Issued(), new InvoiceCancelled("x", Now)).When(s => InvoiceDecider.Decide(Platform("cashed"), s))
             .Then(new EInvoicingStatusRecorded("S1", "cashed", Today, null, null, Now));
     }

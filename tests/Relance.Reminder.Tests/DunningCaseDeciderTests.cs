@@ -258,4 +258,14 @@ public class DunningCaseDeciderTests
         Spec().Given().When(s => DunningCaseDecider.Decide(Add("F-1", new(2026, 10, 31)) with { Hold = new CustomerHold("négociation", new(2026, 11, 15)) }, s, Policy))
             .Then(Opened, new CaseHoldSet("négociation", new(2026, 11, 15), resumes, Now), F1Joined);
     }
+
+    [Fact]
+    public void A_due_reminder_waits_for_the_sending_hours()
+    {
+        var evening = new DateTimeOffset(2026, 10, 28, 20, 0, 0, TimeSpan.Zero); // 21:00 in Paris
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, evening), s, Policy)).Then();
+        var morning = new DateTimeOffset(2026, 10, 29, 7, 0, 0, TimeSpan.Zero); // 08:00 in Paris
+        Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, morning), s, Policy))
+            .Then(Requested(morning, F1));
+    }
 }

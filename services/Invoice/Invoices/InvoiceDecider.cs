@@ -117,6 +117,9 @@ public static class InvoiceDecider
                 command.Currency ?? state.Issued.Currency, command.StatusDate, command.Now), after),
             EInvoicingStatuses.Disputed or EInvoicingStatuses.Suspended or EInvoicingStatuses.Refused => Decide(new OpenDispute(
                 command.CompanyId, command.InvoiceNumber, reference, $"e-invoicing status {command.Status}", command.Comment, command.StatusDate, command.Now), after),
+            // Approved after a platform status had contested it: the disputes that status opened are over.
+            EInvoicingStatuses.Approved => [.. state.OpenDisputes.Where(d => d.StartsWith("einvoicing:", StringComparison.Ordinal))
+                .Select(d => new DisputeClosed(d, "e-invoicing status approved", command.Comment, command.StatusDate, command.Now))],
             _ => [],
         };
         return [recorded, .. effects];

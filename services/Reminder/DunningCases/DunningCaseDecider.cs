@@ -82,6 +82,8 @@ public static class DunningCaseDecider
     public static IReadOnlyList<object> Decide(RequestDueReminder command, DunningCase? state, DunningPolicy policy)
     {
         if (state is not { Status: CaseStatus.Open, NextReminderAt: { } next } || next > command.Now) return [];
+        // Due, but outside the sending hours (a hold lifted or a dispute closed in the evening): it waits for the opening.
+        if (!policy.WithinSendWindow(command.Now)) return [];
 
         // One reminder lists every open invoice whose first reminder is due, not one message per invoice.
         var due = state.OpenInvoices.Where(i => i.AwaitsFirstReminder && i.FirstReminderAt <= command.Now).ToList();

@@ -49,6 +49,8 @@ public sealed record DunningPolicy
     /// <summary>A hold until a date ends the next day, at the sending time.</summary>
     public DateTimeOffset ResumesAfter(DateOnly until) => LocalTime(until.AddDays(1));
 
+    public bool WithinSendWindow(DateTimeOffset moment) => InSendWindow(moment) == moment;
+
     /// <summary>The moment itself when it falls within the sending hours, else the next opening.</summary>
     public DateTimeOffset InSendWindow(DateTimeOffset moment)
     {

@@ -7,7 +7,7 @@ using Relance.ServiceDefaults;
 namespace Relance.InvoiceService.Integration.Incoming;
 
 /// <summary>
-/// A receipt per ERP message id, committed with the message's effects: the same id seen again has no
+/// A receipt per company and ERP message id, committed with the message's effects: the same id seen again has no
 /// second effect, and an id reused for a different message is refused.
 /// </summary>
 public sealed record ErpMessageReceipt(string Id, string MessageKind, string BodySha256, DateTimeOffset ReceivedAt, int EventsAppended);
@@ -28,7 +28,9 @@ public abstract class ErpConsumer<TMessage>(IDocumentSession session, ErpAnswers
         var messageId = MessageIds.MessageIdOf(context.ReceiveContext);
         var digest = Convert.ToHexStringLower(SHA256.HashData(context.ReceiveContext.Body.GetBytes()));
 
-        if (messageId is not null && await session.LoadAsync<ErpMessageReceipt>(messageId, context.CancellationToken) is { } receipt)
+        // Two companies' ERPs may number their messages alike: a receipt is per company.
+        var receiptId = messageId is null ? null : $"{context.Message.CompanyId}/{messageId}";
+        if (receiptId is not null && await session.LoadAsync<ErpMessageReceipt>(receiptId, context.CancellationToken) is { } receipt)
         {
             if (receipt.BodySha256 != digest)
                 throw new MessageRejectedException([("$", $"message id {messageId} was already used on {receipt.ReceivedAt:O} for another message; give every message its own id")]);
@@ -39,7 +41,7 @@ public abstract class ErpConsumer<TMessage>(IDocumentSession session, ErpAnswers
         var now = clock.GetUtcNow();
         session.AttributeTo(context, $"erp:{context.Message.CompanyId}");
         var events = await Apply(session, context.Message, now, context.CancellationToken);
-        if (messageId is not null) session.Insert(new ErpMessageReceipt(messageId, kind.RoutingKey, digest, now, events.Count));
+        if (receiptId is not null) session.Insert(new ErpMessageReceipt(receiptId, kind.RoutingKey, digest, now, events.Count));
         await session.SaveChangesAsync(context.CancellationToken);
         await answers.Accepted(messageId, kind, events.Count > 0 ? ErpAnswers.Applied : ErpAnswers.AlreadyApplied);
     }

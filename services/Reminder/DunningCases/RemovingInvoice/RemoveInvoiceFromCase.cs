@@ -7,8 +7,26 @@ namespace Relance.ReminderService.DunningCases.RemovingInvoice;
 /// <param name="Reason">settled or cancelled.</param>
 public sealed record RemoveInvoiceFromCase(string CaseId, string InvoiceNumber, string Reason, DateTimeOffset Now);
 
+/// <summary>
+/// An invoice settled or cancelled before its case heard of it (its registration delayed by retries, or
+/// replayed from an error queue): kept so that the late registration does not start chasing it.
+/// </summary>
+public sealed record InvoiceClosedBeforeJoining(string Id, string Reason, DateTimeOffset At)
+{
+    public static string Key(string caseId, string invoiceNumber) => $"{caseId}/{invoiceNumber}";
+}
+
 public static class RemoveInvoiceFromCaseHandler
 {
-    public static Task<IReadOnlyList<object>> Handle(IDocumentSession session, RemoveInvoiceFromCase command, CancellationToken cancellation) =>
-        session.DecideAsync<DunningCase>(command.CaseId, state => DunningCaseDecider.Decide(command, state), cancellation);
+    public static async Task<IReadOnlyList<object>> Handle(IDocumentSession session, RemoveInvoiceFromCase command, CancellationToken cancellation)
+    {
+        var known = await session.LoadAsync<DunningCase>(command.CaseId, cancellation) is { } found && found.KnownInvoices.Contains(command.InvoiceNumber);
+        if (!known)
+        {
+            session.Store(new InvoiceClosedBeforeJoining(InvoiceClosedBeforeJoining.Key(command.CaseId, command.InvoiceNumber), command.Reason, command.Now));
+            await session.SaveChangesAsync(cancellation);
+            return [];
+        }
+        return await session.DecideAsync<DunningCase>(command.CaseId, state => DunningCaseDecider.Decide(command, state), cancellation);
+    }
 }

@@ -21,6 +21,9 @@ public sealed class InvoiceRegisteredConsumer(IDocumentSession session, DunningP
     {
         var m = context.Message;
         session.AttributeTo(context);
+        var caseId = DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency);
+        if (await session.LoadAsync<InvoiceClosedBeforeJoining>(InvoiceClosedBeforeJoining.Key(caseId, m.InvoiceNumber), context.CancellationToken) is not null)
+            return; // settled or cancelled already: nothing to chase
         // The customer as the ERP last described it, if it did, prevails over the invoice's copy.
         var profile = await session.LoadAsync<CustomerProfile>(CustomerProfile.Key(m.CompanyId, m.CustomerId), context.CancellationToken);
         await AddInvoiceToCaseHandler.Handle(session, new AddInvoiceToCase(
