@@ -72,6 +72,15 @@ public class InvoiceDeciderTests
             .When(s => InvoiceDecider.Decide(Pay("P1", 200m), s)).Then();
 
     [Fact]
+    public void The_same_payment_id_with_another_amount_is_refused()
+    {
+        var error = Spec().Given(Issued(), new PaymentReceived("P1", 200m, Today, 1000m, Now))
+            .When(s => InvoiceDecider.Decide(Pay("P1", 250m), s)).ThenThrows<MessageRejectedException>();
+        Assert.Equal("paymentId", Assert.Single(error.Reasons).Field);
+        Spec().Given(Parked(AllocationKind.CreditNote, "AV-1", 100m)).When(s => InvoiceDecider.Decide(Credit("AV-1", 90m), s)).ThenThrows<MessageRejectedException>();
+    }
+
+    [Fact]
     public void A_payment_after_settlement_is_recorded_without_settling_twice() =>
         Spec().Given(Issued(), new PaymentReceived("P1", 1200m, Today, 0m, Now), new InvoiceSettled(Today, Now))
             .When(s => InvoiceDecider.Decide(Pay("P2", 50m), s))

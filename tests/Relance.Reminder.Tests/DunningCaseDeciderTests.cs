@@ -268,4 +268,15 @@ public class DunningCaseDeciderTests
         Spec().Given(Opened, F1Joined).When(s => DunningCaseDecider.Decide(new RequestDueReminder(ReminderId, morning), s, Policy))
             .Then(Requested(morning, F1));
     }
+
+    [Fact]
+    public void An_invoice_left_out_of_a_reminder_because_contested_is_reminded_once_its_dispute_closes()
+    {
+        var disputed = new InvoiceDisputed("F-1", "D1", "quality", Now);
+        var narrowed = new ReminderNarrowed(ReminderId, ["F-1"], "contested", F2Reminder);
+        var outcome = Spec().Given(Opened, F1Joined, F2Joined, Requested(F2Reminder, F1, F2), disputed, narrowed)
+            .When(s => DunningCaseDecider.Decide(new RecordDispute(CaseId, "F-1", "D1", false, "dispute-rejected", Now), s))
+            .Then(new InvoiceDisputeClosed("F-1", "D1", "dispute-rejected", Now));
+        Assert.Equal(F2Reminder.AddDays(Policy.MinimumDaysBetweenReminders), outcome.State!.NextReminderAt);
+    }
 }

@@ -109,11 +109,16 @@ public sealed record Invoice(
     /// <summary>The stream key: invoice numbers are unique within a company, not across companies.</summary>
     public static string StreamKey(string companyId, string invoiceNumber) => $"{companyId}/{invoiceNumber}";
 
+    /// <summary>The amounts already applied or parked, by payment id or credit note number.</summary>
+    public ImmutableDictionary<string, decimal> AllocatedAmounts { get; init; } = ImmutableDictionary<string, decimal>.Empty;
+
     public bool Knows(AllocationKind kind, string reference) => kind switch
     {
         AllocationKind.Payment => PaymentIds.Contains(reference),
         _ => CreditNotes.Contains(reference),
     } || Parked.Exists(p => p.Kind == kind && p.Reference == reference);
+
+    public static string AllocationKey(AllocationKind kind, string reference) => $"{kind}:{reference}";
 }
 
 /// <summary>How an invoice's state follows from its events (kept apart from <see cref="Invoice"/>: Marten's source generator claims methods of that name on the aggregate).</summary>
@@ -129,17 +134,20 @@ public static class InvoiceEvolution
         (var s, AllocationParked parked) => s with
         {
             Parked = s.Parked.Add(new ParkedAllocation(parked.Kind, parked.Reference, parked.Amount, parked.Currency, parked.On)),
+            AllocatedAmounts = s.AllocatedAmounts.SetItem(Invoice.AllocationKey(parked.Kind, parked.Reference), parked.Amount),
         },
         (var s, PaymentReceived payment) => s with
         {
             Paid = s.Paid + payment.Amount,
             PaymentIds = s.PaymentIds.Add(payment.PaymentId),
+            AllocatedAmounts = s.AllocatedAmounts.SetItem(Invoice.AllocationKey(AllocationKind.Payment, payment.PaymentId), payment.Amount),
             Parked = s.Parked.RemoveAll(p => p.Kind == AllocationKind.Payment && p.Reference == payment.PaymentId),
         },
         (var s, CreditNoteApplied credit) => s with
         {
             Credited = s.Credited + credit.Amount,
             CreditNotes = s.CreditNotes.Add(credit.CreditNoteNumber),
+            AllocatedAmounts = s.AllocatedAmounts.SetItem(Invoice.AllocationKey(AllocationKind.CreditNote, credit.CreditNoteNumber), credit.Amount),
             Parked = s.Parked.RemoveAll(p => p.Kind == AllocationKind.CreditNote && p.Reference == credit.CreditNoteNumber),
         },
         (var s, ParkedAllocationRefused refused) => s with

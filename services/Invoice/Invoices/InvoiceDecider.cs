@@ -45,7 +45,15 @@ public static class InvoiceDecider
 
     public static IReadOnlyList<object> Decide(RecordAllocation command, Invoice? state)
     {
-        if (state?.Knows(command.Kind, command.Reference) == true) return [];
+        if (state?.Knows(command.Kind, command.Reference) == true)
+        {
+            // The same payment or credit note again changes nothing; under the same reference another amount is refused.
+            var known = state.AllocatedAmounts.GetValueOrDefault(Invoice.AllocationKey(command.Kind, command.Reference), command.Amount);
+            return known == command.Amount
+                ? []
+                : throw Rejected(command.Kind == AllocationKind.Payment ? "paymentId" : "creditNoteNumber",
+                    $"{command.Reference} was already applied to invoice {command.InvoiceNumber} for {known}, not {command.Amount}");
+        }
         if (state?.Issued is null)
             return [new AllocationParked(command.CompanyId, command.InvoiceNumber, command.Kind, command.Reference, command.Amount, command.Currency, command.On, command.Now)];
         if (!string.Equals(command.Currency, state.Issued.Currency, StringComparison.Ordinal))

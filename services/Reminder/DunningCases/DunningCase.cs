@@ -69,8 +69,13 @@ public sealed record InvoiceDisputed(string InvoiceNumber, string DisputeId, str
 
 public sealed record InvoiceDisputeClosed(string InvoiceNumber, string DisputeId, string Resolution, DateTimeOffset RecordedAt);
 
-/// <summary>A requested reminder that was not sent: every invoice it listed left the case before it could leave.</summary>
-public sealed record ReminderWithdrawn(Guid ReminderId, string Reason, DateTimeOffset WithdrawnAt);
+/// <summary>A requested reminder that was not sent: none of the invoices it listed was still to chase when it was to leave.</summary>
+/// <param name="LeftOut">Its invoices; those still open (contested meanwhile) await their first reminder again.</param>
+public sealed record ReminderWithdrawn(Guid ReminderId, ImmutableList<string> LeftOut, string Reason, DateTimeOffset WithdrawnAt);
+
+/// <summary>A requested reminder sent without some of its invoices, paid, cancelled or contested meanwhile.</summary>
+/// <param name="LeftOut">Those invoices; the ones still open await their first reminder again.</param>
+public sealed record ReminderNarrowed(Guid ReminderId, ImmutableList<string> LeftOut, string Reason, DateTimeOffset NarrowedAt);
 
 public sealed record DunningCaseClosed(string Reason, DateTimeOffset ClosedAt);
 
@@ -133,6 +138,8 @@ public static class DunningCaseEvolution
                     : i)
                 .ToImmutableList(),
         }),
+        (_, ReminderWithdrawn withdrawn) => Planned(RemindAgain(state, withdrawn.LeftOut)),
+        (_, ReminderNarrowed narrowed) => Planned(RemindAgain(state, narrowed.LeftOut)),
         (_, CaseContactChanged contact) => state with { Customer = state.Customer with { Name = contact.Name, Email = contact.Email } },
         (_, CaseHoldSet hold) => Planned(state with { Hold = hold }),
         (_, CaseHoldLifted) => Planned(state with { Hold = null }),
@@ -164,6 +171,11 @@ public static class DunningCaseEvolution
         (_, DunningCaseClosed) => state with { Status = CaseStatus.Closed, NextReminderAt = null },
         (_, DunningCaseReopened) => Planned(state with { Status = CaseStatus.Open }),
         _ => state,
+    };
+
+    static DunningCase RemindAgain(DunningCase state, ImmutableList<string> leftOut) => state with
+    {
+        OpenInvoices = state.OpenInvoices.Select(i => leftOut.Contains(i.InvoiceNumber) ? i with { Reminded = false } : i).ToImmutableList(),
     };
 
     // The next action is the earliest first reminder not yet requested, while the case is open, and not

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using JasperFx.Events;
 using Marten;
 using MassTransit;
@@ -25,12 +26,15 @@ public sealed class ReminderDispatcher(IBus bus) : EventForwarder
         var stillOwed = dunningCase.OpenInvoices
             .Where(i => i.OpenDisputes.IsEmpty && requested.Invoices.Any(r => r.InvoiceNumber == i.InvoiceNumber))
             .ToList();
+        var leftOut = requested.Invoices.Select(r => r.InvoiceNumber).Except(stillOwed.Select(i => i.InvoiceNumber)).ToImmutableList();
+        const string why = "paid, cancelled or contested after the reminder was requested";
         if (stillOwed.Count == 0)
         {
-            operations.Events.Append(dunningCase.Id, new ReminderWithdrawn(requested.ReminderId,
-                "every invoice it listed was paid, cancelled or contested before it was sent", e.Timestamp));
+            operations.Events.Append(dunningCase.Id, new ReminderWithdrawn(requested.ReminderId, leftOut, $"every invoice it listed was {why}", e.Timestamp));
             return;
         }
+        if (leftOut.Count > 0)
+            operations.Events.Append(dunningCase.Id, new ReminderNarrowed(requested.ReminderId, leftOut, why, e.Timestamp));
 
         var correspondence = await bus.GetSendEndpoint(new Uri($"queue:{Correspondence.CorrespondenceTopology.SendReminderQueue}"));
         await correspondence.Send(new Correspondence.SendReminder(
