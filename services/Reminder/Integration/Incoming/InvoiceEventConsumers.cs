@@ -46,52 +46,47 @@ public sealed class InvoiceBalanceChangedConsumer(IDocumentSession session, Dunn
     }
 }
 
-public sealed class InvoiceSettledConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Invoicing.InvoiceSettled>
+/// <summary>A settled or cancelled invoice leaves its case: the same decision, for two reasons.</summary>
+public sealed class InvoiceClosedConsumer(IDocumentSession session, TimeProvider clock)
+    : IConsumer<Invoicing.InvoiceSettled>, IConsumer<Invoicing.InvoiceCancelled>
 {
     public Task Consume(ConsumeContext<Invoicing.InvoiceSettled> context)
     {
         var m = context.Message;
         session.AttributeTo(context);
-        return RemoveInvoiceFromCaseHandler.Handle(session, new RemoveInvoiceFromCase(
-            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, "settled", clock.GetUtcNow()),
-            context.CancellationToken);
+        return Remove(context, DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, "settled");
     }
-}
 
-public sealed class InvoiceCancelledConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Invoicing.InvoiceCancelled>
-{
     public Task Consume(ConsumeContext<Invoicing.InvoiceCancelled> context)
     {
         var m = context.Message;
         session.AttributeTo(context);
-        return RemoveInvoiceFromCaseHandler.Handle(session, new RemoveInvoiceFromCase(
-            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, "cancelled", clock.GetUtcNow()),
-            context.CancellationToken);
+        return Remove(context, DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, "cancelled");
     }
+
+    Task Remove(ConsumeContext context, string caseId, string invoiceNumber, string reason) =>
+        RemoveInvoiceFromCaseHandler.Handle(session, new RemoveInvoiceFromCase(caseId, invoiceNumber, reason, clock.GetUtcNow()), context.CancellationToken);
 }
 
-public sealed class InvoiceDisputedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Invoicing.InvoiceDisputed>
+/// <summary>A dispute opened on an invoice takes it out of the chase; closed, it brings it back.</summary>
+public sealed class InvoiceDisputeConsumer(IDocumentSession session, TimeProvider clock)
+    : IConsumer<Invoicing.InvoiceDisputed>, IConsumer<Invoicing.InvoiceDisputeClosed>
 {
     public Task Consume(ConsumeContext<Invoicing.InvoiceDisputed> context)
     {
         var m = context.Message;
         session.AttributeTo(context);
-        return RecordDisputeHandler.Handle(session, new RecordDispute(
-            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, m.DisputeId, Opened: true, m.Reason, clock.GetUtcNow()),
-            context.CancellationToken);
+        return Record(context, new RecordDispute(DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, m.DisputeId, Opened: true, m.Reason, clock.GetUtcNow()));
     }
-}
 
-public sealed class InvoiceDisputeClosedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Invoicing.InvoiceDisputeClosed>
-{
     public Task Consume(ConsumeContext<Invoicing.InvoiceDisputeClosed> context)
     {
         var m = context.Message;
         session.AttributeTo(context);
-        return RecordDisputeHandler.Handle(session, new RecordDispute(
-            DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, m.DisputeId, Opened: false, m.Resolution, clock.GetUtcNow()),
-            context.CancellationToken);
+        return Record(context, new RecordDispute(DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, m.DisputeId, Opened: false, m.Resolution, clock.GetUtcNow()));
     }
+
+    Task Record(ConsumeContext context, RecordDispute command) => RecordDisputeHandler.Handle(session, command, context.CancellationToken);
 }
 
 public sealed class CustomerUpdatedConsumer(IDocumentSession session, DunningPolicy policy, TimeProvider clock) : IConsumer<Invoicing.CustomerUpdated>
@@ -119,10 +114,8 @@ public static class InvoiceEventsEndpoint
     {
         bus.AddConsumer<InvoiceRegisteredConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<InvoiceBalanceChangedConsumer>().ExcludeFromConfigureEndpoints();
-        bus.AddConsumer<InvoiceSettledConsumer>().ExcludeFromConfigureEndpoints();
-        bus.AddConsumer<InvoiceCancelledConsumer>().ExcludeFromConfigureEndpoints();
-        bus.AddConsumer<InvoiceDisputedConsumer>().ExcludeFromConfigureEndpoints();
-        bus.AddConsumer<InvoiceDisputeClosedConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<InvoiceClosedConsumer>().ExcludeFromConfigureEndpoints();
+        bus.AddConsumer<InvoiceDisputeConsumer>().ExcludeFromConfigureEndpoints();
         bus.AddConsumer<CustomerUpdatedConsumer>().ExcludeFromConfigureEndpoints();
     }
 
@@ -135,14 +128,16 @@ public static class InvoiceEventsEndpoint
                 InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
             endpoint.ConfigureConsumer<InvoiceBalanceChangedConsumer>(context, c => c.Message<Invoicing.InvoiceBalanceChanged>(m =>
                 InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
-            endpoint.ConfigureConsumer<InvoiceSettledConsumer>(context, c => c.Message<Invoicing.InvoiceSettled>(m =>
-                InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
-            endpoint.ConfigureConsumer<InvoiceCancelledConsumer>(context, c => c.Message<Invoicing.InvoiceCancelled>(m =>
-                InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
-            endpoint.ConfigureConsumer<InvoiceDisputedConsumer>(context, c => c.Message<Invoicing.InvoiceDisputed>(m =>
-                InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
-            endpoint.ConfigureConsumer<InvoiceDisputeClosedConsumer>(context, c => c.Message<Invoicing.InvoiceDisputeClosed>(m =>
-                InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
+            endpoint.ConfigureConsumer<InvoiceClosedConsumer>(context, c =>
+            {
+                c.Message<Invoicing.InvoiceSettled>(m => InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId)));
+                c.Message<Invoicing.InvoiceCancelled>(m => InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId)));
+            });
+            endpoint.ConfigureConsumer<InvoiceDisputeConsumer>(context, c =>
+            {
+                c.Message<Invoicing.InvoiceDisputed>(m => InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId)));
+                c.Message<Invoicing.InvoiceDisputeClosed>(m => InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId)));
+            });
             endpoint.ConfigureConsumer<CustomerUpdatedConsumer>(context, c => c.Message<Invoicing.CustomerUpdated>(m =>
                 InCustomerOrder(m, byCustomer, x => (x.Message.CompanyId, x.Message.CustomerId))));
         });
