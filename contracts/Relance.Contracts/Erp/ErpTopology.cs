@@ -22,6 +22,12 @@ public static class ErpTopology
     /// <summary>Fanout exchange carrying <see cref="ErpReminderActionTaken"/>.</summary>
     public const string ReminderActionTakenExchange = "relance.erp.reminder-action-taken";
 
+    /// <summary>Fanout exchange carrying <see cref="ErpPenaltiesClaimed"/>.</summary>
+    public const string PenaltiesClaimedExchange = "relance.erp.penalties-claimed";
+
+    /// <summary>Fanout exchange carrying <see cref="ErpCaseHandedToLitigation"/>.</summary>
+    public const string CaseHandedToLitigationExchange = "relance.erp.case-handed-to-litigation";
+
     public const string InvoiceIssuedRoutingKey = "invoice.issued";
     public const string InvoiceCorrectedRoutingKey = "invoice.corrected";
     public const string InvoiceCancelledRoutingKey = "invoice.cancelled";
