@@ -1,14 +1,20 @@
 using JasperFx.Events.Projections;
 using Relance.ReminderService.DunningCases;
+using Relance.ReminderService.DunningCases.AdoptingPlan;
+using Relance.ReminderService.DunningCases.Approving;
+using Relance.ReminderService.DunningCases.ChangingCustomer;
 using Relance.ReminderService.DunningCases.GettingCase;
-using Relance.ReminderService.DunningCases.RequestingDueReminders;
+using Relance.ReminderService.DunningCases.TakingDueActions;
+using Relance.ReminderService.DunningPlans;
 using Relance.ReminderService.Integration.Incoming;
 using Relance.ReminderService.Integration.Outgoing;
+using Relance.ReminderService.LatePayment;
 using Relance.ServiceDefaults;
+using Erp = Relance.Contracts.Erp;
 
 namespace Relance.ReminderService;
 
-/// <summary>The Reminder service: one dunning case per customer, its schedule, and the reminders it asks for.</summary>
+/// <summary>The Reminder service: one dunning case per customer, its plan, its schedule, and the actions it takes.</summary>
 public static class ReminderApp
 {
     public const string Name = "reminder";
@@ -18,13 +24,20 @@ public static class ReminderApp
         var builder = RelanceHost.CreateBuilder(args, Name, defaultPort: 5102);
 
         builder.Services.AddSingleton(builder.Configuration.GetSection("Dunning").Get<DunningPolicy>() ?? new DunningPolicy());
+        builder.Services.AddSingleton(builder.Configuration.GetSection("LatePaymentLaw").Get<LatePaymentLaw>()
+            ?? throw new InvalidOperationException("The LatePaymentLaw section (the legal rates, by period) is missing"));
         builder.Services.AddSingleton(builder.Configuration.GetSection("Reminder:Scheduler").Get<SchedulerOptions>() ?? new SchedulerOptions());
-        builder.Services.AddHostedService<ReminderScheduler>();
+        builder.Services.AddSingleton<PlanCatalog>();
+        // The plan files are published before anything is chased.
+        builder.Services.AddHostedService<PlanFilesPublisher>();
+        builder.Services.AddSingleton<ReminderScheduler>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<ReminderScheduler>());
 
         builder.AddRelanceEventStore(Name, options =>
             {
                 options.Projections.Add<DunningCaseProjection>(ProjectionLifecycle.Inline);
-                options.Schema.For<DunningCase>().Index(c => c.NextReminderAt);
+                options.Projections.Add<PublishedPlanProjection>(ProjectionLifecycle.Inline);
+                options.Schema.For<DunningCase>().Index(c => c.NextActionAt).Index(c => c.CompanyId);
             })
             .AddSubscriptionWithServices<ReminderDispatcher>(ServiceLifetime.Singleton, o => o.Name = ReminderDispatcher.SubscriptionName)
             .AddSubscriptionWithServices<ReminderActionsToErp>(ServiceLifetime.Singleton, o => o.Name = ReminderActionsToErp.SubscriptionName);
@@ -38,7 +51,9 @@ public static class ReminderApp
             (context, cfg) =>
             {
                 cfg.ConfigureInvoiceEventsEndpoint(context);
-                cfg.PublishToErpsOn<Relance.Contracts.Erp.ErpReminderActionTaken>(Relance.Contracts.Erp.ErpTopology.ReminderActionTakenExchange);
+                cfg.PublishToErpsOn<Erp.ErpReminderActionTaken>(Erp.ErpTopology.ReminderActionTakenExchange);
+                cfg.PublishToErpsOn<Erp.ErpPenaltiesClaimed>(Erp.ErpTopology.PenaltiesClaimedExchange);
+                cfg.PublishToErpsOn<Erp.ErpCaseHandedToLitigation>(Erp.ErpTopology.CaseHandedToLitigationExchange);
             });
 
         configure?.Invoke(builder);
@@ -46,6 +61,11 @@ public static class ReminderApp
         var app = builder.Build();
         app.UseRelanceDefaults();
         app.MapGetCase();
+        app.MapAdoptPlan();
+        app.MapApprovals();
+        app.MapCustomerPlan();
+        app.MapPlans();
+        app.MapPreview();
         return app;
     }
 }

@@ -10,7 +10,7 @@ using MassTransit;
 using Relance.Contracts.Correspondence;
 using Relance.Contracts.Erp;
 using Relance.Integration.Tests.Infrastructure;
-using Relance.ReminderService.DunningCases.RequestingDueReminders;
+using Relance.ReminderService.DunningCases.TakingDueActions;
 
 namespace Relance.Integration.Tests;
 
@@ -24,8 +24,8 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
 {
     static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     static readonly DateTimeOffset Start = new(2026, 10, 20, 6, 0, 0, TimeSpan.Zero);
-    // Due 31/10/2026: the first reminder is due three days before, at 09:00 in Paris (08:00 UTC, winter time).
-    static readonly DateTimeOffset FirstReminderAt = new(2026, 10, 28, 8, 0, 0, TimeSpan.Zero);
+    // Due 31/10/2026: the default plan's first courtesy reminder is due ten days before, at 09:00 in Paris (07:00 UTC, summer time).
+    static readonly DateTimeOffset FirstReminderAt = new(2026, 10, 21, 7, 0, 0, TimeSpan.Zero);
 
     readonly string _run = Guid.NewGuid().ToString("N")[..8];
     RelanceSystem _system = null!;
@@ -56,7 +56,7 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
     };
 
     Task<int> RunScheduler() =>
-        _system.Services(Service.Reminder).GetServices<IHostedService>().OfType<ReminderScheduler>().Single().RunOnceAsync(CancellationToken.None);
+        _system.Services(Service.Reminder).GetRequiredService<ReminderScheduler>().RunOnceAsync(CancellationToken.None);
 
     async Task<JsonElement?> Case()
     {
@@ -74,8 +74,8 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         await _system.Erp.PublishInvoiceAsync(Invoice(number, "2026-10-31"), $"erp-{_run}-1");
 
         // The case opens, with its first reminder planned from the due date.
-        var opened = await Eventually.Get(async () => await Case() is { } c && c.GetProperty("nextReminderAt").ValueKind != JsonValueKind.Null ? (object)c : null, Wait, "the dunning case");
-        Assert.Equal(FirstReminderAt, ((JsonElement)opened).GetProperty("nextReminderAt").GetDateTimeOffset());
+        var opened = await Eventually.Get(async () => await Case() is { } c && c.GetProperty("nextActionAt").ValueKind != JsonValueKind.Null ? (object)c : null, Wait, "the dunning case");
+        Assert.Equal(FirstReminderAt, ((JsonElement)opened).GetProperty("nextActionAt").GetDateTimeOffset());
 
         // Six hours at a time up to the minute before: nothing is due, nothing is sent.
         var justBefore = FirstReminderAt.AddMinutes(-1);
@@ -118,7 +118,7 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
             .Select(n => n.Body).Where(b => b.GetProperty("customerId").GetString() == Customer)];
         await Eventually.Until(async () => (await ActionsTold()).Length > 0, Wait, "the reminder action told to the ERP");
         var action = Assert.Single(await ActionsTold());
-        Assert.Equal(("first-reminder", "email", reminderId), (action.GetProperty("step").GetString(), action.GetProperty("channel").GetString(), action.GetProperty("reminderId").GetGuid()));
+        Assert.Equal(("courtesy-reminder-1", "email", reminderId), (action.GetProperty("step").GetString(), action.GetProperty("channel").GetString(), action.GetProperty("reminderId").GetGuid()));
         Assert.Equal(sent.GetProperty("contentSha256").GetString(), action.GetProperty("contentSha256").GetString());
         Assert.Equal(number, action.GetProperty("invoices")[0].GetProperty("invoiceNumber").GetString());
 
@@ -140,7 +140,7 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
 
         // Every step is an event in the owning service's store.
         Assert.Equal(["invoice_issued", "payment_received", "invoice_settled"], await EventTypes(Service.Invoice, $"/invoices/ACME/{number}/events"));
-        Assert.Equal(["dunning_case_opened", "invoice_joined_case", "reminder_requested", "reminder_sent", "invoice_left_case", "dunning_case_closed"],
+        Assert.Equal(["dunning_case_opened", "case_plan_adopted", "invoice_joined_case", "reminder_requested", "reminder_sent", "invoice_left_case", "dunning_case_closed"],
             await EventTypes(Service.Reminder, $"{CasePath}/events"));
     }
 
@@ -208,7 +208,8 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         }
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Empty(await _mail.To(Email));
-        Assert.Equal(["dunning_case_opened", "invoice_joined_case", "invoice_left_case", "dunning_case_closed"], await EventTypes(Service.Reminder, $"{CasePath}/events"));
+        Assert.Equal(["dunning_case_opened", "case_plan_adopted", "invoice_joined_case", "invoice_left_case", "dunning_case_closed"],
+            await EventTypes(Service.Reminder, $"{CasePath}/events"));
     }
 
     [Fact]
@@ -289,10 +290,14 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
 
         _system.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 7, 59, 0, TimeSpan.Zero)); // 08:59 in Paris, the day after the hold
         Assert.Equal(0, await RunScheduler());
+        // The courtesy reminders fell during the hold, before the due date: skipped. The chase resumes with the first call,
+        // by email to the billing contact since the ERP gave no phone number.
         _system.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 11, 8, 0, 0, TimeSpan.Zero));
         var mail = await Eventually.Get(async () => (await _mail.To(billing)).SingleOrDefault(), Wait, "the reminder to the billing contact",
             betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1)));
         Assert.Contains("en retard de 11 jours", mail.Text);
+        var requested = (await Case())!.Value.GetProperty("requested").EnumerateArray().Single();
+        Assert.Equal(("first-call", "email"), (requested.GetProperty("step").GetString(), requested.GetProperty("channel").GetString()));
         Assert.Empty(await _mail.To(Email));
     }
 

@@ -14,7 +14,11 @@ public sealed record InvoiceRegistered(
     DateOnly DueDate,
     decimal AmountIncludingVat,
     decimal Outstanding,
-    string Currency);
+    string Currency)
+{
+    /// <summary>The contract's late-penalty rate, when it sets one (else the legal rate applies).</summary>
+    public decimal? LatePenaltyRatePercent { get; init; }
+}
 
 /// <summary>What is owed on an invoice, or when, changed (payment, credit note, correction), and something is still owed.</summary>
 /// <param name="Reason">payment, credit-note or correction.</param>
@@ -72,4 +76,20 @@ public sealed record CustomerUpdated(
     string PreferredLanguage,
     string PreferredChannel,
     string? HoldReason,
-    DateOnly? HoldUntil);
+    DateOnly? HoldUntil)
+{
+    /// <summary>Contacts by role (billing, accounting, management…), for the step that addresses each.</summary>
+    public IReadOnlyList<CustomerContactInfo> Contacts { get; init; } = [];
+
+    /// <summary>Where letters go: the billing address, else the head office, else the first one.</summary>
+    public CustomerPostalAddress? PostalAddress { get; init; }
+
+    public CustomerContactInfo? AccountManager { get; init; }
+
+    /// <summary>The customer segment, which chooses the dunning plan.</summary>
+    public string? Segment { get; init; }
+}
+
+public sealed record CustomerContactInfo(string Role, string Name, string? Email, string? Phone);
+
+public sealed record CustomerPostalAddress(IReadOnlyList<string> Lines, string PostalCode, string City, string Country);

@@ -1,9 +1,10 @@
 using System.Collections.Immutable;
+using Relance.ReminderService.DunningPlans;
 
 namespace Relance.ReminderService.DunningCases;
 
 // The persisted schema of a dunning case: one per customer, company and currency, grouping all the
-// customer's unpaid invoices so that one reminder lists them all.
+// customer's unpaid invoices so that one action covers them all, following one version of a dunning plan.
 
 public sealed record DunningCaseOpened(
     string CaseId,
@@ -12,42 +13,124 @@ public sealed record DunningCaseOpened(
     string Currency,
     DateTimeOffset OpenedAt);
 
-public sealed record CaseCustomer(string CustomerId, string Name, string Email);
+/// <summary>Who the customer is and how to reach it, as the ERP last described it.</summary>
+public sealed record CaseCustomer(string CustomerId, string Name, string Email)
+{
+    public ImmutableList<CaseContact> Contacts { get; init; } = [];
+    public CasePostalAddress? PostalAddress { get; init; }
+    public CaseContact? AccountManager { get; init; }
+    public string? Segment { get; init; }
+}
 
-/// <param name="FirstReminderAt">When the first reminder for this invoice is due; none when the catch-up policy leaves it to a person.</param>
-/// <param name="Rule">The policy rule that set <paramref name="FirstReminderAt"/>, for the proof trail.</param>
+/// <param name="Role">billing, accounting, management…</param>
+public sealed record CaseContact(string Role, string Name, string? Email, string? Phone);
+
+public sealed record CasePostalAddress(ImmutableList<string> Lines, string PostalCode, string City, string Country);
+
+/// <summary>The case follows this plan version from now on; the plan is recorded whole, as it was.</summary>
+public sealed record CasePlanAdopted(string PlanId, int Version, DunningPlan Plan, string Reason, DateTimeOffset AdoptedAt);
+
+/// <param name="StartLevel">The ladder step (index in the plan) the invoice counts as having reached: -1 for none; more when caught up by age.</param>
+/// <param name="CourtesySkipped">Courtesy steps already past when it arrived.</param>
+/// <param name="NotBefore">No action for it before then (grouping delay, sending hours).</param>
+/// <param name="LeftToPerson">Too old when first seen to be chased automatically.</param>
+/// <param name="Rule">Which rules set the above, for the proof trail.</param>
 public sealed record InvoiceJoinedCase(
     string InvoiceNumber,
     DateOnly IssueDate,
     DateOnly DueDate,
     decimal Outstanding,
-    DateTimeOffset? FirstReminderAt,
+    int StartLevel,
+    ImmutableList<string> CourtesySkipped,
+    DateTimeOffset NotBefore,
+    bool LeftToPerson,
     string Rule,
-    DateTimeOffset JoinedAt);
+    DateTimeOffset JoinedAt)
+{
+    /// <summary>The contract's late-penalty rate, when it sets one.</summary>
+    public decimal? LatePenaltyRatePercent { get; init; }
 
-/// <param name="FirstReminderAt">When the invoice's first reminder is now due (moved when a correction moved the due date before it was sent).</param>
+    /// <summary>Why its payment terms exceed the legal maximum; none when they comply.</summary>
+    public string? PaymentTermsBreach { get; init; }
+}
+
 public sealed record InvoiceBalanceChanged(
     string InvoiceNumber,
     decimal Outstanding,
     DateOnly DueDate,
-    DateTimeOffset? FirstReminderAt,
     string Reason,
     DateTimeOffset RecordedAt);
 
 public sealed record InvoiceLeftCase(string InvoiceNumber, string Reason, DateTimeOffset LeftAt);
 
-/// <param name="NextNotBefore">No other reminder for this customer before then (Dunning:MinimumDaysBetweenReminders).</param>
+/// <summary>One channel of a step asked for: sent by the Correspondence service, or a task for a person (phone).</summary>
+/// <param name="ActionId">The step's action: the channels of one step share it.</param>
+/// <param name="Level">Position of the step on the plan, 1 for the first.</param>
+/// <param name="NextNotBefore">No other action for this customer before then (the plan's minimum gap).</param>
 public sealed record ReminderRequested(
     Guid ReminderId,
+    Guid ActionId,
     string Step,
+    int Level,
     string Channel,
-    CaseCustomer Recipient,
+    ActionRecipient Recipient,
     ImmutableList<RemindedInvoice> Invoices,
     string Reason,
     DateTimeOffset RequestedAt,
-    DateTimeOffset NextNotBefore);
+    DateTimeOffset NextNotBefore)
+{
+    public string Tone { get; init; } = "courteous";
+    public string Template { get; init; } = Step;
+    public string Actor { get; init; } = "system";
+    public int? PaymentDeadlineDays { get; init; }
+    public ImmutableList<InvoiceClaim> Claims { get; init; } = [];
+}
 
-public sealed record RemindedInvoice(string InvoiceNumber, DateOnly IssueDate, DateOnly DueDate, decimal Outstanding);
+/// <param name="Via">Why this contact and channel: the role asked for, or the fallback taken.</param>
+public sealed record ActionRecipient(
+    string CustomerId,
+    string Name,
+    string? ContactName,
+    string? Email,
+    string? Phone,
+    CasePostalAddress? PostalAddress,
+    CaseContact? AccountManager,
+    string Via);
+
+/// <param name="LevelBefore">The invoice's level before this action, restored if it is left out when the action leaves.</param>
+public sealed record RemindedInvoice(string InvoiceNumber, DateOnly IssueDate, DateOnly DueDate, decimal Outstanding, int LevelBefore);
+
+/// <summary>Late-payment penalty and recovery indemnity claimed on one invoice (L441-10 II).</summary>
+public sealed record InvoiceClaim(
+    string InvoiceNumber,
+    decimal Outstanding,
+    int DaysLate,
+    decimal AnnualRatePercent,
+    string RateBasis,
+    decimal Penalty,
+    decimal RecoveryIndemnity,
+    string IndemnityCurrency);
+
+/// <summary>A step not taken, and why (amount under its minimum, due date passed before a courtesy reminder could go).</summary>
+public sealed record StepSkipped(Guid ActionId, string Step, int Level, ImmutableList<RemindedInvoice> Invoices, string Reason, DateTimeOffset SkippedAt);
+
+/// <summary>A step marked as needing approval is due: nothing more happens on the ladder until a person decides.</summary>
+public sealed record ActionAwaitingApproval(Guid ActionId, string Step, int Level, ImmutableList<RemindedInvoice> Invoices, decimal Total, string Reason, DateTimeOffset At);
+
+public sealed record ActionApproved(Guid ActionId, string Step, string By, string? Comment, DateTimeOffset ApprovedAt);
+
+/// <summary>The step is refused: the ladder stops where it is until a person acts on the case.</summary>
+public sealed record ActionRefused(Guid ActionId, string Step, string By, string Reason, DateTimeOffset RefusedAt);
+
+/// <summary>The amicable chase is over: the case goes to a lawyer or the court. Nothing more is automatic.</summary>
+public sealed record CaseHandedToLitigation(
+    Guid ActionId,
+    string Step,
+    int Level,
+    ImmutableList<RemindedInvoice> Invoices,
+    ImmutableList<InvoiceClaim> Claims,
+    string Reason,
+    DateTimeOffset HandedOverAt);
 
 public sealed record ReminderSent(
     Guid ReminderId,
@@ -56,45 +139,58 @@ public sealed record ReminderSent(
     DateTimeOffset SentAt,
     string ContentSha256);
 
-/// <summary>The ERP changed who reminders go to.</summary>
-public sealed record CaseContactChanged(string Name, string Email, DateTimeOffset ChangedAt);
+/// <summary>The ERP changed who the customer is or how to reach it.</summary>
+public sealed record CaseContactChanged(CaseCustomer Customer, DateTimeOffset ChangedAt);
 
-/// <summary>The ERP put the customer on hold: no reminder before <paramref name="ResumesAt"/>.</summary>
+/// <summary>The ERP put the customer on hold: no action before <paramref name="ResumesAt"/>.</summary>
 public sealed record CaseHoldSet(string Reason, DateOnly Until, DateTimeOffset ResumesAt, DateTimeOffset SetAt);
 
 public sealed record CaseHoldLifted(DateTimeOffset LiftedAt);
 
-/// <summary>The customer contests the invoice: it is not reminded while a dispute on it is open.</summary>
+/// <summary>The customer contests the invoice: it is not chased while a dispute on it is open.</summary>
 public sealed record InvoiceDisputed(string InvoiceNumber, string DisputeId, string Reason, DateTimeOffset RecordedAt);
 
 public sealed record InvoiceDisputeClosed(string InvoiceNumber, string DisputeId, string Resolution, DateTimeOffset RecordedAt);
 
 /// <summary>A requested reminder that was not sent: none of the invoices it listed was still to chase when it was to leave.</summary>
-/// <param name="LeftOut">Its invoices; those still open (contested meanwhile) await their first reminder again.</param>
+/// <param name="LeftOut">Its invoices; those still open (contested meanwhile) go back to where they were.</param>
 public sealed record ReminderWithdrawn(Guid ReminderId, ImmutableList<string> LeftOut, string Reason, DateTimeOffset WithdrawnAt);
 
 /// <summary>A requested reminder sent without some of its invoices, paid, cancelled or contested meanwhile.</summary>
-/// <param name="LeftOut">Those invoices; the ones still open await their first reminder again.</param>
 public sealed record ReminderNarrowed(Guid ReminderId, ImmutableList<string> LeftOut, string Reason, DateTimeOffset NarrowedAt);
 
 public sealed record DunningCaseClosed(string Reason, DateTimeOffset ClosedAt);
 
 public sealed record DunningCaseReopened(DateTimeOffset ReopenedAt);
 
-public enum CaseStatus { Open, Closed }
+public enum CaseStatus { Open, Closed, Litigation }
 
 public sealed record CaseInvoice(
     string InvoiceNumber,
     DateOnly IssueDate,
     DateOnly DueDate,
     decimal Outstanding,
-    DateTimeOffset? FirstReminderAt,
-    bool Reminded)
+    // The index in the plan of the last ladder step taken for it; -1 for none.
+    int Level,
+    DateTimeOffset? LastStepAt,
+    ImmutableHashSet<string> CourtesyDone,
+    DateTimeOffset NotBefore,
+    bool LeftToPerson)
 {
     public ImmutableList<string> OpenDisputes { get; init; } = [];
+    public decimal? LatePenaltyRatePercent { get; init; }
+    public string? PaymentTermsBreach { get; init; }
 
-    /// <summary>Chased: neither reminded yet nor contested.</summary>
-    public bool AwaitsFirstReminder => !Reminded && OpenDisputes.IsEmpty;
+    /// <summary>Chased: neither contested nor left to a person.</summary>
+    public bool Chased => OpenDisputes.IsEmpty && !LeftToPerson;
+}
+
+public sealed record RequestedAction(Guid ReminderId, Guid ActionId, string Step, string Channel, DateTimeOffset RequestedAt, ImmutableList<RemindedInvoice> Invoices);
+
+public sealed record PendingApproval(Guid ActionId, int StepIndex, string Step, string Reason, DateTimeOffset Since)
+{
+    public bool Approved { get; init; }
+    public DateTimeOffset? ApprovedAt { get; init; }
 }
 
 public sealed record DunningCase(
@@ -103,90 +199,26 @@ public sealed record DunningCase(
     CaseCustomer Customer,
     string Currency,
     CaseStatus Status,
+    DunningPlan? Plan,
     ImmutableList<CaseInvoice> OpenInvoices,
     ImmutableHashSet<string> KnownInvoices,
-    ImmutableList<Guid> RequestedReminders,
+    ImmutableList<RequestedAction> Requested,
     ImmutableList<Guid> SentReminders,
-    // No reminder before then: the minimum gap after the last one.
-    DateTimeOffset? RemindersNotBefore,
-    // No reminder before then either: the customer's hold, set by the ERP.
+    // No action before then: the plan's minimum gap after the last one.
+    DateTimeOffset? ActionsNotBefore,
+    // No action before then either: the customer's hold, set by the ERP.
     CaseHoldSet? Hold,
-    // When the scheduler must next act on this case; null when nothing is planned. Indexed.
-    DateTimeOffset? NextReminderAt)
+    // When the last pause (a hold) ended, for steps timed from it.
+    DateTimeOffset? PauseEndedAt,
+    PendingApproval? AwaitingApproval,
+    // A person refused a step: the ladder waits for a person.
+    bool LadderStopped,
+    // When the scheduler must next act on this case, and what it would do; null when nothing is planned. Indexed.
+    DateTimeOffset? NextActionAt,
+    string? NextAction)
 {
+    /// <summary>The stream version the state reflects (set by Marten), for batched optimistic appends.</summary>
+    public long Version { get; set; }
+
     public static string StreamKey(string companyId, string customerId, string currency) => $"{companyId}/{customerId}/{currency}";
-}
-
-public static class DunningCaseEvolution
-{
-    public static DunningCase? Evolve(DunningCase? state, object @event) => (state, @event) switch
-    {
-        (null, DunningCaseOpened opened) => new DunningCase(
-            opened.CaseId, opened.CompanyId, opened.Customer, opened.Currency, CaseStatus.Open, [], [], [], [], null, null, null),
-        (null, _) => null,
-        (_, InvoiceJoinedCase joined) => Planned(state with
-        {
-            OpenInvoices = state.OpenInvoices.Add(new CaseInvoice(
-                joined.InvoiceNumber, joined.IssueDate, joined.DueDate, joined.Outstanding, joined.FirstReminderAt, false)),
-            KnownInvoices = state.KnownInvoices.Add(joined.InvoiceNumber),
-        }),
-        (_, InvoiceBalanceChanged changed) => Planned(state with
-        {
-            OpenInvoices = state.OpenInvoices
-                .Select(i => i.InvoiceNumber == changed.InvoiceNumber
-                    ? i with { Outstanding = changed.Outstanding, DueDate = changed.DueDate, FirstReminderAt = changed.FirstReminderAt }
-                    : i)
-                .ToImmutableList(),
-        }),
-        (_, ReminderWithdrawn withdrawn) => Planned(RemindAgain(state, withdrawn.LeftOut)),
-        (_, ReminderNarrowed narrowed) => Planned(RemindAgain(state, narrowed.LeftOut)),
-        (_, CaseContactChanged contact) => state with { Customer = state.Customer with { Name = contact.Name, Email = contact.Email } },
-        (_, CaseHoldSet hold) => Planned(state with { Hold = hold }),
-        (_, CaseHoldLifted) => Planned(state with { Hold = null }),
-        (_, InvoiceDisputed disputed) => Planned(state with
-        {
-            OpenInvoices = state.OpenInvoices
-                .Select(i => i.InvoiceNumber == disputed.InvoiceNumber ? i with { OpenDisputes = i.OpenDisputes.Add(disputed.DisputeId) } : i)
-                .ToImmutableList(),
-        }),
-        (_, InvoiceDisputeClosed closed) => Planned(state with
-        {
-            OpenInvoices = state.OpenInvoices
-                .Select(i => i.InvoiceNumber == closed.InvoiceNumber ? i with { OpenDisputes = i.OpenDisputes.Remove(closed.DisputeId) } : i)
-                .ToImmutableList(),
-        }),
-        (_, InvoiceLeftCase left) => Planned(state with
-        {
-            OpenInvoices = state.OpenInvoices.RemoveAll(i => i.InvoiceNumber == left.InvoiceNumber),
-        }),
-        (_, ReminderRequested requested) => Planned(state with
-        {
-            OpenInvoices = state.OpenInvoices
-                .Select(i => requested.Invoices.Any(r => r.InvoiceNumber == i.InvoiceNumber) ? i with { Reminded = true } : i)
-                .ToImmutableList(),
-            RequestedReminders = state.RequestedReminders.Add(requested.ReminderId),
-            RemindersNotBefore = requested.NextNotBefore,
-        }),
-        (_, ReminderSent sent) => state with { SentReminders = state.SentReminders.Add(sent.ReminderId) },
-        (_, DunningCaseClosed) => state with { Status = CaseStatus.Closed, NextReminderAt = null },
-        (_, DunningCaseReopened) => Planned(state with { Status = CaseStatus.Open }),
-        _ => state,
-    };
-
-    static DunningCase RemindAgain(DunningCase state, ImmutableList<string> leftOut) => state with
-    {
-        OpenInvoices = state.OpenInvoices.Select(i => leftOut.Contains(i.InvoiceNumber) ? i with { Reminded = false } : i).ToImmutableList(),
-    };
-
-    // The next action is the earliest first reminder not yet requested, while the case is open, and not
-    // before the minimum gap after the last reminder.
-    static DunningCase Planned(DunningCase state)
-    {
-        var earliest = state.Status == CaseStatus.Open
-            ? state.OpenInvoices.Where(i => i.AwaitsFirstReminder).Select(i => i.FirstReminderAt).Min()
-            : null;
-        if (earliest is not { } at) return state with { NextReminderAt = null };
-        DateTimeOffset?[] bounds = [at, state.RemindersNotBefore, state.Hold?.ResumesAt];
-        return state with { NextReminderAt = bounds.Max() };
-    }
 }

@@ -1,60 +1,105 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text.Json;
 using Relance.ReminderService.DunningCases.AddingInvoice;
+using Relance.ReminderService.DunningCases.AdoptingPlan;
+using Relance.ReminderService.DunningCases.Approving;
 using Relance.ReminderService.DunningCases.ChangingBalance;
 using Relance.ReminderService.DunningCases.ChangingCustomer;
 using Relance.ReminderService.DunningCases.Disputing;
 using Relance.ReminderService.DunningCases.RecordingReminderSent;
 using Relance.ReminderService.DunningCases.RemovingInvoice;
-using Relance.ReminderService.DunningCases.RequestingDueReminders;
+using Relance.ReminderService.DunningCases.TakingDueActions;
+using Relance.ReminderService.DunningPlans;
+using Relance.ReminderService.LatePayment;
 
 namespace Relance.ReminderService.DunningCases;
 
 /// <summary>Pure decisions on a dunning case: no clock, no store, no bus. Every command is safe to repeat.</summary>
 public static class DunningCaseDecider
 {
-    public const string FirstReminderStep = "first-reminder";
-    public const string EmailChannel = "email";
-
-    public static IReadOnlyList<object> Decide(AddInvoiceToCase command, DunningCase? state, DunningPolicy policy)
+    public static IReadOnlyList<object> Decide(AddInvoiceToCase command, DunningCase? state, DunningPolicy policy, LatePaymentLaw law)
     {
         if (state?.KnownInvoices.Contains(command.InvoiceNumber) == true) return [];
-
-        var (firstReminderAt, rule) = policy.PlanFirstReminder(command.DueDate, command.Now);
-        var joined = new InvoiceJoinedCase(
-            command.InvoiceNumber, command.IssueDate, command.DueDate, command.Outstanding, firstReminderAt, rule, command.Now);
-
+        var plan = state?.Plan ?? command.Plan;
+        var joined = Join(command, plan, policy, law);
         return state switch
         {
             null when command.Hold is { } hold =>
             [
                 new DunningCaseOpened(command.CaseId, command.CompanyId, command.Customer, command.Currency, command.Now),
-                new CaseHoldSet(hold.Reason, hold.Until, policy.ResumesAfter(hold.Until), command.Now), joined,
+                new CasePlanAdopted(plan.Id, plan.Version, plan, command.PlanReason, command.Now),
+                new CaseHoldSet(hold.Reason, hold.Until, plan.Clock.At(hold.Until.AddDays(1)), command.Now), joined,
             ],
-            null => [new DunningCaseOpened(command.CaseId, command.CompanyId, command.Customer, command.Currency, command.Now), joined],
+            null =>
+            [
+                new DunningCaseOpened(command.CaseId, command.CompanyId, command.Customer, command.Currency, command.Now),
+                new CasePlanAdopted(plan.Id, plan.Version, plan, command.PlanReason, command.Now), joined,
+            ],
             { Status: CaseStatus.Closed } => [new DunningCaseReopened(command.Now), joined],
             _ => [joined],
         };
     }
 
-    public static IReadOnlyList<object> Decide(ChangeInvoiceBalance command, DunningCase? state, DunningPolicy policy)
+    // Where a new invoice starts on the plan: its courtesy steps still ahead, and, when it is already
+    // overdue, the catch-up policy's level (or none at all when it is too old to chase automatically).
+    static InvoiceJoinedCase Join(AddInvoiceToCase command, DunningPlan plan, DunningPolicy policy, LatePaymentLaw law)
+    {
+        var today = plan.Clock.DayOf(command.Now);
+        var daysOverdue = today.DayNumber - command.DueDate.DayNumber;
+        var notBefore = plan.Clock.InSendWindow(command.Now + policy.GroupingDelay);
+        var rules = new List<string>
+        {
+            $"plan {plan.Id} v{plan.Version}",
+            $"not before {notBefore:O}: {policy.GroupingDelay.TotalMinutes:0} min after it arrived so that the customer's invoices go together (Dunning:GroupingDelay), within the sending hours",
+        };
+
+        var leftToPerson = plan.CatchUp.MaxDaysOverdueOnArrival > 0 && daysOverdue > plan.CatchUp.MaxDaysOverdueOnArrival;
+        // Of the courtesy steps already past when it arrived, the last is still taken while the due date is ahead.
+        var past = plan.Courtesy.Where(x => daysOverdue >= 0 || plan.Clock.At(command.DueDate.AddDays(x.Step.When.Days)) < command.Now)
+            .Select(x => x.Step.Id).ToImmutableList();
+        var skipped = daysOverdue < 0 && !past.IsEmpty ? past.RemoveAt(past.Count - 1) : past;
+        if (!skipped.IsEmpty) rules.Add($"courtesy steps already past when it arrived: {string.Join(", ", skipped)}");
+
+        var startLevel = -1;
+        if (leftToPerson)
+            rules.Add($"not chased automatically: {daysOverdue} days overdue when first seen, more than {plan.CatchUp.MaxDaysOverdueOnArrival} (catchUp.maxDaysOverdueOnArrival)");
+        else if (daysOverdue > 0 && plan.CatchUp.Mode == CatchUpMode.LevelByAge)
+        {
+            var reached = plan.Ladder.Where(x => plan.NominalDay(x.Index) <= daysOverdue).Select(x => x.Index).ToList();
+            if (reached.Count > 0)
+            {
+                startLevel = reached.Count > 1 ? reached[^2] : -1;
+                rules.Add($"caught up by age: {daysOverdue} days overdue when first seen, so it starts at step {reached[^1] + 1} '{plan.Steps[reached[^1]].Id}' (catchUp.mode LevelByAge)");
+            }
+        }
+        else if (daysOverdue > 0)
+            rules.Add($"{daysOverdue} days overdue when first seen: starts at the first step after the due date (catchUp.mode FirstStep)");
+
+        return new InvoiceJoinedCase(command.InvoiceNumber, command.IssueDate, command.DueDate, command.Outstanding,
+            startLevel, skipped, notBefore, leftToPerson, string.Join("; ", rules), command.Now)
+        {
+            LatePenaltyRatePercent = command.LatePenaltyRatePercent,
+            PaymentTermsBreach = law.PaymentTermsBreach(command.IssueDate, command.DueDate),
+        };
+    }
+
+    public static IReadOnlyList<object> Decide(ChangeInvoiceBalance command, DunningCase? state)
     {
         var invoice = state?.OpenInvoices.Find(i => i.InvoiceNumber == command.InvoiceNumber);
         if (invoice is null || (invoice.Outstanding == command.Outstanding && invoice.DueDate == command.DueDate)) return [];
-        // A reminder already requested stays requested; one not yet due follows the new due date.
-        var firstReminderAt = invoice.Reminded || invoice.DueDate == command.DueDate || invoice.FirstReminderAt is null
-            ? invoice.FirstReminderAt
-            : policy.FirstReminderAt(command.DueDate);
-        return [new InvoiceBalanceChanged(command.InvoiceNumber, command.Outstanding, command.DueDate, firstReminderAt, command.Reason, command.Now)];
+        return [new InvoiceBalanceChanged(command.InvoiceNumber, command.Outstanding, command.DueDate, command.Reason, command.Now)];
     }
 
-    public static IReadOnlyList<object> Decide(ChangeCustomer command, DunningCase? state, DunningPolicy policy)
+    public static IReadOnlyList<object> Decide(ChangeCustomer command, DunningCase? state)
     {
         if (state is null) return [];
         var events = new List<object>();
-        var email = command.Email ?? state.Customer.Email;
-        if (command.Name != state.Customer.Name || email != state.Customer.Email)
-            events.Add(new CaseContactChanged(command.Name, email, command.Now));
+        var customer = command.Customer with { Email = string.IsNullOrEmpty(command.Customer.Email) ? state.Customer.Email : command.Customer.Email };
+        if (JsonSerializer.Serialize(customer) != JsonSerializer.Serialize(state.Customer))
+            events.Add(new CaseContactChanged(customer, command.Now));
         if (command.Hold is { } hold && (state.Hold?.Reason != hold.Reason || state.Hold?.Until != hold.Until))
-            events.Add(new CaseHoldSet(hold.Reason, hold.Until, policy.ResumesAfter(hold.Until), command.Now));
+            events.Add(new CaseHoldSet(hold.Reason, hold.Until, ClockOf(state).At(hold.Until.AddDays(1)), command.Now));
         if (command.Hold is null && state.Hold is not null)
             events.Add(new CaseHoldLifted(command.Now));
         return events;
@@ -79,29 +124,204 @@ public static class DunningCaseDecider
             : [left];
     }
 
-    public static IReadOnlyList<object> Decide(RequestDueReminder command, DunningCase? state, DunningPolicy policy)
+    public static IReadOnlyList<object> Decide(AdoptPlan command, DunningCase? state)
     {
-        if (state is not { Status: CaseStatus.Open, NextReminderAt: { } next } || next > command.Now) return [];
-        // Due, but outside the sending hours (a hold lifted or a dispute closed in the evening): it waits for the opening.
-        if (!policy.WithinSendWindow(command.Now)) return [];
+        if (state is null || (state.Plan?.Id == command.Plan.Id && state.Plan.Version == command.Plan.Version)) return [];
+        return [new CasePlanAdopted(command.Plan.Id, command.Plan.Version, command.Plan, command.Reason, command.Now)];
+    }
 
-        // One reminder lists every open invoice whose first reminder is due, not one message per invoice.
-        var due = state.OpenInvoices.Where(i => i.AwaitsFirstReminder && i.FirstReminderAt <= command.Now).ToList();
-        return
-        [
-            new ReminderRequested(
-                command.ReminderId, FirstReminderStep, EmailChannel, state.Customer,
-                [.. due.Select(i => new RemindedInvoice(i.InvoiceNumber, i.IssueDate, i.DueDate, i.Outstanding))],
-                $"first reminder due at {next:O} for {string.Join(", ", due.Select(i => i.InvoiceNumber))}",
-                command.Now,
-                command.Now.AddDays(policy.MinimumDaysBetweenReminders)),
-        ];
+    public static IReadOnlyList<object> Decide(DecideApproval command, DunningCase? state)
+    {
+        if (state?.AwaitingApproval is not { } pending || pending.ActionId != command.ActionId) return [];
+        if (command.Approve)
+            return pending.Approved ? [] : [new ActionApproved(pending.ActionId, pending.Step, command.By, command.Comment, command.Now)];
+        return [new ActionRefused(pending.ActionId, pending.Step, command.By, command.Comment ?? "", command.Now)];
     }
 
     public static IReadOnlyList<object> Decide(RecordReminderSent command, DunningCase? state)
     {
-        if (state is null || !state.RequestedReminders.Contains(command.ReminderId) || state.SentReminders.Contains(command.ReminderId))
+        if (state is null || !state.Requested.Exists(r => r.ReminderId == command.ReminderId) || state.SentReminders.Contains(command.ReminderId))
             return [];
         return [new ReminderSent(command.ReminderId, command.Channel, command.Recipient, command.SentAt, command.ContentSha256)];
+    }
+
+    /// <summary>
+    /// Take what is due at <see cref="TakeDueActions.Now"/>: steps skipped for a small amount are passed over
+    /// at once, and at most one communication (one step, on each of its channels) is asked for per run.
+    /// </summary>
+    public static IReadOnlyList<object> Decide(TakeDueActions command, DunningCase? state, LatePaymentLaw law)
+    {
+        if (state is not { Status: CaseStatus.Open, Plan: { } plan }) return [];
+        // Due, but outside the sending hours (a hold lifted in the evening): it waits for the opening.
+        if (!plan.Clock.WithinSendWindow(command.Now)) return [];
+
+        var events = new List<object>();
+        var current = state;
+        for (var round = 0; round <= plan.Steps.Count; round++)
+        {
+            if (DunningSchedule.Next(current) is not { } next || next.At > command.Now) break;
+            var actionId = current.AwaitingApproval is { Approved: true } approved && !next.Courtesy ? approved.ActionId : Derive(command.ActionId, round);
+            var decided = next.Courtesy
+                ? Courtesy(current, plan, next, actionId, command.Now)
+                : Ladder(current, plan, next, actionId, command.Now, law);
+            if (decided.Count == 0) break;
+            events.AddRange(decided);
+            current = decided.Aggregate(current, (s, e) => DunningCaseEvolution.Evolve(s, e)!);
+            if (decided.Any(e => e is ReminderRequested or ActionAwaitingApproval or CaseHandedToLitigation)) break;
+        }
+        return events;
+    }
+
+    static List<object> Courtesy(DunningCase state, DunningPlan plan, ScheduledAction next, Guid actionId, DateTimeOffset now)
+    {
+        var step = plan.Steps[next.StepIndex];
+        var today = plan.Clock.DayOf(now);
+        var owed = state.OpenInvoices
+            .Where(i => i.Chased && plan.Courtesy.FirstOrDefault(x => !i.CourtesyDone.Contains(x.Step.Id)).Step?.Id == step.Id)
+            .Where(i => plan.Clock.At(i.DueDate.AddDays(step.When.Days)) <= now && i.NotBefore <= now)
+            .ToList();
+        var events = new List<object>();
+        var late = owed.Where(i => i.DueDate <= today).ToList();
+        if (late.Count > 0)
+            events.Add(new StepSkipped(actionId, step.Id, next.StepIndex + 1, Listed(late),
+                "the due date came before this courtesy reminder could leave (a hold or the minimum gap between actions)", now));
+        var onTime = owed.Except(late).ToList();
+        if (onTime.Count > 0)
+            events.AddRange(Requests(state, plan, step, next, actionId, onTime, [], now, next.Description));
+        return events;
+    }
+
+    static List<object> Ladder(DunningCase state, DunningPlan plan, ScheduledAction next, Guid actionId, DateTimeOffset now, LatePaymentLaw law)
+    {
+        var step = plan.Steps[next.StepIndex];
+        var today = plan.Clock.DayOf(now);
+        // The step covers every chased invoice due by now: one communication for the customer.
+        var included = state.OpenInvoices.Where(i => i.Chased && i.DueDate <= today).OrderBy(i => i.DueDate).ThenBy(i => i.InvoiceNumber, StringComparer.Ordinal).ToList();
+        if (included.Count == 0) return [];
+        var total = included.Sum(i => i.Outstanding);
+        var listed = Listed(included);
+
+        if (total < step.MinimumAmount)
+            return [new StepSkipped(actionId, step.Id, next.StepIndex + 1, listed,
+                $"{next.Description}; skipped: {total:0.00} {state.Currency} owed, under the step's minimum of {step.MinimumAmount:0.00}", now)];
+        var approved = state.AwaitingApproval is { Approved: true } pending && pending.StepIndex == next.StepIndex;
+        if (step.RequiresApproval && !approved)
+            return [new ActionAwaitingApproval(actionId, step.Id, next.StepIndex + 1, listed, total, $"{next.Description}; needs a person's approval", now)];
+
+        var claims = Claims(step, included, today, state.Currency, law);
+        var reason = approved ? $"{next.Description.Replace("; needs a person's approval", "")}; approved {state.AwaitingApproval!.ApprovedAt:O}" : next.Description;
+        if (step.Channels.Contains("litigation"))
+            return [new CaseHandedToLitigation(actionId, step.Id, next.StepIndex + 1, listed, claims, reason, now)];
+        return Requests(state, plan, step, next, actionId, included, claims, now, reason);
+    }
+
+    static List<object> Requests(DunningCase state, DunningPlan plan, PlanStep step, ScheduledAction next, Guid actionId,
+        List<CaseInvoice> invoices, ImmutableList<InvoiceClaim> claims, DateTimeOffset now, string reason)
+    {
+        var listed = Listed(invoices);
+        var events = new List<object>();
+        var channels = new HashSet<string>();
+        foreach (var wanted in step.Channels)
+        {
+            var (channel, recipient) = Reach(state.Customer, plan, step, wanted);
+            if (!channels.Add(channel)) continue; // two channels falling back onto the same one: one action
+            events.Add(new ReminderRequested(Derive(actionId, channels.Count), actionId, step.Id, next.StepIndex + 1, channel, recipient, listed,
+                reason, now, now.AddDays(plan.MinimumDaysBetweenActions))
+            {
+                Tone = step.Tone,
+                Template = step.TemplateName,
+                Actor = step.Actor,
+                PaymentDeadlineDays = step.PaymentDeadlineDays,
+                Claims = claims,
+            });
+        }
+        return events;
+    }
+
+    static ImmutableList<RemindedInvoice> Listed(IEnumerable<CaseInvoice> invoices) =>
+        [.. invoices.Select(i => new RemindedInvoice(i.InvoiceNumber, i.IssueDate, i.DueDate, i.Outstanding, i.Level))];
+
+    static ImmutableList<InvoiceClaim> Claims(PlanStep step, List<CaseInvoice> invoices, DateOnly today, string currency, LatePaymentLaw law)
+    {
+        if (!step.ClaimPenalties && !step.ClaimRecoveryIndemnity) return [];
+        var claims = ImmutableList.CreateBuilder<InvoiceClaim>();
+        foreach (var invoice in invoices.Where(i => i.DueDate < today))
+        {
+            var penalty = step.ClaimPenalties ? law.Penalty(invoice.Outstanding, invoice.DueDate, today, invoice.LatePenaltyRatePercent) : null;
+            var indemnity = step.ClaimRecoveryIndemnity ? law.IndemnityOn(today) : null;
+            claims.Add(new InvoiceClaim(invoice.InvoiceNumber, invoice.Outstanding, today.DayNumber - invoice.DueDate.DayNumber,
+                penalty?.AnnualRatePercent ?? 0, penalty?.Basis ?? "not claimed at this step", penalty?.Amount ?? 0,
+                indemnity?.Amount ?? 0, indemnity?.Currency ?? currency));
+        }
+        return claims.ToImmutable();
+    }
+
+    /// <summary>
+    /// The channel the step can really use for this customer, and whom it addresses: the contact of the
+    /// step's role, else billing, else accounting; the plan's fallback when the customer cannot be reached
+    /// on the channel (no email: a letter).
+    /// </summary>
+    public static (string Channel, ActionRecipient Recipient) Reach(CaseCustomer customer, DunningPlan plan, PlanStep step, string wanted)
+    {
+        var tried = new List<string>();
+        var channel = wanted;
+        while (true)
+        {
+            if (Recipient(customer, step, channel) is { } recipient)
+                return (channel, tried.Count == 0 ? recipient : recipient with { Via = $"{recipient.Via}; instead of {string.Join(", then ", tried)}, which the customer cannot be reached by" });
+            tried.Add(channel);
+            var fallback = plan.Fallbacks.TryGetValue(channel, out var configured) ? configured : DefaultFallback(channel);
+            if (fallback is null || tried.Contains(fallback) || fallback == wanted)
+                return (wanted, Unreached(customer, step, $"no contact for {string.Join(", ", tried)} and no fallback left: the Correspondence service will refuse it, a person must complete the customer"));
+            channel = fallback;
+        }
+    }
+
+    static string? DefaultFallback(string channel) => channel switch
+    {
+        "email" => "letter",
+        "phone" => "email",
+        "letter" => "email",
+        _ => null,
+    };
+
+    static ActionRecipient? Recipient(CaseCustomer customer, PlanStep step, string channel)
+    {
+        var order = new[] { step.ContactRole, "billing", "accounting" }.Distinct();
+        var contacts = order.SelectMany(role => customer.Contacts.Where(c => c.Role == role)).ToList();
+        var manager = step.InvolveAccountManager || step.Actor == "account-manager" ? customer.AccountManager : null;
+        ActionRecipient Make(CaseContact? contact, string via) =>
+            new(customer.CustomerId, customer.Name, contact?.Name, contact?.Email ?? NullIfEmpty(customer.Email), contact?.Phone, customer.PostalAddress, manager, via);
+        switch (channel)
+        {
+            case "email":
+                if (contacts.FirstOrDefault(c => !string.IsNullOrEmpty(c.Email)) is { } byEmail) return Make(byEmail, $"{byEmail.Role} contact's email");
+                return string.IsNullOrEmpty(customer.Email) ? null : Make(null, "the customer's email on its invoices");
+            case "phone":
+                return contacts.FirstOrDefault(c => !string.IsNullOrEmpty(c.Phone)) is { } byPhone ? Make(byPhone, $"{byPhone.Role} contact's phone") : null;
+            case "letter" or "registered-letter":
+                return customer.PostalAddress is null ? null
+                    : contacts.FirstOrDefault() is { } addressee ? Make(addressee, $"the customer's postal address, for its {addressee.Role} contact") : Make(null, "the customer's postal address");
+            default:
+                return Make(contacts.FirstOrDefault(), channel);
+        }
+    }
+
+    static ActionRecipient Unreached(CaseCustomer customer, PlanStep step, string via) =>
+        new(customer.CustomerId, customer.Name, null, NullIfEmpty(customer.Email), null, customer.PostalAddress, customer.AccountManager, via);
+
+    static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    static Relance.ReminderService.DunningPlans.PlanClock ClockOf(DunningCase state) => state.Plan?.Clock ?? new();
+
+    /// <summary>A stable id derived from another: the same decision repeated gets the same ids.</summary>
+    public static Guid Derive(Guid from, int index)
+    {
+        Span<byte> input = stackalloc byte[20];
+        from.TryWriteBytes(input);
+        BitConverter.TryWriteBytes(input[16..], index);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(input, hash);
+        return new Guid(hash[..16]);
     }
 }

@@ -16,8 +16,16 @@ public sealed class InvoiceAnnouncer(IBus bus) : EventForwarder
     {
         if (e.Data is Customers.CustomerRecorded customer)
         {
+            var address = customer.Addresses.FirstOrDefault(a => a.Kind == "billing")
+                ?? customer.Addresses.FirstOrDefault(a => a.Kind == "head-office") ?? customer.Addresses.FirstOrDefault();
             await Publish(e, new Public.CustomerUpdated(customer.CompanyId, customer.CustomerId, customer.LegalName, customer.ReminderEmail,
-                customer.PreferredLanguage, customer.PreferredChannel, customer.DunningHold?.Reason, customer.DunningHold?.Until), cancellation);
+                customer.PreferredLanguage, customer.PreferredChannel, customer.DunningHold?.Reason, customer.DunningHold?.Until)
+            {
+                Contacts = [.. customer.Contacts.Select(c => new Public.CustomerContactInfo(c.Role, c.Name, c.Email, c.Phone))],
+                PostalAddress = address is null ? null : new Public.CustomerPostalAddress(address.Lines, address.PostalCode, address.City, address.Country),
+                AccountManager = customer.AccountManager is { } manager ? new Public.CustomerContactInfo(manager.Role, manager.Name, manager.Email, manager.Phone) : null,
+                Segment = customer.Segment,
+            }, cancellation);
             return;
         }
 
@@ -25,7 +33,10 @@ public sealed class InvoiceAnnouncer(IBus bus) : EventForwarder
         {
             await Publish(e, new Public.InvoiceRegistered(
                 issued.CompanyId, issued.InvoiceNumber, issued.Customer.CustomerId, issued.Customer.Name, issued.Customer.Email,
-                issued.IssueDate, issued.DueDate, issued.AmountIncludingVat, issued.AmountIncludingVat, issued.Currency), cancellation);
+                issued.IssueDate, issued.DueDate, issued.AmountIncludingVat, issued.AmountIncludingVat, issued.Currency)
+            {
+                LatePenaltyRatePercent = issued.LatePenaltyRatePercent,
+            }, cancellation);
             return;
         }
 

@@ -9,6 +9,6 @@ public sealed record ChangeInvoiceBalance(string CaseId, string InvoiceNumber, d
 
 public static class ChangeInvoiceBalanceHandler
 {
-    public static Task<IReadOnlyList<object>> Handle(IDocumentSession session, ChangeInvoiceBalance command, DunningPolicy policy, CancellationToken cancellation) =>
-        session.DecideAsync<DunningCase>(command.CaseId, state => DunningCaseDecider.Decide(command, state, policy), cancellation);
+    public static Task<IReadOnlyList<object>> Handle(IDocumentSession session, ChangeInvoiceBalance command, CancellationToken cancellation) =>
+        session.DecideAsync<DunningCase>(command.CaseId, state => DunningCaseDecider.Decide(command, state), cancellation);
 }

@@ -6,6 +6,8 @@ using Relance.ReminderService.DunningCases.ChangingBalance;
 using Relance.ReminderService.DunningCases.ChangingCustomer;
 using Relance.ReminderService.DunningCases.Disputing;
 using Relance.ReminderService.DunningCases.RemovingInvoice;
+using Relance.ReminderService.DunningPlans;
+using Relance.ReminderService.LatePayment;
 using Relance.ServiceDefaults;
 using Invoicing = Relance.Contracts.Invoicing;
 
@@ -14,7 +16,7 @@ namespace Relance.ReminderService.Integration.Incoming;
 // Each consumer only translates an Invoice-service announcement into a command on the customer's case.
 // Redeliveries are harmless: the decider knows which invoices the case has seen.
 
-public sealed class InvoiceRegisteredConsumer(IDocumentSession session, DunningPolicy policy, TimeProvider clock)
+public sealed class InvoiceRegisteredConsumer(IDocumentSession session, DunningPolicy policy, LatePaymentLaw law, PlanCatalog plans, TimeProvider clock)
     : IConsumer<Invoicing.InvoiceRegistered>
 {
     public async Task Consume(ConsumeContext<Invoicing.InvoiceRegistered> context)
@@ -26,14 +28,21 @@ public sealed class InvoiceRegisteredConsumer(IDocumentSession session, DunningP
             return; // settled or cancelled already: nothing to chase
         // The customer as the ERP last described it, if it did, prevails over the invoice's copy.
         var profile = await session.LoadAsync<CustomerProfile>(CustomerProfile.Key(m.CompanyId, m.CustomerId), context.CancellationToken);
+        var customer = profile?.Customer is { } described
+            ? described with { Email = string.IsNullOrEmpty(described.Email) ? m.CustomerEmail : described.Email }
+            : new CaseCustomer(m.CustomerId, m.CustomerName, m.CustomerEmail);
+        var (plan, why) = PlanCatalog.Choose(await plans.AllAsync(context.CancellationToken), m.CompanyId, profile?.PlanKey, profile?.Segment);
         await AddInvoiceToCaseHandler.Handle(session, new AddInvoiceToCase(
-                m.CompanyId, new CaseCustomer(m.CustomerId, profile?.Name ?? m.CustomerName, profile?.Email ?? m.CustomerEmail), m.Currency,
-                m.InvoiceNumber, m.IssueDate, m.DueDate, m.Outstanding, clock.GetUtcNow()) { Hold = profile?.Hold },
-            policy, context.CancellationToken);
+                m.CompanyId, customer, m.Currency, m.InvoiceNumber, m.IssueDate, m.DueDate, m.Outstanding, plan, why, clock.GetUtcNow())
+            {
+                Hold = profile?.Hold,
+                LatePenaltyRatePercent = m.LatePenaltyRatePercent,
+            },
+            policy, law, context.CancellationToken);
     }
 }
 
-public sealed class InvoiceBalanceChangedConsumer(IDocumentSession session, DunningPolicy policy, TimeProvider clock)
+public sealed class InvoiceBalanceChangedConsumer(IDocumentSession session, TimeProvider clock)
     : IConsumer<Invoicing.InvoiceBalanceChanged>
 {
     public Task Consume(ConsumeContext<Invoicing.InvoiceBalanceChanged> context)
@@ -42,7 +51,7 @@ public sealed class InvoiceBalanceChangedConsumer(IDocumentSession session, Dunn
         session.AttributeTo(context);
         return ChangeInvoiceBalanceHandler.Handle(session, new ChangeInvoiceBalance(
             DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency), m.InvoiceNumber, m.Outstanding, m.DueDate, m.Reason, clock.GetUtcNow()),
-            policy, context.CancellationToken);
+            context.CancellationToken);
     }
 }
 
@@ -89,15 +98,21 @@ public sealed class InvoiceDisputeConsumer(IDocumentSession session, TimeProvide
     Task Record(ConsumeContext context, RecordDispute command) => RecordDisputeHandler.Handle(session, command, context.CancellationToken);
 }
 
-public sealed class CustomerUpdatedConsumer(IDocumentSession session, DunningPolicy policy, TimeProvider clock) : IConsumer<Invoicing.CustomerUpdated>
+public sealed class CustomerUpdatedConsumer(IDocumentSession session, TimeProvider clock) : IConsumer<Invoicing.CustomerUpdated>
 {
     public Task Consume(ConsumeContext<Invoicing.CustomerUpdated> context)
     {
         var m = context.Message;
         session.AttributeTo(context);
         var hold = m is { HoldReason: { } reason, HoldUntil: { } until } ? new CustomerHold(reason, until) : null;
-        return ChangeCustomerHandler.Handle(session, new ChangeCustomer(m.CompanyId, m.CustomerId, m.LegalName, m.ReminderEmail, hold, clock.GetUtcNow()),
-            policy, context.CancellationToken);
+        var customer = new CaseCustomer(m.CustomerId, m.LegalName, m.ReminderEmail ?? "")
+        {
+            Contacts = [.. m.Contacts.Select(c => new CaseContact(c.Role, c.Name, c.Email, c.Phone))],
+            PostalAddress = m.PostalAddress is { } a ? new CasePostalAddress([.. a.Lines], a.PostalCode, a.City, a.Country) : null,
+            AccountManager = m.AccountManager is { } am ? new CaseContact(am.Role, am.Name, am.Email, am.Phone) : null,
+            Segment = m.Segment,
+        };
+        return ChangeCustomerHandler.Handle(session, new ChangeCustomer(m.CompanyId, m.CustomerId, customer, hold, clock.GetUtcNow()), context.CancellationToken);
     }
 }
 

@@ -9,8 +9,9 @@ using Correspondence = Relance.Contracts.Correspondence;
 namespace Relance.ReminderService.Integration.Outgoing;
 
 /// <summary>
-/// Hands each requested reminder to the Correspondence service: a reminder is sent for exactly the requests
-/// committed. The Correspondence service keys its work by the reminder id, so a repeat sends nothing twice.
+/// Hands each requested written action (email, letter, registered letter) to the Correspondence service: a
+/// reminder is sent for exactly the requests committed. The Correspondence service keys its work by the
+/// reminder id, so a repeat sends nothing twice. Phone steps are tasks for people, not sent anywhere.
 /// </summary>
 public sealed class ReminderDispatcher(IBus bus) : EventForwarder
 {
@@ -18,13 +19,13 @@ public sealed class ReminderDispatcher(IBus bus) : EventForwarder
 
     protected override async Task ForwardAsync(IEvent e, IDocumentOperations operations, CancellationToken cancellation)
     {
-        if (e.Data is not ReminderRequested requested) return;
+        if (e.Data is not ReminderRequested requested || requested.Channel == Correspondence.ReminderChannels.Phone) return;
         var dunningCase = await StateOf<DunningCase>(operations, e, cancellation);
 
         // The case may have moved on since the request (a payment, a cancellation, a dispute): send only what is still
         // owed, as it is owed now, and nothing at all when nothing is.
         var stillOwed = dunningCase.OpenInvoices
-            .Where(i => i.OpenDisputes.IsEmpty && requested.Invoices.Any(r => r.InvoiceNumber == i.InvoiceNumber))
+            .Where(i => i.OpenDisputes.IsEmpty && requested.Invoices.Exists(r => r.InvoiceNumber == i.InvoiceNumber))
             .ToList();
         var leftOut = requested.Invoices.Select(r => r.InvoiceNumber).Except(stillOwed.Select(i => i.InvoiceNumber)).ToImmutableList();
         const string why = "paid, cancelled or contested after the reminder was requested";
@@ -36,14 +37,32 @@ public sealed class ReminderDispatcher(IBus bus) : EventForwarder
         if (leftOut.Count > 0)
             operations.Events.Append(dunningCase.Id, new ReminderNarrowed(requested.ReminderId, leftOut, why, e.Timestamp));
 
+        var recipient = requested.Recipient;
         var correspondence = await bus.GetSendEndpoint(new Uri($"queue:{Correspondence.CorrespondenceTopology.SendReminderQueue}"));
         await correspondence.Send(new Correspondence.SendReminder(
             requested.ReminderId,
             dunningCase.Id,
             dunningCase.CompanyId,
             requested.Step,
-            new Correspondence.ReminderRecipient(requested.Recipient.CustomerId, requested.Recipient.Name, requested.Recipient.Email),
+            new Correspondence.ReminderRecipient(recipient.CustomerId, recipient.Name, recipient.Email ?? "")
+            {
+                ContactName = recipient.ContactName,
+                Phone = recipient.Phone,
+                PostalAddress = recipient.PostalAddress is { } a ? new Correspondence.ReminderPostalAddress(a.Lines, a.PostalCode, a.City, a.Country) : null,
+                AccountManagerEmail = recipient.AccountManager?.Email,
+            },
             [.. stillOwed.Select(i => new Correspondence.ReminderInvoice(i.InvoiceNumber, i.IssueDate, i.DueDate, i.Outstanding, dunningCase.Currency))],
-            DateOnly.FromDateTime(requested.RequestedAt.UtcDateTime)), send => send.StampFrom(e), cancellation);
+            DateOnly.FromDateTime(requested.RequestedAt.UtcDateTime))
+        {
+            Channel = requested.Channel,
+            Level = requested.Level,
+            Tone = requested.Tone,
+            Template = requested.Template,
+            PaymentDeadlineDays = requested.PaymentDeadlineDays,
+            Claims = [.. requested.Claims.Where(c => stillOwed.Exists(i => i.InvoiceNumber == c.InvoiceNumber)).Select(c =>
+                new Correspondence.ReminderClaim(c.InvoiceNumber, c.DaysLate, c.AnnualRatePercent, c.RateBasis, c.Penalty, dunningCase.Currency, c.RecoveryIndemnity, c.IndemnityCurrency))],
+            PreviousActions = [.. dunningCase.Requested.Where(r => r.ActionId != requested.ActionId)
+                .Select(r => new Correspondence.PreviousReminderAction(r.Step, r.Channel, r.RequestedAt))],
+        }, send => send.StampFrom(e), cancellation);
     }
 }

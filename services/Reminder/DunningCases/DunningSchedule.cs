@@ -1,0 +1,76 @@
+using Relance.ReminderService.DunningPlans;
+
+namespace Relance.ReminderService.DunningCases;
+
+/// <param name="StepIndex">The plan step due.</param>
+/// <param name="Courtesy">A courtesy step, for the invoices not yet due; else the case's next ladder step.</param>
+/// <param name="Description">What and why, in words, for the case's view and the preview.</param>
+public sealed record ScheduledAction(DateTimeOffset At, int StepIndex, bool Courtesy, string Description);
+
+/// <summary>
+/// When a case's next action falls due, from its plan and its invoices alone (pure): the earliest of the
+/// courtesy reminders still owed to invoices not yet due, and the next step of the ladder for the invoice
+/// that sets the case's level; never before the plan's minimum gap after the last action or the end of a hold.
+/// </summary>
+public static class DunningSchedule
+{
+    public static ScheduledAction? Next(DunningCase state)
+    {
+        if (state.Status != CaseStatus.Open || state.Plan is not { } plan) return null;
+        var chased = state.OpenInvoices.Where(i => i.Chased).ToList();
+        if (chased.Count == 0) return null;
+
+        var candidates = new List<ScheduledAction>();
+        foreach (var invoice in chased)
+        {
+            // Only its first courtesy step still owed: the next one follows it.
+            var owed = plan.Courtesy.FirstOrDefault(x => !invoice.CourtesyDone.Contains(x.Step.Id));
+            if (owed.Step is not { } step) continue;
+            var at = Latest(plan.Clock.At(invoice.DueDate.AddDays(step.When.Days)), invoice.NotBefore);
+            candidates.Add(new ScheduledAction(Bounded(state, at), owed.Index, Courtesy: true,
+                $"{step.Id} (step {owed.Index + 1} of plan {plan.Id} v{plan.Version}): {-step.When.Days} days before the due date {invoice.DueDate:yyyy-MM-dd} of {invoice.InvoiceNumber}"));
+        }
+        if (OnLadder(state, plan, chased) is { } ladder) candidates.Add(ladder);
+        return candidates.MinBy(c => c.At);
+    }
+
+    /// <summary>The invoice whose progress sets the case's level, per the plan's rule.</summary>
+    public static CaseInvoice Driver(DunningPlan plan, IEnumerable<CaseInvoice> chased) => plan.LevelFollows == LevelRule.OldestInvoice
+        ? chased.OrderByDescending(i => i.Level).ThenBy(i => i.DueDate).ThenBy(i => i.InvoiceNumber, StringComparer.Ordinal).First()
+        : chased.OrderBy(i => i.Level).ThenBy(i => i.DueDate).ThenBy(i => i.InvoiceNumber, StringComparer.Ordinal).First();
+
+    static ScheduledAction? OnLadder(DunningCase state, DunningPlan plan, List<CaseInvoice> chased)
+    {
+        if (state.LadderStopped) return null;
+        if (state.AwaitingApproval is { } pending)
+            return pending is { Approved: true, ApprovedAt: { } approvedAt }
+                ? new ScheduledAction(Bounded(state, approvedAt), pending.StepIndex, Courtesy: false, pending.Reason)
+                : null;
+
+        var driver = Driver(plan, chased);
+        var next = plan.Ladder.FirstOrDefault(x => x.Index > driver.Level);
+        if (next.Step is not { } step) return null;
+        var (at, rule) = TimeOf(state, plan, step, next.Index, driver);
+        return new ScheduledAction(Bounded(state, Latest(at, driver.NotBefore)), next.Index, Courtesy: false,
+            $"{step.Id} (step {next.Index + 1} of plan {plan.Id} v{plan.Version}): {rule}, for {driver.InvoiceNumber} due {driver.DueDate:yyyy-MM-dd}");
+    }
+
+    static (DateTimeOffset At, string Rule) TimeOf(DunningCase state, DunningPlan plan, PlanStep step, int index, CaseInvoice driver)
+    {
+        var clock = plan.Clock;
+        if (step.When.From == StepAnchor.PauseEnd
+            && (state.Hold?.ResumesAt ?? state.PauseEndedAt) is { } pauseEnd
+            && (driver.LastStepAt is null || pauseEnd > driver.LastStepAt))
+            return (clock.At(clock.DayOf(pauseEnd).AddDays(step.When.Days)), $"{step.When.Days} days after the pause ended {pauseEnd:yyyy-MM-dd}");
+        if (step.When.From == StepAnchor.DueDate)
+            return (clock.At(driver.DueDate.AddDays(step.When.Days)), $"{step.When.Days:+0;-0;0} days from the due date");
+        if (driver.LastStepAt is { } last)
+            return (clock.At(clock.DayOf(last).AddDays(step.When.Days)), $"{step.When.Days} days after the previous step ({clock.DayOf(last):yyyy-MM-dd})");
+        var nominal = plan.NominalDay(index);
+        return (clock.At(driver.DueDate.AddDays(nominal)), $"{nominal:+0;-0;0} days from the due date, the plan's steps before it counted as on time");
+    }
+
+    static DateTimeOffset Bounded(DunningCase state, DateTimeOffset at) => Latest(Latest(at, state.ActionsNotBefore), state.Hold?.ResumesAt);
+
+    static DateTimeOffset Latest(DateTimeOffset at, DateTimeOffset? other) => other is { } o && o > at ? o : at;
+}

@@ -1,0 +1,24 @@
+using Marten;
+using Relance.ReminderService.LatePayment;
+
+namespace Relance.ReminderService.DunningCases.TakingDueActions;
+
+/// <summary>
+/// What a run would do at a given moment, decided exactly as the run decides but appended nowhere: the
+/// scheduler takes its decisions from here, so the preview and the run cannot disagree.
+/// </summary>
+public static class Preview
+{
+    public static async Task<IReadOnlyList<CaseDecision>> DecideDueAsync(
+        IDocumentStore store, DateTimeOffset at, LatePaymentLaw law, int limit, IReadOnlySet<string>? exclude, CancellationToken cancellation,
+        string? companyId = null)
+    {
+        await using var query = store.QuerySession();
+        var due = query.Query<DunningCase>().Where(c => c.NextActionAt != null && c.NextActionAt <= at);
+        if (companyId is not null) due = due.Where(c => c.CompanyId == companyId);
+        var excluded = exclude?.ToArray() ?? [];
+        if (excluded.Length > 0) due = due.Where(c => !c.Id.IsOneOf(excluded));
+        var cases = await due.OrderBy(c => c.NextActionAt).Take(limit).ToListAsync(cancellation);
+        return [.. cases.Select(c => new CaseDecision(c.Id, c.Version, DunningCaseDecider.Decide(new TakeDueActions(Guid.NewGuid(), at), c, law)))];
+    }
+}

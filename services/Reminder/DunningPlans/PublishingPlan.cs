@@ -1,0 +1,50 @@
+using Marten;
+using Relance.ServiceDefaults;
+
+namespace Relance.ReminderService.DunningPlans;
+
+public static class PlanEndpoints
+{
+    public static void MapPlans(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/plans", async (PlanCatalog catalog, CancellationToken cancellation) => Results.Ok(await catalog.AllAsync(cancellation)));
+
+        app.MapGet("/plans/{companyId}/{key}/versions", (string companyId, string key, IQuerySession session, CancellationToken cancellation) =>
+            ProofTrail.Of(session, PublishedPlan.StreamKey(DunningPlan.PlanId(companyId, key)), cancellation));
+
+        // Publish a new version of a plan; cases move to it only when told to (POST /cases/.../plan).
+        app.MapPut("/plans/{companyId}/{key}", async (string companyId, string key, DunningPlan plan, HttpContext http, PlanCatalog catalog, CancellationToken cancellation) =>
+        {
+            var problems = (plan with { CompanyId = companyId, Key = key }).Problems();
+            if (plan.CompanyId != companyId) problems = [.. problems, $"companyId: '{plan.CompanyId}' differs from the address's '{companyId}'"];
+            if (plan.Key != key) problems = [.. problems, $"key: '{plan.Key}' differs from the address's '{key}'"];
+            if (problems.Count > 0)
+                return Results.ValidationProblem(problems.GroupBy(p => p.Split(':')[0]).ToDictionary(g => g.Key, g => g.Select(p => p[(p.IndexOf(':') + 1)..].Trim()).ToArray()));
+            var (published, isNew) = await catalog.PublishAsync(plan, $"user:{http.User.Identity?.Name ?? "anonymous"}", "published through the HTTP API", cancellation);
+            return Results.Ok(new { published.Id, published.Version, isNew });
+        });
+    }
+}
+
+/// <summary>Publishes the plan files of Dunning:PlansDirectory at start: a new version for each file that changed.</summary>
+public sealed class PlanFilesPublisher(PlanCatalog catalog, DunningCases.DunningPolicy policy, IHostEnvironment environment, ILogger<PlanFilesPublisher> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellation)
+    {
+        var directory = Path.IsPathRooted(policy.PlansDirectory) ? policy.PlansDirectory : Path.Combine(AppContext.BaseDirectory, policy.PlansDirectory);
+        if (!Directory.Exists(directory)) directory = Path.Combine(environment.ContentRootPath, policy.PlansDirectory);
+        if (!Directory.Exists(directory)) throw new InvalidOperationException($"Dunning:PlansDirectory '{policy.PlansDirectory}' does not exist");
+        foreach (var file in Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal))
+        {
+            var plan = System.Text.Json.JsonSerializer.Deserialize<DunningPlan>(await File.ReadAllTextAsync(file, cancellation), PlanCatalog.Json)
+                ?? throw new InvalidOperationException($"{file} holds no plan");
+            plan = policy.Apply(plan);
+            if (plan.Problems() is { Count: > 0 } problems)
+                throw new InvalidOperationException($"{file}: {string.Join("; ", problems)}");
+            var (inForce, published) = await catalog.PublishAsync(plan, "system:plan-files", $"published from {Path.GetFileName(file)}", cancellation);
+            if (published) logger.LogInformation("Published plan {PlanId} v{Version} from {File}", inForce.Id, inForce.Version, file);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellation) => Task.CompletedTask;
+}

@@ -1,0 +1,59 @@
+using Relance.ReminderService.LatePayment;
+
+namespace Relance.Reminder.Tests;
+
+[Trait("Category", "Unit")]
+public class LatePaymentLawTests
+{
+    static readonly LatePaymentLaw Law = CaseSimulation.Law;
+
+    [Fact]
+    public void Penalties_run_from_the_day_after_the_due_date_each_day_at_its_half_years_rate()
+    {
+        // Due 15 June 2026, claimed 14 July: 15 days of June at 12.15 % (ECB 2.15 % + 10, first half-year) then 14 days of July at the same.
+        var penalty = Law.Penalty(10_000m, new DateOnly(2026, 6, 15), new DateOnly(2026, 7, 14), null);
+        Assert.Equal(29, penalty.DaysLate);
+        Assert.Equal(Math.Round(10_000m * 0.1215m * 15 / 365 + 10_000m * 0.1215m * 14 / 365, 2), penalty.Amount);
+        Assert.Contains("2026-06-16 to 2026-06-30 (15 d)", penalty.Basis);
+        Assert.Contains("2026-07-01 to 2026-07-14 (14 d)", penalty.Basis);
+    }
+
+    [Fact]
+    public void A_debt_late_across_a_rate_change_takes_each_rate_for_its_days()
+    {
+        // Due 20 June 2025, claimed 10 July 2025: 10 days at 13.15 % (ECB 3.15 % on 1 January 2025), 10 days at 12.15 % (2.15 % on 1 July).
+        var penalty = Law.Penalty(1_000m, new DateOnly(2025, 6, 20), new DateOnly(2025, 7, 10), null);
+        Assert.Equal(Math.Round(1_000m * 0.1315m * 10 / 365 + 1_000m * 0.1215m * 10 / 365, 2), penalty.Amount);
+        Assert.Equal(12.15m, penalty.AnnualRatePercent);
+    }
+
+    [Fact]
+    public void A_contractual_rate_applies_but_never_below_three_times_the_legal_interest_rate()
+    {
+        var contractual = Law.Penalty(1_000m, new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), 15m);
+        Assert.Equal((15m, Math.Round(1_000m * 0.15m * 30 / 365, 2)), (contractual.AnnualRatePercent, contractual.Amount));
+        var tooLow = Law.Penalty(1_000m, new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), 5m);
+        Assert.Equal(3 * 2.62m, tooLow.AnnualRatePercent); // 2.62 % legal rate for professionals, first half of 2026
+        Assert.Contains("below 3 × the legal interest rate", tooLow.Basis);
+    }
+
+    [Fact]
+    public void Nothing_is_owed_before_the_day_after_the_due_date() =>
+        Assert.Equal(0m, Law.Penalty(1_000m, new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 1), null).Amount);
+
+    [Fact]
+    public void A_day_outside_every_configured_period_fails_loudly_rather_than_guessing_a_rate() =>
+        Assert.Throws<LegalFigureMissingException>(() => Law.Penalty(1_000m, new DateOnly(2027, 1, 10), new DateOnly(2027, 2, 1), null));
+
+    [Fact]
+    public void The_recovery_indemnity_is_40_euros() =>
+        Assert.Equal((40m, "EUR"), (Law.IndemnityOn(new DateOnly(2026, 5, 1)).Amount, Law.IndemnityOn(new DateOnly(2026, 5, 1)).Currency));
+
+    [Theory]
+    [InlineData("2026-01-10", "2026-03-11", false)] // 60 days from issue
+    [InlineData("2026-01-10", "2026-03-12", true)]  // 61 days, beyond 45 days end of month (28 February) too
+    [InlineData("2026-01-20", "2026-03-31", false)] // 45 days is 6 March → end of month 31 March
+    [InlineData("2026-01-20", "2026-04-01", true)]
+    public void Payment_terms_beyond_60_days_or_45_days_end_of_month_are_flagged(string issued, string due, bool flagged) =>
+        Assert.Equal(flagged, Law.PaymentTermsBreach(DateOnly.Parse(issued), DateOnly.Parse(due)) is not null);
+}
