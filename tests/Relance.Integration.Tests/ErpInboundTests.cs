@@ -228,6 +228,23 @@ public sealed class ErpInboundTests(TestInfrastructure infrastructure) : IAsyncL
     }
 
     [Fact]
+    public async Task A_correction_resent_under_its_id_with_other_content_is_refused_and_the_first_one_stands()
+    {
+        await Erp.PublishInvoiceAsync(AnInvoice("F-16"), "m-16");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-16"));
+        var correction = new { companyId = "ACME", invoiceNumber = "F-16", correctionId = "K-16", dueDate = "2026-11-30", amountExcludingVat = 500m, amountIncludingVat = 600m, reason = "remise accordée" };
+        await Publish(ErpTopology.InvoiceCorrectedRoutingKey, correction, "m-correct-16");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-correct-16"));
+        await Publish(ErpTopology.InvoiceCorrectedRoutingKey, correction with { amountExcludingVat = 400m, amountIncludingVat = 480m }, "m-correct-16-conflict");
+
+        var rejection = await Erp.RejectionOf("m-correct-16-conflict");
+        Assert.Equal(["correctionId"], Fields(rejection));
+        Assert.Contains("amountIncludingVat 600 (not 480)", rejection.GetProperty("reasons")[0].GetProperty("error").GetString());
+        Assert.Equal(["invoice_issued", "invoice_corrected"], await EventTypes("F-16"));
+        Assert.Equal(600m, (await State("F-16")).GetProperty("outstanding").GetDecimal());
+    }
+
+    [Fact]
     public async Task A_payment_allocated_to_no_invoice_is_accepted_and_kept()
     {
         await Publish(ErpTopology.PaymentReceivedRoutingKey,

@@ -151,6 +151,25 @@ public class InvoiceDeciderTests
         Spec().Given(Issued(), new InvoiceCorrected("K1", new(2026, 11, 30), 1250m, 1500m, "wrong quantity", 1500m, Now))
             .When(s => InvoiceDecider.Decide(Correct("K1", 1500m), s)).Then();
 
+    [Fact]
+    public void The_same_correction_id_with_other_content_is_refused()
+    {
+        var applied = new InvoiceCorrected("K1", new(2026, 11, 30), 1250m, 1500m, "wrong quantity", 1500m, Now);
+        var error = Spec().Given(Issued(), applied)
+            .When(s => InvoiceDecider.Decide(Correct("K1", 1440m, new DateOnly(2026, 12, 15)), s)).ThenThrows<MessageRejectedException>();
+        var reason = Assert.Single(error.Reasons);
+        Assert.Equal("correctionId", reason.Field);
+        Assert.Equal("correction K1 was already applied to invoice F-1 with dueDate 2026-11-30 (not 2026-12-15), amountExcludingVat 1250 (not 1200), "
+            + "amountIncludingVat 1500 (not 1440); give another correction its own correctionId", reason.Error);
+        Spec().Given(Issued(), applied).When(s => InvoiceDecider.Decide(Correct("K1", 1500m) with { Reason = "remise" }, s))
+            .ThenThrows<MessageRejectedException>();
+    }
+
+    [Fact]
+    public void A_correction_resent_after_the_invoice_was_cancelled_is_still_a_repeat() =>
+        Spec().Given(Issued(), new InvoiceCorrected("K1", new(2026, 11, 30), 1250m, 1500m, "wrong quantity", 1500m, Now), new InvoiceCancelled("x", Now))
+            .When(s => InvoiceDecider.Decide(Correct("K1", 1500.00m), s)).Then();
+
     [Theory]
     [InlineData("unknown")]
     [InlineData("settled")]

@@ -87,6 +87,9 @@ public enum InvoiceStatus { Awaiting, Open, Settled, Cancelled }
 
 public sealed record ParkedAllocation(AllocationKind Kind, string Reference, decimal Amount, string Currency, DateOnly On);
 
+/// <summary>What a correction set, as the ERP sent it: the same correction id again must say the same.</summary>
+public sealed record CorrectionContent(DateOnly DueDate, decimal AmountExcludingVat, decimal AmountIncludingVat, string Reason);
+
 public sealed record Invoice(
     string Id,
     InvoiceIssued? Issued,
@@ -119,6 +122,9 @@ public sealed record Invoice(
     } || Parked.Exists(p => p.Kind == kind && p.Reference == reference);
 
     public static string AllocationKey(AllocationKind kind, string reference) => $"{kind}:{reference}";
+
+    /// <summary>The content of each correction applied, by correction id.</summary>
+    public ImmutableDictionary<string, CorrectionContent> CorrectionContents { get; init; } = ImmutableDictionary<string, CorrectionContent>.Empty;
 }
 
 /// <summary>How an invoice's state follows from its events (kept apart from <see cref="Invoice"/>: Marten's source generator claims methods of that name on the aggregate).</summary>
@@ -157,6 +163,8 @@ public static class InvoiceEvolution
         (var s, InvoiceCorrected corrected) => s with
         {
             DueDate = corrected.DueDate, AmountIncludingVat = corrected.AmountIncludingVat, Corrections = s.Corrections.Add(corrected.CorrectionId),
+            CorrectionContents = s.CorrectionContents.SetItem(corrected.CorrectionId,
+                new CorrectionContent(corrected.DueDate, corrected.AmountExcludingVat, corrected.AmountIncludingVat, corrected.Reason)),
         },
         (var s, InvoiceCancelled) => s with { Status = InvoiceStatus.Cancelled },
         (var s, DisputeOpened opened) => s with { OpenDisputes = s.OpenDisputes.Add(opened.DisputeId) },

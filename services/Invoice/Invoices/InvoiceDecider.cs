@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Relance.InvoiceService.Invoices.CancellingInvoice;
 using Relance.InvoiceService.Invoices.CorrectingInvoice;
@@ -69,7 +70,16 @@ public static class InvoiceDecider
     public static IReadOnlyList<object> Decide(CorrectInvoice command, Invoice? state)
     {
         if (state?.Issued is null) throw UnknownInvoice(command.CompanyId, command.InvoiceNumber);
-        if (state.Corrections.Contains(command.CorrectionId)) return [];
+        if (state.Corrections.Contains(command.CorrectionId))
+        {
+            // The same correction again changes nothing; under the same id another content is refused.
+            var known = state.CorrectionContents.GetValueOrDefault(command.CorrectionId, command.Content);
+            var differences = Differences(known, command.Content);
+            return differences.Count == 0
+                ? []
+                : throw Rejected("correctionId",
+                    $"correction {command.CorrectionId} was already applied to invoice {command.InvoiceNumber} with {string.Join(", ", differences)}; give another correction its own correctionId");
+        }
         if (state.Status is not InvoiceStatus.Open)
             throw Rejected("invoiceNumber", $"invoice {command.InvoiceNumber} is {state.Status.ToString().ToLowerInvariant()}: it can no longer be corrected; issue a new invoice or a credit note");
         if (command.DueDate < state.Issued.IssueDate) throw Rejected("dueDate", "must not be before the invoice's issue date");
@@ -137,6 +147,26 @@ public static class InvoiceDecider
     {
         AllocationKind.Payment => new PaymentReceived(reference, amount, on, outstanding, now),
         _ => new CreditNoteApplied(reference, amount, on, outstanding, now),
+    };
+
+    static IReadOnlyList<string> Differences(CorrectionContent known, CorrectionContent sent) =>
+    [
+        .. new (string Field, object Known, object Sent)[]
+            {
+                ("dueDate", known.DueDate, sent.DueDate),
+                ("amountExcludingVat", known.AmountExcludingVat, sent.AmountExcludingVat),
+                ("amountIncludingVat", known.AmountIncludingVat, sent.AmountIncludingVat),
+                ("reason", known.Reason, sent.Reason),
+            }
+            .Where(d => !Equals(d.Known, d.Sent))
+            .Select(d => $"{d.Field} {Show(d.Known)} (not {Show(d.Sent)})"),
+    ];
+
+    static string Show(object value) => value switch
+    {
+        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        string text => $"'{text}'",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture)!,
     };
 
     // Records holding lists compare by reference: compare what the ERP sent, as JSON.
