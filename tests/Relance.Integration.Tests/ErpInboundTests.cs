@@ -245,6 +245,41 @@ public sealed class ErpInboundTests(TestInfrastructure infrastructure) : IAsyncL
     }
 
     [Fact]
+    public async Task Payments_and_credit_notes_on_a_cancelled_invoice_are_refused_but_a_repeat_of_an_earlier_payment_is_not()
+    {
+        await Erp.PublishInvoiceAsync(AnInvoice("F-17"), "m-17");
+        await Erp.PublishInvoiceAsync(AnInvoice("F-18"), "m-18");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-17"));
+        Assert.Equal("applied", await Erp.OutcomeOf("m-18"));
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, APayment("P-17", "F-17", 200m), "m-pay-17");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-pay-17"));
+        await Publish(ErpTopology.InvoiceCancelledRoutingKey, new { companyId = "ACME", invoiceNumber = "F-17", reason = "facture émise en double" }, "m-cancel-17");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-cancel-17"));
+
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, APayment("P-17", "F-17", 200m), "m-pay-17-again");
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, APayment("P-17b", "F-17", 300m), "m-pay-17b");
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, new
+        {
+            companyId = "ACME", paymentId = "P-18", currency = "EUR", receivedOn = "2026-11-03",
+            allocations = new[] { new { invoiceNumber = "F-18", amount = 100m }, new { invoiceNumber = "F-17", amount = 100m } },
+        }, "m-pay-split");
+        await Publish(ErpTopology.CreditNoteIssuedRoutingKey, new
+        {
+            companyId = "ACME", creditNoteNumber = "AV-17", customerId = "C1", issueDate = "2026-11-03", currency = "EUR",
+            allocations = new[] { new { invoiceNumber = "F-17", amount = 100m } },
+        }, "m-credit-17");
+
+        Assert.Equal("already-applied", await Erp.OutcomeOf("m-pay-17-again"));
+        var rejection = await Erp.RejectionOf("m-pay-17b");
+        Assert.Equal(["invoiceNumber"], Fields(rejection));
+        Assert.Contains("invoice F-17 is cancelled", rejection.GetProperty("reasons")[0].GetProperty("error").GetString());
+        Assert.Equal(["allocations[1].invoiceNumber"], Fields(await Erp.RejectionOf("m-pay-split")));
+        Assert.Equal(["allocations[0].invoiceNumber"], Fields(await Erp.RejectionOf("m-credit-17")));
+        Assert.Equal(["invoice_issued", "payment_received", "invoice_cancelled"], await EventTypes("F-17"));
+        Assert.Equal(["invoice_issued"], await EventTypes("F-18"));
+    }
+
+    [Fact]
     public async Task A_payment_allocated_to_no_invoice_is_accepted_and_kept()
     {
         await Publish(ErpTopology.PaymentReceivedRoutingKey,

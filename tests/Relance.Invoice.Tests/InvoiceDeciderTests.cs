@@ -87,6 +87,25 @@ public class InvoiceDeciderTests
             .Then(new PaymentReceived("P2", 50m, Today, -50m, Now));
 
     [Fact]
+    public void A_payment_or_credit_note_on_a_cancelled_invoice_is_refused_naming_where_the_invoice_was_named()
+    {
+        var cancelled = new object[] { Issued(), new InvoiceCancelled("duplicate", Now) };
+        var error = Spec().Given(cancelled).When(s => InvoiceDecider.Decide(Pay("P1", 200m), s)).ThenThrows<MessageRejectedException>();
+        Assert.Equal([("invoiceNumber", "invoice F-1 is cancelled: no payment or credit note can apply to it")], error.Reasons);
+        error = Spec().Given(cancelled).When(s => InvoiceDecider.Decide(Credit("AV-1", 100m) with { InvoiceNumberField = "allocations[1].invoiceNumber" }, s))
+            .ThenThrows<MessageRejectedException>();
+        Assert.Equal("allocations[1].invoiceNumber", Assert.Single(error.Reasons).Field);
+    }
+
+    [Fact]
+    public void A_payment_recorded_before_the_cancellation_sent_again_is_still_a_repeat()
+    {
+        var given = new object[] { Issued(), new PaymentReceived("P1", 200m, Today, 1000m, Now), new InvoiceCancelled("duplicate", Now) };
+        Spec().Given(given).When(s => InvoiceDecider.Decide(Pay("P1", 200m), s)).Then();
+        Assert.Equal("paymentId", Assert.Single(Spec().Given(given).When(s => InvoiceDecider.Decide(Pay("P1", 250m), s)).ThenThrows<MessageRejectedException>().Reasons).Field);
+    }
+
+    [Fact]
     public void A_payment_in_another_currency_is_refused()
     {
         var error = Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Pay("P1", 10m, "USD"), s)).ThenThrows<MessageRejectedException>();

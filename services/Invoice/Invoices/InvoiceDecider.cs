@@ -57,14 +57,23 @@ public static class InvoiceDecider
         }
         if (state?.Issued is null)
             return [new AllocationParked(command.CompanyId, command.InvoiceNumber, command.Kind, command.Reference, command.Amount, command.Currency, command.On, command.Now)];
-        if (!string.Equals(command.Currency, state.Issued.Currency, StringComparison.Ordinal))
-            throw Rejected("currency", $"invoice {command.InvoiceNumber} is in {state.Issued.Currency}, not {command.Currency}");
+        var refusals = Refusals(command, state, state.Issued).ToList();
+        if (refusals.Count > 0) throw new MessageRejectedException(refusals);
 
         var outstanding = state.Outstanding - command.Amount;
         var applied = Applied(command.Kind, command.Reference, command.Amount, command.On, outstanding, command.Now);
         return state.Status == InvoiceStatus.Open && outstanding <= 0
             ? [applied, new InvoiceSettled(command.On, command.Now)]
             : [applied];
+    }
+
+    // Everything that keeps a new payment or credit note off an invoice that came.
+    static IEnumerable<(string Field, string Error)> Refusals(RecordAllocation command, Invoice state, InvoiceIssued issued)
+    {
+        if (state.Status is InvoiceStatus.Cancelled)
+            yield return (command.InvoiceNumberField, $"invoice {command.InvoiceNumber} is cancelled: no payment or credit note can apply to it");
+        if (!string.Equals(command.Currency, issued.Currency, StringComparison.Ordinal))
+            yield return ("currency", $"invoice {command.InvoiceNumber} is in {issued.Currency}, not {command.Currency}");
     }
 
     public static IReadOnlyList<object> Decide(CorrectInvoice command, Invoice? state)
