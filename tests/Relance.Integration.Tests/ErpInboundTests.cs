@@ -280,6 +280,39 @@ public sealed class ErpInboundTests(TestInfrastructure infrastructure) : IAsyncL
     }
 
     [Fact]
+    public async Task A_credit_note_or_payment_naming_another_customer_than_the_invoice_s_is_refused()
+    {
+        await Erp.PublishInvoiceAsync(AnInvoice("F-19"), "m-19");
+        await Erp.PublishInvoiceAsync(AnInvoice("F-20"), "m-20");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-19"));
+        Assert.Equal("applied", await Erp.OutcomeOf("m-20"));
+        await Publish(ErpTopology.CreditNoteIssuedRoutingKey, new
+        {
+            companyId = "ACME", creditNoteNumber = "AV-19", customerId = "C2", issueDate = "2026-11-03", currency = "EUR",
+            allocations = new[] { new { invoiceNumber = "F-19", amount = 100m }, new { invoiceNumber = "F-20", amount = 100m } },
+        }, "m-credit-19");
+        await Publish(ErpTopology.PaymentReceivedRoutingKey,
+            new { companyId = "ACME", paymentId = "P-19", customerId = "C2", invoiceNumber = "F-19", amount = 100m, currency = "EUR", receivedOn = "2026-11-03" }, "m-pay-19");
+        // Before its invoice, the customer cannot be checked yet: it is when the invoice comes, in the invoice's history.
+        await Publish(ErpTopology.CreditNoteIssuedRoutingKey, new
+        {
+            companyId = "ACME", creditNoteNumber = "AV-21", customerId = "C2", issueDate = "2026-11-03", currency = "EUR",
+            allocations = new[] { new { invoiceNumber = "F-21", amount = 100m } },
+        }, "m-credit-21");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-credit-21"));
+        await Erp.PublishInvoiceAsync(AnInvoice("F-21"), "m-21");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-21"));
+
+        var rejection = await Erp.RejectionOf("m-credit-19");
+        Assert.Equal(["customerId", "customerId"], Fields(rejection));
+        Assert.Equal("invoice F-20 was issued to customer C1, not C2", rejection.GetProperty("reasons")[1].GetProperty("error").GetString());
+        Assert.Equal(["customerId"], Fields(await Erp.RejectionOf("m-pay-19")));
+        Assert.Equal(["invoice_issued"], await EventTypes("F-19"));
+        Assert.Equal(["allocation_parked", "invoice_issued", "parked_allocation_refused"], await EventTypes("F-21"));
+        Assert.Equal(1200m, (await State("F-21")).GetProperty("outstanding").GetDecimal());
+    }
+
+    [Fact]
     public async Task A_payment_allocated_to_no_invoice_is_accepted_and_kept()
     {
         await Publish(ErpTopology.PaymentReceivedRoutingKey,

@@ -106,6 +106,32 @@ public class InvoiceDeciderTests
     }
 
     [Fact]
+    public void A_credit_note_or_payment_naming_another_customer_than_the_invoice_s_is_refused()
+    {
+        var error = Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Credit("AV-1", 100m) with { CustomerId = "C2" }, s)).ThenThrows<MessageRejectedException>();
+        Assert.Equal([("customerId", "invoice F-1 was issued to customer C1, not C2")], error.Reasons);
+        Assert.Equal("customerId", Assert.Single(Spec().Given(Issued())
+            .When(s => InvoiceDecider.Decide(Pay("P1", 100m) with { CustomerId = "C2" }, s)).ThenThrows<MessageRejectedException>().Reasons).Field);
+        Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Credit("AV-1", 100m) with { CustomerId = "C1" }, s))
+            .Then(new CreditNoteApplied("AV-1", 100m, Today, 1100m, Now));
+    }
+
+    [Fact]
+    public void Every_reason_to_refuse_an_allocation_is_given_at_once()
+    {
+        var error = Spec().Given(Issued(), new InvoiceCancelled("duplicate", Now))
+            .When(s => InvoiceDecider.Decide(Pay("P1", 100m, "USD") with { CustomerId = "C2" }, s)).ThenThrows<MessageRejectedException>();
+        Assert.Equal(["invoiceNumber", "customerId", "currency"], error.Reasons.Select(r => r.Field));
+    }
+
+    [Fact]
+    public void A_credit_note_parked_for_another_customer_is_refused_when_the_invoice_comes() =>
+        Spec().Given(Parked(AllocationKind.CreditNote, "AV-1", 100m) with { CustomerId = "C2" }, Parked(AllocationKind.Payment, "P1", 200m) with { CustomerId = "C1" })
+            .When(s => InvoiceDecider.Decide(Record(), s))
+            .Then(Issued(), new ParkedAllocationRefused(AllocationKind.CreditNote, "AV-1", "it names customer C2, the invoice's is C1", Now),
+                new PaymentReceived("P1", 200m, Today, 1000m, Now));
+
+    [Fact]
     public void A_payment_in_another_currency_is_refused()
     {
         var error = Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Pay("P1", 10m, "USD"), s)).ThenThrows<MessageRejectedException>();
@@ -130,7 +156,8 @@ public class InvoiceDeciderTests
 
     [Fact]
     public void A_payment_for_an_invoice_not_known_yet_is_parked() =>
-        Spec().Given().When(s => InvoiceDecider.Decide(Pay("P1", 200m), s)).Then(Parked(AllocationKind.Payment, "P1", 200m));
+        Spec().Given().When(s => InvoiceDecider.Decide(Pay("P1", 200m) with { CustomerId = "C1" }, s))
+            .Then(Parked(AllocationKind.Payment, "P1", 200m) with { CustomerId = "C1" });
 
     [Fact]
     public void Parked_allocations_apply_when_the_invoice_comes() =>

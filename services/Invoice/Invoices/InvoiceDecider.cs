@@ -30,10 +30,9 @@ public static class InvoiceDecider
         var outstanding = issued.AmountIncludingVat;
         foreach (var parked in state?.Parked ?? [])
         {
-            if (!string.Equals(parked.Currency, issued.Currency, StringComparison.Ordinal))
+            if (ParkedRefusal(parked, issued) is { } refusal)
             {
-                events.Add(new ParkedAllocationRefused(parked.Kind, parked.Reference,
-                    $"it is in {parked.Currency}, the invoice in {issued.Currency}", command.Now));
+                events.Add(new ParkedAllocationRefused(parked.Kind, parked.Reference, refusal, command.Now));
                 continue;
             }
             outstanding -= parked.Amount;
@@ -56,7 +55,10 @@ public static class InvoiceDecider
                     $"{command.Reference} was already applied to invoice {command.InvoiceNumber} for {known}, not {command.Amount}");
         }
         if (state?.Issued is null)
-            return [new AllocationParked(command.CompanyId, command.InvoiceNumber, command.Kind, command.Reference, command.Amount, command.Currency, command.On, command.Now)];
+            return [new AllocationParked(command.CompanyId, command.InvoiceNumber, command.Kind, command.Reference, command.Amount, command.Currency, command.On, command.Now)
+            {
+                CustomerId = command.CustomerId,
+            }];
         var refusals = Refusals(command, state, state.Issued).ToList();
         if (refusals.Count > 0) throw new MessageRejectedException(refusals);
 
@@ -72,9 +74,17 @@ public static class InvoiceDecider
     {
         if (state.Status is InvoiceStatus.Cancelled)
             yield return (command.InvoiceNumberField, $"invoice {command.InvoiceNumber} is cancelled: no payment or credit note can apply to it");
+        if (command.CustomerId is { } customer && customer != issued.Customer.CustomerId)
+            yield return ("customerId", $"invoice {command.InvoiceNumber} was issued to customer {issued.Customer.CustomerId}, not {customer}");
         if (!string.Equals(command.Currency, issued.Currency, StringComparison.Ordinal))
             yield return ("currency", $"invoice {command.InvoiceNumber} is in {issued.Currency}, not {command.Currency}");
     }
+
+    // The same rules for what came before the invoice, said in the invoice's history rather than to the sender.
+    static string? ParkedRefusal(ParkedAllocation parked, InvoiceIssued issued) =>
+        parked.CustomerId is { } customer && customer != issued.Customer.CustomerId ? $"it names customer {customer}, the invoice's is {issued.Customer.CustomerId}"
+        : !string.Equals(parked.Currency, issued.Currency, StringComparison.Ordinal) ? $"it is in {parked.Currency}, the invoice in {issued.Currency}"
+        : null;
 
     public static IReadOnlyList<object> Decide(CorrectInvoice command, Invoice? state)
     {

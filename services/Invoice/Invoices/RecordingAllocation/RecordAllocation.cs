@@ -17,6 +17,9 @@ public sealed record RecordAllocation(
     DateOnly On,
     DateTimeOffset Now)
 {
+    /// <summary>The customer the ERP says paid or was credited, when it says: it must be the invoice's.</summary>
+    public string? CustomerId { get; init; }
+
     /// <summary>Where the message named the invoice (allocations[1].invoiceNumber in a split payment), for a refusal to point at.</summary>
     public string InvoiceNumberField { get; init; } = "invoiceNumber";
 }
