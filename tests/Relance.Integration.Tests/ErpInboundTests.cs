@@ -228,6 +228,91 @@ public sealed class ErpInboundTests(TestInfrastructure infrastructure) : IAsyncL
     }
 
     [Fact]
+    public async Task A_correction_resent_under_its_id_with_other_content_is_refused_and_the_first_one_stands()
+    {
+        await Erp.PublishInvoiceAsync(AnInvoice("F-16"), "m-16");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-16"));
+        var correction = new { companyId = "ACME", invoiceNumber = "F-16", correctionId = "K-16", dueDate = "2026-11-30", amountExcludingVat = 500m, amountIncludingVat = 600m, reason = "remise accordée" };
+        await Publish(ErpTopology.InvoiceCorrectedRoutingKey, correction, "m-correct-16");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-correct-16"));
+        await Publish(ErpTopology.InvoiceCorrectedRoutingKey, correction with { amountExcludingVat = 400m, amountIncludingVat = 480m }, "m-correct-16-conflict");
+
+        var rejection = await Erp.RejectionOf("m-correct-16-conflict");
+        Assert.Equal(["correctionId"], Fields(rejection));
+        Assert.Contains("amountIncludingVat 600 (not 480)", rejection.GetProperty("reasons")[0].GetProperty("error").GetString());
+        Assert.Equal(["invoice_issued", "invoice_corrected"], await EventTypes("F-16"));
+        Assert.Equal(600m, (await State("F-16")).GetProperty("outstanding").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Payments_and_credit_notes_on_a_cancelled_invoice_are_refused_but_a_repeat_of_an_earlier_payment_is_not()
+    {
+        await Erp.PublishInvoiceAsync(AnInvoice("F-17"), "m-17");
+        await Erp.PublishInvoiceAsync(AnInvoice("F-18"), "m-18");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-17"));
+        Assert.Equal("applied", await Erp.OutcomeOf("m-18"));
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, APayment("P-17", "F-17", 200m), "m-pay-17");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-pay-17"));
+        await Publish(ErpTopology.InvoiceCancelledRoutingKey, new { companyId = "ACME", invoiceNumber = "F-17", reason = "facture émise en double" }, "m-cancel-17");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-cancel-17"));
+
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, APayment("P-17", "F-17", 200m), "m-pay-17-again");
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, APayment("P-17b", "F-17", 300m), "m-pay-17b");
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, new
+        {
+            companyId = "ACME", paymentId = "P-18", currency = "EUR", receivedOn = "2026-11-03",
+            allocations = new[] { new { invoiceNumber = "F-18", amount = 100m }, new { invoiceNumber = "F-17", amount = 100m } },
+        }, "m-pay-split");
+        await Publish(ErpTopology.CreditNoteIssuedRoutingKey, new
+        {
+            companyId = "ACME", creditNoteNumber = "AV-17", customerId = "C1", issueDate = "2026-11-03", currency = "EUR",
+            allocations = new[] { new { invoiceNumber = "F-17", amount = 100m } },
+        }, "m-credit-17");
+
+        Assert.Equal("already-applied", await Erp.OutcomeOf("m-pay-17-again"));
+        var rejection = await Erp.RejectionOf("m-pay-17b");
+        Assert.Equal(["invoiceNumber"], Fields(rejection));
+        Assert.Contains("invoice F-17 is cancelled", rejection.GetProperty("reasons")[0].GetProperty("error").GetString());
+        Assert.Equal(["allocations[1].invoiceNumber"], Fields(await Erp.RejectionOf("m-pay-split")));
+        Assert.Equal(["allocations[0].invoiceNumber"], Fields(await Erp.RejectionOf("m-credit-17")));
+        Assert.Equal(["invoice_issued", "payment_received", "invoice_cancelled"], await EventTypes("F-17"));
+        Assert.Equal(["invoice_issued"], await EventTypes("F-18"));
+    }
+
+    [Fact]
+    public async Task A_credit_note_or_payment_naming_another_customer_than_the_invoice_s_is_refused()
+    {
+        await Erp.PublishInvoiceAsync(AnInvoice("F-19"), "m-19");
+        await Erp.PublishInvoiceAsync(AnInvoice("F-20"), "m-20");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-19"));
+        Assert.Equal("applied", await Erp.OutcomeOf("m-20"));
+        await Publish(ErpTopology.CreditNoteIssuedRoutingKey, new
+        {
+            companyId = "ACME", creditNoteNumber = "AV-19", customerId = "C2", issueDate = "2026-11-03", currency = "EUR",
+            allocations = new[] { new { invoiceNumber = "F-19", amount = 100m }, new { invoiceNumber = "F-20", amount = 100m } },
+        }, "m-credit-19");
+        await Publish(ErpTopology.PaymentReceivedRoutingKey,
+            new { companyId = "ACME", paymentId = "P-19", customerId = "C2", invoiceNumber = "F-19", amount = 100m, currency = "EUR", receivedOn = "2026-11-03" }, "m-pay-19");
+        // Before its invoice, the customer cannot be checked yet: it is when the invoice comes, in the invoice's history.
+        await Publish(ErpTopology.CreditNoteIssuedRoutingKey, new
+        {
+            companyId = "ACME", creditNoteNumber = "AV-21", customerId = "C2", issueDate = "2026-11-03", currency = "EUR",
+            allocations = new[] { new { invoiceNumber = "F-21", amount = 100m } },
+        }, "m-credit-21");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-credit-21"));
+        await Erp.PublishInvoiceAsync(AnInvoice("F-21"), "m-21");
+        Assert.Equal("applied", await Erp.OutcomeOf("m-21"));
+
+        var rejection = await Erp.RejectionOf("m-credit-19");
+        Assert.Equal(["customerId", "customerId"], Fields(rejection));
+        Assert.Equal("invoice F-20 was issued to customer C1, not C2", rejection.GetProperty("reasons")[1].GetProperty("error").GetString());
+        Assert.Equal(["customerId"], Fields(await Erp.RejectionOf("m-pay-19")));
+        Assert.Equal(["invoice_issued"], await EventTypes("F-19"));
+        Assert.Equal(["allocation_parked", "invoice_issued", "parked_allocation_refused"], await EventTypes("F-21"));
+        Assert.Equal(1200m, (await State("F-21")).GetProperty("outstanding").GetDecimal());
+    }
+
+    [Fact]
     public async Task A_payment_allocated_to_no_invoice_is_accepted_and_kept()
     {
         await Publish(ErpTopology.PaymentReceivedRoutingKey,

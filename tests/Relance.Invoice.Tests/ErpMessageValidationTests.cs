@@ -94,7 +94,8 @@ public class ErpMessageValidationTests
             new PaymentReceived { CompanyId = "ACME", PaymentId = "P1", InvoiceNumber = "F-1", Amount = 10.5m, Currency = "EUR", ReceivedOn = new(2026, 11, 2) }, Now);
         Assert.Null(unallocated);
         var allocation = Assert.Single(allocations);
-        Assert.Equal(("F-1", AllocationKind.Payment, "P1", 10.5m), (allocation.InvoiceNumber, allocation.Kind, allocation.Reference, allocation.Amount));
+        Assert.Equal(("F-1", AllocationKind.Payment, "P1", 10.5m, "invoiceNumber"),
+            (allocation.InvoiceNumber, allocation.Kind, allocation.Reference, allocation.Amount, allocation.InvoiceNumberField));
     }
 
     [Fact]
@@ -106,6 +107,16 @@ public class ErpMessageValidationTests
             Allocations = [new() { InvoiceNumber = "F-1", Amount = 100m }, new() { InvoiceNumber = "F-2", Amount = 200m }],
         }, Now);
         Assert.Equal([("F-1", 100m), ("F-2", 200m)], allocations.Select(a => (a.InvoiceNumber, a.Amount)));
+        Assert.Equal(["allocations[0].invoiceNumber", "allocations[1].invoiceNumber"], allocations.Select(a => a.InvoiceNumberField));
+        Assert.All(allocations, a => Assert.Null(a.CustomerId));
+    }
+
+    [Fact]
+    public void An_allocated_payment_naming_its_customer_carries_it_to_be_checked()
+    {
+        var (allocations, _) = ErpMessageValidation.ToCommands(
+            new PaymentReceived { CompanyId = "ACME", PaymentId = "P1", CustomerId = " C1 ", InvoiceNumber = "F-1", Amount = 10m, Currency = "EUR", ReceivedOn = new(2026, 11, 2) }, Now);
+        Assert.Equal("C1", Assert.Single(allocations).CustomerId);
     }
 
     [Fact]
@@ -139,7 +150,8 @@ public class ErpMessageValidationTests
         var message = new CreditNoteIssued { CompanyId = "ACME", CreditNoteNumber = "AV-1", CustomerId = "C1", IssueDate = new(2026, 11, 2), Currency = "EUR" };
         Assert.Contains(Reasons(() => ErpMessageValidation.ToCommands(message, Now)), r => r.Field == "allocations");
         var allocations = ErpMessageValidation.ToCommands(message with { Allocations = [new() { InvoiceNumber = "F-1", Amount = 120m }] }, Now);
-        Assert.Equal(("F-1", AllocationKind.CreditNote, "AV-1", 120m), (allocations[0].InvoiceNumber, allocations[0].Kind, allocations[0].Reference, allocations[0].Amount));
+        Assert.Equal(("F-1", AllocationKind.CreditNote, "AV-1", 120m, "C1", "allocations[0].invoiceNumber"),
+            (allocations[0].InvoiceNumber, allocations[0].Kind, allocations[0].Reference, allocations[0].Amount, allocations[0].CustomerId, allocations[0].InvoiceNumberField));
     }
 
     [Fact]

@@ -87,6 +87,51 @@ public class InvoiceDeciderTests
             .Then(new PaymentReceived("P2", 50m, Today, -50m, Now));
 
     [Fact]
+    public void A_payment_or_credit_note_on_a_cancelled_invoice_is_refused_naming_where_the_invoice_was_named()
+    {
+        var cancelled = new object[] { Issued(), new InvoiceCancelled("duplicate", Now) };
+        var error = Spec().Given(cancelled).When(s => InvoiceDecider.Decide(Pay("P1", 200m), s)).ThenThrows<MessageRejectedException>();
+        Assert.Equal([("invoiceNumber", "invoice F-1 is cancelled: no payment or credit note can apply to it")], error.Reasons);
+        error = Spec().Given(cancelled).When(s => InvoiceDecider.Decide(Credit("AV-1", 100m) with { InvoiceNumberField = "allocations[1].invoiceNumber" }, s))
+            .ThenThrows<MessageRejectedException>();
+        Assert.Equal("allocations[1].invoiceNumber", Assert.Single(error.Reasons).Field);
+    }
+
+    [Fact]
+    public void A_payment_recorded_before_the_cancellation_sent_again_is_still_a_repeat()
+    {
+        var given = new object[] { Issued(), new PaymentReceived("P1", 200m, Today, 1000m, Now), new InvoiceCancelled("duplicate", Now) };
+        Spec().Given(given).When(s => InvoiceDecider.Decide(Pay("P1", 200m), s)).Then();
+        Assert.Equal("paymentId", Assert.Single(Spec().Given(given).When(s => InvoiceDecider.Decide(Pay("P1", 250m), s)).ThenThrows<MessageRejectedException>().Reasons).Field);
+    }
+
+    [Fact]
+    public void A_credit_note_or_payment_naming_another_customer_than_the_invoice_s_is_refused()
+    {
+        var error = Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Credit("AV-1", 100m) with { CustomerId = "C2" }, s)).ThenThrows<MessageRejectedException>();
+        Assert.Equal([("customerId", "invoice F-1 was issued to customer C1, not C2")], error.Reasons);
+        Assert.Equal("customerId", Assert.Single(Spec().Given(Issued())
+            .When(s => InvoiceDecider.Decide(Pay("P1", 100m) with { CustomerId = "C2" }, s)).ThenThrows<MessageRejectedException>().Reasons).Field);
+        Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Credit("AV-1", 100m) with { CustomerId = "C1" }, s))
+            .Then(new CreditNoteApplied("AV-1", 100m, Today, 1100m, Now));
+    }
+
+    [Fact]
+    public void Every_reason_to_refuse_an_allocation_is_given_at_once()
+    {
+        var error = Spec().Given(Issued(), new InvoiceCancelled("duplicate", Now))
+            .When(s => InvoiceDecider.Decide(Pay("P1", 100m, "USD") with { CustomerId = "C2" }, s)).ThenThrows<MessageRejectedException>();
+        Assert.Equal(["invoiceNumber", "customerId", "currency"], error.Reasons.Select(r => r.Field));
+    }
+
+    [Fact]
+    public void A_credit_note_parked_for_another_customer_is_refused_when_the_invoice_comes() =>
+        Spec().Given(Parked(AllocationKind.CreditNote, "AV-1", 100m) with { CustomerId = "C2" }, Parked(AllocationKind.Payment, "P1", 200m) with { CustomerId = "C1" })
+            .When(s => InvoiceDecider.Decide(Record(), s))
+            .Then(Issued(), new ParkedAllocationRefused(AllocationKind.CreditNote, "AV-1", "it names customer C2, the invoice's is C1", Now),
+                new PaymentReceived("P1", 200m, Today, 1000m, Now));
+
+    [Fact]
     public void A_payment_in_another_currency_is_refused()
     {
         var error = Spec().Given(Issued()).When(s => InvoiceDecider.Decide(Pay("P1", 10m, "USD"), s)).ThenThrows<MessageRejectedException>();
@@ -111,7 +156,8 @@ public class InvoiceDeciderTests
 
     [Fact]
     public void A_payment_for_an_invoice_not_known_yet_is_parked() =>
-        Spec().Given().When(s => InvoiceDecider.Decide(Pay("P1", 200m), s)).Then(Parked(AllocationKind.Payment, "P1", 200m));
+        Spec().Given().When(s => InvoiceDecider.Decide(Pay("P1", 200m) with { CustomerId = "C1" }, s))
+            .Then(Parked(AllocationKind.Payment, "P1", 200m) with { CustomerId = "C1" });
 
     [Fact]
     public void Parked_allocations_apply_when_the_invoice_comes() =>
@@ -150,6 +196,25 @@ public class InvoiceDeciderTests
     public void The_same_correction_twice_is_applied_once() =>
         Spec().Given(Issued(), new InvoiceCorrected("K1", new(2026, 11, 30), 1250m, 1500m, "wrong quantity", 1500m, Now))
             .When(s => InvoiceDecider.Decide(Correct("K1", 1500m), s)).Then();
+
+    [Fact]
+    public void The_same_correction_id_with_other_content_is_refused()
+    {
+        var applied = new InvoiceCorrected("K1", new(2026, 11, 30), 1250m, 1500m, "wrong quantity", 1500m, Now);
+        var error = Spec().Given(Issued(), applied)
+            .When(s => InvoiceDecider.Decide(Correct("K1", 1440m, new DateOnly(2026, 12, 15)), s)).ThenThrows<MessageRejectedException>();
+        var reason = Assert.Single(error.Reasons);
+        Assert.Equal("correctionId", reason.Field);
+        Assert.Equal("correction K1 was already applied to invoice F-1 with dueDate 2026-11-30 (not 2026-12-15), amountExcludingVat 1250 (not 1200), "
+            + "amountIncludingVat 1500 (not 1440); give another correction its own correctionId", reason.Error);
+        Spec().Given(Issued(), applied).When(s => InvoiceDecider.Decide(Correct("K1", 1500m) with { Reason = "remise" }, s))
+            .ThenThrows<MessageRejectedException>();
+    }
+
+    [Fact]
+    public void A_correction_resent_after_the_invoice_was_cancelled_is_still_a_repeat() =>
+        Spec().Given(Issued(), new InvoiceCorrected("K1", new(2026, 11, 30), 1250m, 1500m, "wrong quantity", 1500m, Now), new InvoiceCancelled("x", Now))
+            .When(s => InvoiceDecider.Decide(Correct("K1", 1500.00m), s)).Then();
 
     [Theory]
     [InlineData("unknown")]

@@ -7,8 +7,9 @@ namespace Relance.ErpSimulator;
 
 /// <summary>
 /// Paced traffic of two French companies: mostly new invoices, then payments (full, partial, split), credit notes,
-/// corrections and cancellations of invoices published earlier in the run, and now and then an invalid invoice to
-/// show a rejection. Everything is drawn from a seeded <see cref="Random"/>, dates relative to today.
+/// corrections, cancellations, disputes and e-invoicing platform statuses (cashed, disputed, approved, and statuses
+/// only recorded) of invoices published earlier in the run, and now and then an invalid invoice to show a
+/// rejection. Everything is drawn from a seeded <see cref="Random"/>, dates relative to today.
 /// </summary>
 static class Demo
 {
@@ -101,7 +102,8 @@ static class Demo
         readonly List<Invoice> open = []; // as this ERP believes: a deliberately invalid invoice never gets here
         readonly Queue<(Company Company, Customer Customer)> undescribed = new();
         readonly List<(Invoice Invoice, string DisputeId)> disputes = [];
-        int nextDispute;
+        readonly List<Invoice> contestedOnPlatform = []; // until the platform approves them
+        int nextDispute, nextPlatformStatus;
 
         public Traffic(int seed, DateOnly today)
         {
@@ -142,10 +144,11 @@ static class Demo
             // An ERP connecting first describes its customers, then sends its traffic.
             if (undescribed.TryDequeue(out var toDescribe)) return Describe(toDescribe.Company, toDescribe.Customer);
             var roll = random.NextDouble();
-            var untouched = open.Where(i => i.Untouched && !disputes.Exists(d => d.Invoice == i)).ToList();
+            var untouched = open.Where(i => i.Untouched && !IsContested(i)).ToList();
             if (disputes.Count > 0 && roll < 0.05) return CloseDispute(Pick(disputes));
-            if (open.Count < 4 || roll < 0.46) return Issue();
-            if (roll < 0.50) return untouched.Count > 0 ? OpenDispute(Pick(untouched)) : Issue();
+            if (open.Count < 4 || roll < 0.40) return Issue();
+            if (roll < 0.43) return untouched.Count > 0 ? OpenDispute(Pick(untouched)) : Issue();
+            if (roll < 0.51) return PlatformStatus((roll - 0.43) / 0.08, untouched);
             if (roll < 0.62) return Pay(Pick(open), full: true);
             if (roll < 0.74) return Pay(Pick(open), full: false);
             if (roll < 0.80) return SplitPayment() ?? Pay(Pick(open), full: true);
@@ -279,10 +282,58 @@ static class Demo
             return new Message(dispute.Invoice.Company.Id, "dispute.closed", body, $"dispute.closed {dispute.Invoice.Number}", $" ({dispute.DisputeId}) chased again");
         }
 
+        /// <summary>
+        /// What the customer's e-invoicing platform (PDP) said of an invoice, forwarded as the ERP received it, with the
+        /// platform's French status names: approved after it had contested one, cashed, contested, or a step of the
+        /// invoice's life that Relance only records. <paramref name="roll"/> is where in its band (0 to 1) the roll fell.
+        /// </summary>
+        Message PlatformStatus(double roll, List<Invoice> untouched)
+        {
+            if (contestedOnPlatform.Count > 0 && roll < 0.25) return Approved(Pick(contestedOnPlatform));
+            var chased = open.Where(i => !IsContested(i)).ToList();
+            if (roll < 0.55 && chased.Count > 0) return Cashed(Pick(chased));
+            if (roll < 0.85 && untouched.Count > 0) return Contested(Pick(untouched));
+            var status = Pick(new[] { "Mise à disposition", "Prise en charge" });
+            return Platform(Pick(open), NextStatusId(), status, null, null, " recorded in the invoice's history only");
+        }
+
+        Message Cashed(Invoice invoice)
+        {
+            var amount = invoice.Outstanding;
+            Apply(invoice, amount);
+            // Forwarded instead of a payment.received for the same money: Relance would count both.
+            return Platform(invoice, NextStatusId(), "Encaissée", amount, null, $" {Eur(amount)} cashed, paid in full");
+        }
+
+        Message Contested(Invoice invoice)
+        {
+            contestedOnPlatform.Add(invoice);
+            return Platform(invoice, NextStatusId(), "En litige", null, "Quantités livrées inférieures aux quantités facturées", " contested on the customer's platform");
+        }
+
+        Message Approved(Invoice invoice)
+        {
+            contestedOnPlatform.Remove(invoice);
+            return Platform(invoice, NextStatusId(), "Approuvée", null, "Litige levé après vérification des bons de livraison", " the platform's dispute is over, chased again");
+        }
+
+        string NextStatusId() => $"PDP-{++nextPlatformStatus:D6}";
+
+        Message Platform(Invoice invoice, string statusId, string status, decimal? amount, string? comment, string detail)
+        {
+            var body = Erp.Serialize(new EInvoicingStatus(invoice.Company.Id, invoice.Number, statusId, status, today, amount, amount is null ? null : "EUR", comment));
+            return new Message(invoice.Company.Id, "einvoicing.status", body, $"einvoicing.status {invoice.Number}",
+                $" ({statusId}) {status}, {invoice.Customer.Name}:{detail}");
+        }
+
+        bool IsContested(Invoice invoice) => disputes.Exists(d => d.Invoice == invoice) || contestedOnPlatform.Contains(invoice);
+
         void Apply(Invoice invoice, decimal amount)
         {
             invoice.Outstanding -= amount;
-            if (invoice.Outstanding <= 0) open.Remove(invoice);
+            if (invoice.Outstanding > 0) return;
+            open.Remove(invoice);
+            contestedOnPlatform.Remove(invoice); // paid: nothing left for the platform to approve
         }
 
         T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];

@@ -219,6 +219,11 @@ sealed record InvoiceCancelled(string CompanyId, string InvoiceNumber, string Re
 sealed record CreditNoteIssued(
     string CompanyId, string CreditNoteNumber, string CustomerId, DateOnly IssueDate, string Currency, IReadOnlyList<Allocation> Allocations);
 
+/// <summary>A status of the customer's e-invoicing platform, forwarded: "Encaissée", "En litige", "Approuvée", …</summary>
+sealed record EInvoicingStatus(
+    string CompanyId, string InvoiceNumber, string StatusId, string Status, DateOnly StatusDate,
+    decimal? Amount = null, string? Currency = null, string? Comment = null);
+
 sealed record PaymentReceived(
     string CompanyId, string PaymentId, decimal Amount, string Currency, DateOnly ReceivedOn,
     string? InvoiceNumber = null, IReadOnlyList<Allocation>? Allocations = null);

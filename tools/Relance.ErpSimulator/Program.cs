@@ -12,8 +12,9 @@ const string Usage = """
 
     Modes:
       demo   Paced, realistic French traffic from two companies (ACME, BATIPRO): invoices, then payments,
-             credit notes, corrections and cancellations of those invoices, and now and then a deliberately
-             invalid invoice. One line per message published and per answer. Runs until Ctrl-C, --count
+             credit notes, corrections, cancellations, disputes and e-invoicing platform statuses (Encaissée,
+             En litige, Approuvée, ...) of those invoices, and now and then a deliberately invalid invoice.
+             One line per message published and per answer. Runs until Ctrl-C, --count
              messages or --duration seconds. Dates are relative to today and numbers follow --seed: the
              same seed the same day replays the same invoices (answered already-applied); on another
              day, the same numbers with other dates are refused, so pass another --seed.

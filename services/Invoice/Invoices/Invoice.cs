@@ -54,9 +54,13 @@ public sealed record AllocationParked(
     decimal Amount,
     string Currency,
     DateOnly On,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt)
+{
+    /// <summary>The customer the ERP named with it, if any: checked against the invoice's when it comes.</summary>
+    public string? CustomerId { get; init; }
+}
 
-/// <summary>A parked allocation that cannot apply to the invoice once it came (another currency), with why.</summary>
+/// <summary>A parked allocation that cannot apply to the invoice once it came (another currency or customer), with why.</summary>
 public sealed record ParkedAllocationRefused(AllocationKind Kind, string Reference, string Reason, DateTimeOffset RecordedAt);
 
 public sealed record InvoiceCorrected(
@@ -85,7 +89,13 @@ public enum AllocationKind { Payment, CreditNote }
 /// <summary>Awaiting: only parked allocations are known, the invoice itself has not come yet.</summary>
 public enum InvoiceStatus { Awaiting, Open, Settled, Cancelled }
 
-public sealed record ParkedAllocation(AllocationKind Kind, string Reference, decimal Amount, string Currency, DateOnly On);
+public sealed record ParkedAllocation(AllocationKind Kind, string Reference, decimal Amount, string Currency, DateOnly On)
+{
+    public string? CustomerId { get; init; }
+}
+
+/// <summary>What a correction set, as the ERP sent it: the same correction id again must say the same.</summary>
+public sealed record CorrectionContent(DateOnly DueDate, decimal AmountExcludingVat, decimal AmountIncludingVat, string Reason);
 
 public sealed record Invoice(
     string Id,
@@ -119,6 +129,9 @@ public sealed record Invoice(
     } || Parked.Exists(p => p.Kind == kind && p.Reference == reference);
 
     public static string AllocationKey(AllocationKind kind, string reference) => $"{kind}:{reference}";
+
+    /// <summary>The content of each correction applied, by correction id.</summary>
+    public ImmutableDictionary<string, CorrectionContent> CorrectionContents { get; init; } = ImmutableDictionary<string, CorrectionContent>.Empty;
 }
 
 /// <summary>How an invoice's state follows from its events (kept apart from <see cref="Invoice"/>: Marten's source generator claims methods of that name on the aggregate).</summary>
@@ -133,7 +146,7 @@ public static class InvoiceEvolution
         },
         (var s, AllocationParked parked) => s with
         {
-            Parked = s.Parked.Add(new ParkedAllocation(parked.Kind, parked.Reference, parked.Amount, parked.Currency, parked.On)),
+            Parked = s.Parked.Add(new ParkedAllocation(parked.Kind, parked.Reference, parked.Amount, parked.Currency, parked.On) { CustomerId = parked.CustomerId }),
             AllocatedAmounts = s.AllocatedAmounts.SetItem(Invoice.AllocationKey(parked.Kind, parked.Reference), parked.Amount),
         },
         (var s, PaymentReceived payment) => s with
@@ -157,6 +170,8 @@ public static class InvoiceEvolution
         (var s, InvoiceCorrected corrected) => s with
         {
             DueDate = corrected.DueDate, AmountIncludingVat = corrected.AmountIncludingVat, Corrections = s.Corrections.Add(corrected.CorrectionId),
+            CorrectionContents = s.CorrectionContents.SetItem(corrected.CorrectionId,
+                new CorrectionContent(corrected.DueDate, corrected.AmountExcludingVat, corrected.AmountIncludingVat, corrected.Reason)),
         },
         (var s, InvoiceCancelled) => s with { Status = InvoiceStatus.Cancelled },
         (var s, DisputeOpened opened) => s with { OpenDisputes = s.OpenDisputes.Add(opened.DisputeId) },

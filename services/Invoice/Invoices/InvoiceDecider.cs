@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Relance.InvoiceService.Invoices.CancellingInvoice;
 using Relance.InvoiceService.Invoices.CorrectingInvoice;
@@ -29,10 +30,9 @@ public static class InvoiceDecider
         var outstanding = issued.AmountIncludingVat;
         foreach (var parked in state?.Parked ?? [])
         {
-            if (!string.Equals(parked.Currency, issued.Currency, StringComparison.Ordinal))
+            if (ParkedRefusal(parked, issued) is { } refusal)
             {
-                events.Add(new ParkedAllocationRefused(parked.Kind, parked.Reference,
-                    $"it is in {parked.Currency}, the invoice in {issued.Currency}", command.Now));
+                events.Add(new ParkedAllocationRefused(parked.Kind, parked.Reference, refusal, command.Now));
                 continue;
             }
             outstanding -= parked.Amount;
@@ -55,9 +55,12 @@ public static class InvoiceDecider
                     $"{command.Reference} was already applied to invoice {command.InvoiceNumber} for {known}, not {command.Amount}");
         }
         if (state?.Issued is null)
-            return [new AllocationParked(command.CompanyId, command.InvoiceNumber, command.Kind, command.Reference, command.Amount, command.Currency, command.On, command.Now)];
-        if (!string.Equals(command.Currency, state.Issued.Currency, StringComparison.Ordinal))
-            throw Rejected("currency", $"invoice {command.InvoiceNumber} is in {state.Issued.Currency}, not {command.Currency}");
+            return [new AllocationParked(command.CompanyId, command.InvoiceNumber, command.Kind, command.Reference, command.Amount, command.Currency, command.On, command.Now)
+            {
+                CustomerId = command.CustomerId,
+            }];
+        var refusals = Refusals(command, state, state.Issued).ToList();
+        if (refusals.Count > 0) throw new MessageRejectedException(refusals);
 
         var outstanding = state.Outstanding - command.Amount;
         var applied = Applied(command.Kind, command.Reference, command.Amount, command.On, outstanding, command.Now);
@@ -66,10 +69,36 @@ public static class InvoiceDecider
             : [applied];
     }
 
+    // Everything that keeps a new payment or credit note off an invoice that came.
+    static IEnumerable<(string Field, string Error)> Refusals(RecordAllocation command, Invoice state, InvoiceIssued issued)
+    {
+        if (state.Status is InvoiceStatus.Cancelled)
+            yield return (command.InvoiceNumberField, $"invoice {command.InvoiceNumber} is cancelled: no payment or credit note can apply to it");
+        if (command.CustomerId is { } customer && customer != issued.Customer.CustomerId)
+            yield return ("customerId", $"invoice {command.InvoiceNumber} was issued to customer {issued.Customer.CustomerId}, not {customer}");
+        if (!string.Equals(command.Currency, issued.Currency, StringComparison.Ordinal))
+            yield return ("currency", $"invoice {command.InvoiceNumber} is in {issued.Currency}, not {command.Currency}");
+    }
+
+    // The same rules for what came before the invoice, said in the invoice's history rather than to the sender.
+    static string? ParkedRefusal(ParkedAllocation parked, InvoiceIssued issued) =>
+        parked.CustomerId is { } customer && customer != issued.Customer.CustomerId ? $"it names customer {customer}, the invoice's is {issued.Customer.CustomerId}"
+        : !string.Equals(parked.Currency, issued.Currency, StringComparison.Ordinal) ? $"it is in {parked.Currency}, the invoice in {issued.Currency}"
+        : null;
+
     public static IReadOnlyList<object> Decide(CorrectInvoice command, Invoice? state)
     {
         if (state?.Issued is null) throw UnknownInvoice(command.CompanyId, command.InvoiceNumber);
-        if (state.Corrections.Contains(command.CorrectionId)) return [];
+        if (state.Corrections.Contains(command.CorrectionId))
+        {
+            // The same correction again changes nothing; under the same id another content is refused.
+            var known = state.CorrectionContents.GetValueOrDefault(command.CorrectionId, command.Content);
+            var differences = Differences(known, command.Content);
+            return differences.Count == 0
+                ? []
+                : throw Rejected("correctionId",
+                    $"correction {command.CorrectionId} was already applied to invoice {command.InvoiceNumber} with {string.Join(", ", differences)}; give another correction its own correctionId");
+        }
         if (state.Status is not InvoiceStatus.Open)
             throw Rejected("invoiceNumber", $"invoice {command.InvoiceNumber} is {state.Status.ToString().ToLowerInvariant()}: it can no longer be corrected; issue a new invoice or a credit note");
         if (command.DueDate < state.Issued.IssueDate) throw Rejected("dueDate", "must not be before the invoice's issue date");
@@ -137,6 +166,26 @@ public static class InvoiceDecider
     {
         AllocationKind.Payment => new PaymentReceived(reference, amount, on, outstanding, now),
         _ => new CreditNoteApplied(reference, amount, on, outstanding, now),
+    };
+
+    static IReadOnlyList<string> Differences(CorrectionContent known, CorrectionContent sent) =>
+    [
+        .. new (string Field, object Known, object Sent)[]
+            {
+                ("dueDate", known.DueDate, sent.DueDate),
+                ("amountExcludingVat", known.AmountExcludingVat, sent.AmountExcludingVat),
+                ("amountIncludingVat", known.AmountIncludingVat, sent.AmountIncludingVat),
+                ("reason", known.Reason, sent.Reason),
+            }
+            .Where(d => !Equals(d.Known, d.Sent))
+            .Select(d => $"{d.Field} {Show(d.Known)} (not {Show(d.Sent)})"),
+    ];
+
+    static string Show(object value) => value switch
+    {
+        DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        string text => $"'{text}'",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture)!,
     };
 
     // Records holding lists compare by reference: compare what the ERP sent, as JSON.

@@ -88,12 +88,16 @@ public static class ErpMessageValidation
         var errors = new Errors();
         var companyId = errors.Identifier("companyId", message.CompanyId);
         var number = errors.Identifier("creditNoteNumber", message.CreditNoteNumber);
-        errors.Identifier("customerId", message.CustomerId);
+        var customerId = errors.Identifier("customerId", message.CustomerId);
         var issueDate = errors.Required("issueDate", message.IssueDate);
         var currency = errors.Currency("currency", message.Currency);
         var allocations = errors.Allocations("allocations", message.Allocations, required: true);
         errors.ThrowIfAny();
-        return [.. allocations.Select(a => new RecordAllocation(companyId, a.InvoiceNumber, AllocationKind.CreditNote, number, a.Amount, currency, issueDate, now))];
+        return [.. allocations.Select((a, i) => new RecordAllocation(companyId, a.InvoiceNumber, AllocationKind.CreditNote, number, a.Amount, currency, issueDate, now)
+        {
+            CustomerId = customerId,
+            InvoiceNumberField = $"allocations[{i}].invoiceNumber",
+        })];
     }
 
     /// <summary>A payment's allocations to invoices, or, when it has none, the payment kept unallocated.</summary>
@@ -126,7 +130,11 @@ public static class ErpMessageValidation
         errors.ThrowIfAny();
 
         return allocations.Count > 0
-            ? ([.. allocations.Select(a => new RecordAllocation(companyId, a.InvoiceNumber, AllocationKind.Payment, paymentId, a.Amount, currency, receivedOn, now))], null)
+            ? ([.. allocations.Select((a, i) => new RecordAllocation(companyId, a.InvoiceNumber, AllocationKind.Payment, paymentId, a.Amount, currency, receivedOn, now)
+                {
+                    CustomerId = string.IsNullOrWhiteSpace(message.CustomerId) ? null : message.CustomerId.Trim(),
+                    InvoiceNumberField = message.Allocations is null ? "invoiceNumber" : $"allocations[{i}].invoiceNumber",
+                })], null)
             : ([], new UnallocatedPaymentReceived(companyId, message.CustomerId!.Trim(), paymentId, amount, currency, receivedOn, now));
     }
 

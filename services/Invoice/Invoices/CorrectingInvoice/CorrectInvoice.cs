@@ -12,7 +12,10 @@ public sealed record CorrectInvoice(
     decimal AmountExcludingVat,
     decimal AmountIncludingVat,
     string Reason,
-    DateTimeOffset Now);
+    DateTimeOffset Now)
+{
+    public CorrectionContent Content => new(DueDate, AmountExcludingVat, AmountIncludingVat, Reason);
+}
 
 public static class CorrectInvoiceHandler
 {

@@ -15,19 +15,39 @@ public sealed record RecordAllocation(
     decimal Amount,
     string Currency,
     DateOnly On,
-    DateTimeOffset Now);
+    DateTimeOffset Now)
+{
+    /// <summary>The customer the ERP says paid or was credited, when it says: it must be the invoice's.</summary>
+    public string? CustomerId { get; init; }
+
+    /// <summary>Where the message named the invoice (allocations[1].invoiceNumber in a split payment), for a refusal to point at.</summary>
+    public string InvoiceNumberField { get; init; } = "invoiceNumber";
+}
 
 public static class RecordAllocationHandler
 {
-    /// <summary>Every allocation of one payment or credit note, in one transaction: all are accepted or none.</summary>
+    /// <summary>
+    /// Every allocation of one payment or credit note, in one transaction: all are accepted or none. A refusal names
+    /// what is wrong with each invoice refused, not only the first.
+    /// </summary>
     public static async Task<IReadOnlyList<object>> Handle(IDocumentSession session, IEnumerable<RecordAllocation> allocations, CancellationToken cancellation)
     {
         var events = new List<object>();
+        var refused = new List<(string Field, string Error)>();
         foreach (var allocation in allocations)
-            events.AddRange(await session.AppendDecisionAsync<Invoice>(
-                Invoice.StreamKey(allocation.CompanyId, allocation.InvoiceNumber),
-                state => InvoiceDecider.Decide(allocation, state),
-                cancellation));
-        return events;
+        {
+            try
+            {
+                events.AddRange(await session.AppendDecisionAsync<Invoice>(
+                    Invoice.StreamKey(allocation.CompanyId, allocation.InvoiceNumber),
+                    state => InvoiceDecider.Decide(allocation, state),
+                    cancellation));
+            }
+            catch (MessageRejectedException rejected)
+            {
+                refused.AddRange(rejected.Reasons);
+            }
+        }
+        return refused.Count == 0 ? events : throw new MessageRejectedException(refused);
     }
 }
