@@ -35,6 +35,14 @@ public static class Messaging
                     retry.Ignore<System.Text.Json.JsonException>();
                     retry.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
                 });
+                // Amounts and rates are JSON numbers, as the schemas say (MassTransit writes decimals as strings by default).
+                cfg.ConfigureJsonSerializerOptions(options =>
+                {
+                    var stringDecimals = options.Converters.Where(c => c.CanConvert(typeof(decimal))).ToList();
+                    foreach (var converter in stringDecimals) options.Converters.Remove(converter);
+                    options.Converters.Add(new DecimalAsNumberConverter());
+                    return options;
+                });
                 // Plain JSON for what leaves towards ERPs (see ErpPublishing); MassTransit's envelope between services.
                 cfg.AddRawJsonSerializer(RawSerializerOptions.Default);
                 // Exchanges declared at start-up, so that an ERP can bind its queues before the first message.
@@ -121,4 +129,16 @@ public static class ErpPublishing
             send.Serializer = send.Serialization.GetMessageSerializer(PlainJson);
             stamp?.Invoke(send);
         }, cancellation);
+}
+
+/// <summary>Writes a decimal as a JSON number; reads a number, or a string holding one (as older senders wrote them).</summary>
+public sealed class DecimalAsNumberConverter : System.Text.Json.Serialization.JsonConverter<decimal>
+{
+    public override decimal Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        reader.TokenType != System.Text.Json.JsonTokenType.String ? reader.GetDecimal()
+        : decimal.TryParse(reader.GetString(), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed
+        : throw new System.Text.Json.JsonException($"'{reader.GetString()}' is not a number");
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, decimal value, System.Text.Json.JsonSerializerOptions options) =>
+        writer.WriteNumberValue(value);
 }

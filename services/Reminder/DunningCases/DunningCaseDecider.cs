@@ -95,7 +95,8 @@ public static class DunningCaseDecider
     {
         if (state is null) return [];
         var events = new List<object>();
-        var customer = command.Customer with { Email = string.IsNullOrEmpty(command.Customer.Email) ? state.Customer.Email : command.Customer.Email };
+        // Described with contacts, the customer is reached through them only; described without any, the email its invoices gave stays.
+        var customer = command.Customer.Contacts.IsEmpty ? command.Customer with { Email = state.Customer.Email } : command.Customer;
         if (JsonSerializer.Serialize(customer) != JsonSerializer.Serialize(state.Customer))
             events.Add(new CaseContactChanged(customer, command.Now));
         if (command.Hold is { } hold && (state.Hold?.Reason != hold.Reason || state.Hold?.Until != hold.Until))

@@ -40,7 +40,8 @@ public sealed class ErpClient : IAsyncDisposable
             channel = await connection.CreateChannelAsync();
             return new ErpClient(connection, channel, queue, events);
         }
-        await channel.QueueBindAsync(events, ErpTopology.ReminderActionTakenExchange, routingKey: "");
+        foreach (var exchange in new[] { ErpTopology.ReminderActionTakenExchange, ErpTopology.PenaltiesClaimedExchange, ErpTopology.CaseHandedToLitigationExchange })
+            await channel.QueueBindAsync(events, exchange, routingKey: "");
         return new ErpClient(connection, channel, queue, events);
     }
 

@@ -24,6 +24,8 @@ public sealed class RelanceSystem : IAsyncDisposable
     readonly string _id = Guid.NewGuid().ToString("N")[..10];
     readonly Dictionary<Service, WebApplication> _apps = [];
     readonly Dictionary<Service, HttpClient> _clients = [];
+    readonly List<(WebApplication App, HttpClient Client)> _extras = [];
+    readonly HashSet<Service> _databases = [];
 
     RelanceSystem(TestInfrastructure infrastructure, DateTimeOffset start)
     {
@@ -57,8 +59,34 @@ public sealed class RelanceSystem : IAsyncDisposable
         }
     }
 
-    async Task Start(Service service)
+    /// <summary>Stops a service as a crash would leave it (nothing more runs) and starts it again on the same database and broker.</summary>
+    public async Task RestartAsync(Service service, params string[] extraArgs)
     {
+        var app = _apps[service];
+        await app.StopAsync(new CancellationToken(canceled: true));
+        await app.DisposeAsync();
+        _clients[service].Dispose();
+        await Start(service, extraArgs);
+    }
+
+    /// <summary>Another instance of a service on the same database and broker (e.g. a second scheduler).</summary>
+    public async Task<(IServiceProvider Services, HttpClient Http)> StartInstanceAsync(Service service, params string[] extraArgs)
+    {
+        var (app, client) = await Launch(service, extraArgs);
+        _extras.Add((app, client));
+        return (app.Services, client);
+    }
+
+    async Task Start(Service service, params string[] extraArgs)
+    {
+        var (app, client) = await Launch(service, extraArgs);
+        _apps[service] = app;
+        _clients[service] = client;
+    }
+
+    async Task<(WebApplication App, HttpClient Client)> Launch(Service service, string[] extraArgs)
+    {
+        _databases.Add(service);
         var database = $"relance_test_{_id}_{service.ToString().ToLowerInvariant()}";
         string[] args =
         [
@@ -72,6 +100,7 @@ public sealed class RelanceSystem : IAsyncDisposable
             "--Serilog:MinimumLevel:Default=Warning",
             // A service answers "not ready" while it starts: expected here, not worth a log line.
             "--Serilog:MinimumLevel:Override:Microsoft.Extensions.Diagnostics.HealthChecks=Fatal",
+            .. extraArgs,
         ];
         Action<WebApplicationBuilder> useTestClock = builder => builder.Services.AddSingleton<TimeProvider>(Clock);
         var app = service switch
@@ -80,14 +109,13 @@ public sealed class RelanceSystem : IAsyncDisposable
             Service.Reminder => ReminderApp.Build(args, useTestClock),
             _ => CorrespondenceApp.Build(args, useTestClock),
         };
-        _apps[service] = app;
         await app.StartAsync();
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var client = new HttpClient { BaseAddress = new Uri(address) };
-        _clients[service] = client;
         await Eventually.Until(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode,
             TimeSpan.FromSeconds(60), $"{service} service ready");
+        return (app, client);
     }
 
     async Task CreateVirtualHost()
@@ -111,7 +139,12 @@ public sealed class RelanceSystem : IAsyncDisposable
             await app.StopAsync();
             await app.DisposeAsync();
         }
-        foreach (var client in _clients.Values) client.Dispose();
+        foreach (var (extra, _) in _extras)
+        {
+            await extra.StopAsync();
+            await extra.DisposeAsync();
+        }
+        foreach (var client in _clients.Values.Concat(_extras.Select(e => e.Client))) client.Dispose();
 
         using (var management = _infrastructure.Management())
             await management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}");
@@ -119,7 +152,7 @@ public sealed class RelanceSystem : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_infrastructure.Postgres) { Database = "postgres" }.ConnectionString);
         await connection.OpenAsync();
-        foreach (var service in _apps.Keys)
+        foreach (var service in _databases)
             await Drop($"relance_test_{_id}_{service.ToString().ToLowerInvariant()}", connection);
     }
 

@@ -26,10 +26,11 @@ public sealed class InvoiceRegisteredConsumer(IDocumentSession session, DunningP
         var caseId = DunningCase.StreamKey(m.CompanyId, m.CustomerId, m.Currency);
         if (await session.LoadAsync<InvoiceClosedBeforeJoining>(InvoiceClosedBeforeJoining.Key(caseId, m.InvoiceNumber), context.CancellationToken) is not null)
             return; // settled or cancelled already: nothing to chase
-        // The customer as the ERP last described it, if it did, prevails over the invoice's copy.
+        // The customer as the ERP last described it, if it did, prevails over the invoice's copy: when it lists
+        // contacts, they are the ones to use, even if none has an email (it is then written to).
         var profile = await session.LoadAsync<CustomerProfile>(CustomerProfile.Key(m.CompanyId, m.CustomerId), context.CancellationToken);
         var customer = profile?.Customer is { } described
-            ? described with { Email = string.IsNullOrEmpty(described.Email) ? m.CustomerEmail : described.Email }
+            ? described.Contacts.IsEmpty ? described with { Email = m.CustomerEmail } : described
             : new CaseCustomer(m.CustomerId, m.CustomerName, m.CustomerEmail);
         var (plan, why) = PlanCatalog.Choose(await plans.AllAsync(context.CancellationToken), m.CompanyId, profile?.PlanKey, profile?.Segment);
         await AddInvoiceToCaseHandler.Handle(session, new AddInvoiceToCase(

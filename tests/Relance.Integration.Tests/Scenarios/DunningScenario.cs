@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Relance.Contracts.Erp;
+using Relance.Integration.Tests.Infrastructure;
+using Relance.ReminderService.DunningCases.TakingDueActions;
+
+namespace Relance.Integration.Tests.Scenarios;
+
+/// <summary>
+/// One customer of company ACME chased by the real services on the real broker and database, the shared
+/// clock moved forward a day at a time (to 08:00 UTC, when the day's actions are due) with a dunning run
+/// each day, waiting each time until every written action asked for has left or been withdrawn.
+/// </summary>
+public sealed class DunningScenario : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero); // a Monday, 09:00 in Paris
+    static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+
+    readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    int _messages;
+
+    DunningScenario(RelanceSystem system) => System = system;
+
+    public RelanceSystem System { get; }
+    public string Customer => $"C-{_run}";
+    public string BillingEmail => $"factures.{_run}@dupont.test";
+    public string CasePath => $"/cases/ACME/{Customer}/EUR";
+    public HttpClient Reminder => System.Http(Service.Reminder);
+    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(System.Clock.GetUtcNow(), Paris).DateTime);
+
+    public static async Task<DunningScenario> StartAsync(TestInfrastructure infrastructure, params string[] reminderArgs)
+    {
+        var system = await RelanceSystem.StartAsync(infrastructure, Start, Service.Invoice, Service.Reminder, Service.Correspondence);
+        if (reminderArgs.Length > 0) await system.RestartAsync(Service.Reminder, reminderArgs);
+        return new DunningScenario(system);
+    }
+
+    public ValueTask DisposeAsync() => System.DisposeAsync();
+
+    string NextMessageId() => $"erp-{_run}-{++_messages}";
+
+    async Task<string> Publish(string routingKey, object message)
+    {
+        var id = NextMessageId();
+        await System.Erp.PublishAsync(routingKey, JsonSerializer.Serialize(message, JsonSerializerOptions.Web), id);
+        var outcome = await System.Erp.OutcomeOf(id);
+        Assert.True(outcome is "applied" or "already-applied", $"{routingKey} answered {outcome}");
+        return id;
+    }
+
+    /// <summary>The customer as a well-kept ERP describes it: a billing contact with email and phone, a manager, an address, an account manager.</summary>
+    public Task DescribeCustomer(bool withEmail = true, bool withPhone = true, string? segment = null, object? hold = null) =>
+        Publish(ErpTopology.CustomerUpsertedRoutingKey, new
+        {
+            companyId = "ACME", customerId = Customer, legalName = "Dupont SAS", siren = "732829320",
+            addresses = new[] { new { kind = "billing", lines = new[] { "12 rue des Lilas" }, postalCode = "69003", city = "Lyon", country = "FR" } },
+            contacts = new[]
+            {
+                new { role = "billing", name = "Anne Martin", email = withEmail ? BillingEmail : null, phone = withPhone ? "+33472000001" : null },
+                new { role = "management", name = "Marc Dupont", email = withEmail ? $"direction.{_run}@dupont.test" : null, phone = (string?)null },
+            },
+            accountManager = new { role = "account-manager", name = "Paul Durand", email = "p.durand@acme.test", phone = "+33100000000" },
+            segment,
+            dunningHold = hold,
+        });
+
+    public async Task Invoice(string number, DateOnly due, decimal amount, DateOnly? issued = null)
+    {
+        await Publish(ErpTopology.InvoiceIssuedRoutingKey, new
+        {
+            companyId = "ACME", invoiceNumber = number,
+            customer = new { customerId = Customer, name = "Dupont SAS", email = BillingEmail },
+            issueDate = (issued ?? due.AddDays(-30)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            dueDate = due.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            amountExcludingVat = Math.Round(amount / 1.2m, 2), amountIncludingVat = amount, currency = "EUR",
+        });
+        await Eventually.Until(async () => (await Case())?.GetProperty("knownInvoices").EnumerateArray().Any(i => i.GetString() == number) == true,
+            Wait, $"{number} in the case");
+    }
+
+    public async Task Payment(string number, decimal amount)
+    {
+        var before = await Outstanding(number);
+        await Publish(ErpTopology.PaymentReceivedRoutingKey, new
+        {
+            companyId = "ACME", paymentId = $"P-{_run}-{_messages}", invoiceNumber = number, amount, currency = "EUR",
+            receivedOn = Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        });
+        await Eventually.Until(async () => await Outstanding(number) != before, Wait, $"the payment on {number} in the case");
+    }
+
+    public async Task CreditNote(string number, decimal amount)
+    {
+        var before = await Outstanding(number);
+        await Publish(ErpTopology.CreditNoteIssuedRoutingKey, new
+        {
+            companyId = "ACME", creditNoteNumber = $"AV-{_run}-{_messages}", customerId = Customer, currency = "EUR",
+            issueDate = Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), reason = "remise commerciale",
+            allocations = new[] { new { invoiceNumber = number, amount } },
+        });
+        await Eventually.Until(async () => await Outstanding(number) != before, Wait, $"the credit note on {number} in the case");
+    }
+
+    public async Task Dispute(string number, bool open)
+    {
+        var type = open ? "invoice_disputed" : "invoice_dispute_closed";
+        var count = (await EventTypes()).Count(t => t == type);
+        await Publish(open ? ErpTopology.DisputeOpenedRoutingKey : ErpTopology.DisputeClosedRoutingKey, open
+            ? new { companyId = "ACME", invoiceNumber = number, disputeId = $"D-{_run}", reason = "wrong-amount", openedOn = Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }
+            : (object)new { companyId = "ACME", invoiceNumber = number, disputeId = $"D-{_run}", resolution = "dispute-rejected", closedOn = Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
+        await Eventually.Until(async () => (await EventTypes()).Count(t => t == type) > count, Wait, $"{type} in the case");
+    }
+
+    async Task<decimal?> Outstanding(string number) =>
+        (await Case())?.GetProperty("openInvoices").EnumerateArray().Where(i => i.GetProperty("invoiceNumber").GetString() == number)
+            .Select(i => (decimal?)i.GetProperty("outstanding").GetDecimal()).FirstOrDefault();
+
+    public async Task<JsonElement?> Case()
+    {
+        var response = await Reminder.GetAsync(CasePath);
+        return response.StatusCode == global::System.Net.HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    public async Task<JsonElement[]> Events() => (await Reminder.GetFromJsonAsync<JsonElement[]>($"{CasePath}/events"))!;
+
+    async Task<string[]> EventTypes() => [.. (await Events()).Select(e => e.GetProperty("type").GetString()!)];
+
+    public Task<int> RunScheduler(IServiceProvider? instance = null) =>
+        (instance ?? System.Services(Service.Reminder)).GetRequiredService<ReminderScheduler>().RunOnceAsync(CancellationToken.None);
+
+    /// <summary>Day after day at 08:00 UTC, a dunning run each day, until <paramref name="days"/> have passed or <paramref name="stop"/> holds.</summary>
+    public async Task RunDays(int days, Func<Task<bool>>? stop = null)
+    {
+        for (var day = 0; day < days; day++)
+        {
+            var next = System.Clock.GetUtcNow().UtcDateTime.Date.AddDays(1).AddHours(8);
+            System.Clock.SetUtcNow(new DateTimeOffset(next, TimeSpan.Zero));
+            await RunScheduler();
+            await Settled();
+            if (stop is not null && await stop()) return;
+        }
+    }
+
+    public Task RunUntilApprovalAwaited(int maxDays) =>
+        RunDays(maxDays, async () => (await Case())?.GetProperty("awaitingApproval") is { ValueKind: JsonValueKind.Object } pending && !pending.GetProperty("approved").GetBoolean());
+
+    /// <summary>Every written action asked for has left (recorded sent) or was withdrawn.</summary>
+    public async Task Settled()
+    {
+        await Eventually.Until(async () =>
+        {
+            var events = await Events();
+            var written = events.Where(e => e.GetProperty("type").GetString() == "reminder_requested" && e.GetProperty("data").GetProperty("channel").GetString() != "phone")
+                .Select(e => e.GetProperty("data").GetProperty("reminderId").GetGuid()).ToHashSet();
+            var done = events.Where(e => e.GetProperty("type").GetString() is "reminder_sent" or "reminder_withdrawn")
+                .Select(e => e.GetProperty("data").GetProperty("reminderId").GetGuid()).ToHashSet();
+            return written.IsSubsetOf(done);
+        }, Wait, "every written action sent or withdrawn");
+    }
+
+    public async Task Approve(bool approve = true)
+    {
+        var pending = (await Case())!.Value.GetProperty("awaitingApproval");
+        var response = await Reminder.PostAsJsonAsync($"{CasePath}/approvals/{pending.GetProperty("actionId").GetGuid()}",
+            new { approve, by = "manager@acme.test", comment = approve ? null : "a strategic customer: call the director first" });
+        response.EnsureSuccessStatusCode();
+        await RunScheduler();
+        await Settled();
+    }
+
+    /// <summary>The case's actions as "yyyy-MM-dd step channel [invoices]" (Paris dates), from its proof trail.</summary>
+    public async Task<IReadOnlyList<string>> Actions() => [.. (await Events()).SelectMany(Describe)];
+
+    static IEnumerable<string> Describe(JsonElement e)
+    {
+        var data = e.GetProperty("data");
+        string Invoices() => string.Join(",", data.GetProperty("invoices").EnumerateArray().Select(i => i.GetProperty("invoiceNumber").GetString()));
+        string Day(string property) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(data.GetProperty(property).GetDateTimeOffset(), Paris).DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return e.GetProperty("type").GetString() switch
+        {
+            "reminder_requested" => [$"{Day("requestedAt")} {data.GetProperty("step").GetString()} {data.GetProperty("channel").GetString()} [{Invoices()}]"],
+            "step_skipped" => [$"{Day("skippedAt")} {data.GetProperty("step").GetString()} skipped [{Invoices()}]"],
+            "action_awaiting_approval" => [$"{Day("at")} {data.GetProperty("step").GetString()} awaits approval"],
+            "action_refused" => [$"{Day("refusedAt")} {data.GetProperty("step").GetString()} refused"],
+            "case_handed_to_litigation" => [$"{Day("handedOverAt")} {data.GetProperty("step").GetString()} handed over [{Invoices()}]"],
+            _ => [],
+        };
+    }
+}
