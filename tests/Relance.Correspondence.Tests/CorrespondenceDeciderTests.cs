@@ -1,4 +1,5 @@
 using Relance.CorrespondenceService.Correspondences;
+using Relance.ServiceDefaults;
 using Relance.Testing;
 
 namespace Relance.Correspondence.Tests;
@@ -60,4 +61,36 @@ public class CorrespondenceDeciderTests
         var state = new object[] { Requested, Rendered, Sent }.Aggregate((CorrespondenceService.Correspondences.Correspondence?)null, CorrespondenceEvolution.Evolve)!;
         Assert.Equal((ReminderId.ToString(), CorrespondenceStatus.Sent), (state.Id, state.Status));
     }
+
+    static readonly CorrespondenceRequested Notice = Examples.FormalNotice(Channels.Email) with { RequestedAt = Now };
+
+    static (string Field, string Error) RefusalOf(CorrespondenceRequested request, params object[] given) =>
+        Assert.Single(Spec().Given(given).When(s => CorrespondenceDecider.Request(request, s)).ThenThrows<MessageRejectedException>().Reasons);
+
+    [Fact]
+    public void An_email_needs_a_valid_address_and_a_valid_copy_address()
+    {
+        Assert.Equal("Recipient.Email", RefusalOf(Requested with { Recipient = Requested.Recipient with { Email = "" } }).Field);
+        Assert.Equal("Recipient.AccountManagerEmail", RefusalOf(Requested with { Recipient = Requested.Recipient with { AccountManagerEmail = "not an address" } }).Field);
+    }
+
+    [Fact]
+    public void A_formal_notice_without_a_deadline_is_refused()
+    {
+        var (field, error) = RefusalOf(Notice with { PaymentDeadlineDays = null });
+        Assert.Equal(("PaymentDeadlineDays", "a formal notice must state the deadline granted to pay; none was given"), (field, error));
+        Assert.Equal("PaymentDeadlineDays", RefusalOf(Examples.ReminderLetter() with { PaymentDeadlineDays = 0 }).Field);
+        Spec().Given().When(s => CorrespondenceDecider.Request(Examples.ReminderLetter() with { PaymentDeadlineDays = null }, s)).Then(Examples.ReminderLetter() with { PaymentDeadlineDays = null });
+    }
+
+    [Fact]
+    public void A_channel_or_template_this_service_cannot_carry_out_is_refused()
+    {
+        Assert.Equal("Channel", RefusalOf(Requested with { Channel = "fax" }).Field);
+        Assert.Equal("Channel", RefusalOf(Notice with { Channel = "registered-letter" }).Field);
+        Assert.Equal(("Template", "no template for step 'second-letter' (template 'custom') nor for tone 'threatening'"),
+            RefusalOf(Requested with { Step = "second-letter", Template = "custom", Tone = "threatening" }));
+        Assert.Equal("Invoices", RefusalOf(Requested with { Invoices = [] }).Field);
+    }
+
 }

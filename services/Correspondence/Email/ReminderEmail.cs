@@ -13,11 +13,14 @@ public sealed record RenderedEmail(string Template, string Subject, string Text,
 /// </summary>
 public static class ReminderEmail
 {
-    /// <summary>The request written with the courteous reminder, as an email.</summary>
+    /// <summary>The request written with the template that carries it out, as an email.</summary>
     /// <param name="creditor">The company the invoices are owed to, as the debtor knows it.</param>
-    public static RenderedEmail Render(CorrespondenceRequested request, string creditor, string senderName) =>
+    public static RenderedEmail Render(CorrespondenceRequested request, string creditor, string senderName)
+    {
+        var kind = Templates.For(request) ?? throw new InvalidOperationException($"correspondence {request.ReminderId} has no template");
         // An email needs no postal letterhead: its sender is in its From header.
-        Layout(CourteousReminder.Compose(request, new Letterhead(creditor, senderName, "", []), Medium.Email), senderName, creditor);
+        return Layout(Templates.Compose(kind, request, new Letterhead(creditor, senderName, "", []), Medium.Email), senderName, creditor);
+    }
 
     static RenderedEmail Layout(Document document, string senderName, string creditor)
     {

@@ -8,8 +8,6 @@ namespace Relance.CorrespondenceService.Writing;
 /// </summary>
 public static class CourteousReminder
 {
-    public const string Template = "first-reminder/fr/v1";
-
     public static Document Compose(CorrespondenceRequested request, Letterhead from, Medium medium)
     {
         var invoices = Sections.Ordered(request.Invoices);
@@ -30,7 +28,7 @@ public static class CourteousReminder
             : "Nous vous remercions par avance de votre règlement à l'échéance.";
         var total = $"Montant restant à régler : {French.Total(invoices.Select(i => (i.Outstanding, i.Currency)))}";
 
-        return new Document(Template, subject,
+        return new Document(Templates.Name(TemplateKind.CourteousReminder), subject,
         [
             new Paragraph("Madame, Monsieur,"),
             new Paragraph(intro),

@@ -9,10 +9,10 @@ namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 /// <summary>
 /// Sends a requested reminder by email, in three recorded steps: the request and the rendered bytes are
 /// committed before anything leaves; the send is recorded after the SMTP server accepted it. The whole is
-/// done under a PostgreSQL advisory lock on the correspondence, so two deliveries of the same request at
-/// once are handled one after the other: the second finds the work done and sends nothing. If the process
-/// dies between the SMTP server's acceptance and the record, the lock goes with its connection and a
-/// redelivery sends the same stored bytes again (same Message-Id, so the receiving server can tell).
+/// done under a PostgreSQL advisory lock on the correspondence, so two deliveries of the same request at once are handled one after the other: the
+/// second finds the work done and sends nothing. If the process dies between the SMTP server's acceptance
+/// and the record, the lock goes with its connection and a redelivery sends the same stored bytes again
+/// (same Message-Id, so the receiving server can tell).
 /// </summary>
 public sealed class SendReminderHandler(
     IDocumentStore store, SmtpSender smtp, SenderIdentity sender, TimeProvider clock, ILogger<SendReminderHandler> logger)
@@ -44,14 +44,16 @@ public sealed class SendReminderHandler(
 
         if (state.Rendered is null)
         {
-            var now = clock.GetUtcNow();
-            var email = ReminderEmail.Render(state.Request, sender.CreditorName(state.Request.CompanyId), sender.Name);
-            var (mime, sha256) = MimeMessages.Build(email, sender, state.Request.Recipient.Name, state.Request.Recipient.Email, request.ReminderId, now);
-            state = await Decide(id, attribute,
-                s => CorrespondenceDecider.Render(new CorrespondenceRendered(email.Template, email.Subject, mime, sha256, now), s), cancellation);
+            var rendered = CorrespondenceRendering.Render(state.Request, sender, clock.GetUtcNow());
+            state = await Decide(id, attribute, s => CorrespondenceDecider.Render(rendered, s), cancellation);
         }
 
-        var rendered = state.Rendered!;
+        await SendByEmail(state, attribute, cancellation);
+    }
+
+    async Task SendByEmail(Correspondence state, Action<IDocumentSession> attribute, CancellationToken cancellation)
+    {
+        var (id, request, rendered) = (state.Id, state.Request, state.Rendered!);
         string response;
         try
         {
@@ -59,15 +61,15 @@ public sealed class SendReminderHandler(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Sending correspondence {CorrespondenceId} to {Recipient} failed", id, state.Request.Recipient.Email);
+            logger.LogWarning(e, "Sending correspondence {CorrespondenceId} to {Recipient} failed", id, request.Recipient.Email);
             await Decide(id, attribute, s => CorrespondenceDecider.RecordFailure(new CorrespondenceSendingFailed(e.Message, clock.GetUtcNow()), s), cancellation);
             throw;
         }
 
         await Decide(id, attribute, s => CorrespondenceDecider.RecordSent(
-            new CorrespondenceSent(state.Request.Channel, state.Request.Recipient.Email, response, rendered.ContentSha256, clock.GetUtcNow()), s), cancellation);
+            new CorrespondenceSent(request.Channel, request.Recipient.Email, response, rendered.ContentSha256, clock.GetUtcNow()), s), cancellation);
         logger.LogInformation("Sent {Step} {CorrespondenceId} to {Recipient}, SHA-256 {Sha256}",
-            state.Request.Step, id, state.Request.Recipient.Email, rendered.ContentSha256);
+            request.Step, id, request.Recipient.Email, rendered.ContentSha256);
     }
 
     async Task<Correspondence> Decide(

@@ -1,0 +1,13 @@
+namespace Relance.CorrespondenceService.Email;
+
+/// <summary>Who reminders come from: the "Correspondence:Sender" configuration section.</summary>
+public sealed record SenderIdentity
+{
+    public string Name { get; init; } = "Service recouvrement";
+    public string Email { get; init; } = "recouvrement@relance.localhost";
+
+    /// <summary>The creditor companies' names as their customers know them, by company id; the id itself otherwise.</summary>
+    public Dictionary<string, string> Companies { get; init; } = [];
+
+    public string CreditorName(string companyId) => Companies.GetValueOrDefault(companyId) ?? companyId;
+}
