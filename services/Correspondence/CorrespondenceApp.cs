@@ -32,7 +32,7 @@ public static class CorrespondenceApp
             bus.AddConsumer<SendReminderConsumer>(consumer =>
                     // An SMTP server down for a while must not lose the reminder: keep trying for about half an hour
                     // (the request and its rendered bytes are already stored), then the message waits in the error queue.
-                    // A request refused as it is (a formal notice with no deadline…) goes there at once: retrying changes nothing.
+                    // A request refused as it is (a letter with no address…) goes there at once: retrying changes nothing.
                     consumer.UseMessageRetry(retry =>
                     {
                         retry.Ignore<MessageRejectedException>();

@@ -40,6 +40,14 @@ public class EventSchemaTests
     }
 
     [Fact]
+    public void A_rendering_stored_before_letters_reads_as_an_email()
+    {
+        var read = StoredBeforeTheLadder(new CorrespondenceRendered("first-reminder/fr/v1", "Relance", "MIME", "abc", DateTimeOffset.UnixEpoch), "letter");
+        Assert.Equal(("MIME", (string?)null, "message/rfc822"), (read.Mime, read.Letter, read.MediaType()));
+        Assert.Equal("MIME"u8.ToArray(), read.Bytes());
+    }
+
+    [Fact]
     public void The_new_members_are_stored_and_read_back()
     {
         var request = FormalNotice();
@@ -61,7 +69,7 @@ public class EventSchemaTests
             [new("F-2", new(2026, 10, 15), new(2026, 11, 14), 345.5m, "EUR"), new("F-1", new(2026, 10, 1), new(2026, 10, 31), 1200m, "EUR")],
             AsOf)
         {
-            Channel = Messages.ReminderChannels.Email,
+            Channel = Messages.ReminderChannels.RegisteredLetter,
             Level = 7,
             Tone = Messages.ReminderTones.Formal,
             Template = "formal-notice",

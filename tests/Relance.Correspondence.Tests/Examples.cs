@@ -41,8 +41,8 @@ static class Examples
         };
 
     public static CorrespondenceRequested ReminderLetter(string channel = Channels.Email) => Request("reminder-letter", Tones.Firm, channel);
-    public static CorrespondenceRequested WarningLetter(string channel = Channels.Email) => Request("warning-letter", Tones.Firm, channel);
-    public static CorrespondenceRequested FormalNotice(string channel = Channels.Email) =>
+    public static CorrespondenceRequested WarningLetter(string channel = Channels.Letter) => Request("warning-letter", Tones.Firm, channel);
+    public static CorrespondenceRequested FormalNotice(string channel = Channels.RegisteredLetter) =>
         Request("formal-notice", Tones.Formal, channel) with { PaymentDeadlineDays = 8 };
 
     /// <summary>fr-FR groups thousands with a narrow no-break space: compare with plain spaces.</summary>

@@ -1,13 +1,14 @@
 using System.Collections.Immutable;
+using System.Text;
 
 namespace Relance.CorrespondenceService.Correspondences;
 
 // The persisted schema of one correspondence (a document sent to a debtor): requested, rendered with the
-// exact bytes and their SHA-256, then sent or failed. Its stream key is the reminder id it was asked for.
-// Members added after the first version are optional, with defaults, so that the events stored before
-// them still read.
+// exact bytes and their SHA-256, then sent by email, or queued for posting when it is a letter. Its stream
+// key is the reminder id it was asked for. Members added after the first version are optional, with
+// defaults, so that the events stored before them still read.
 
-/// <param name="Channel">How it leaves: <see cref="Channels.Email"/>.</param>
+/// <param name="Channel">How it leaves: <see cref="Channels.Email"/>, <see cref="Channels.Letter"/> or <see cref="Channels.RegisteredLetter"/>.</param>
 /// <param name="AsOf">The date the amounts and days late are stated at, and the date the document bears.</param>
 public sealed record CorrespondenceRequested(
     Guid ReminderId,
@@ -72,13 +73,22 @@ public sealed record Claim(
 public sealed record PreviousAction(string Step, string Channel, DateTimeOffset TakenAt);
 
 /// <param name="Template">Which template and version produced the content.</param>
-/// <param name="Mime">The exact message to send (RFC 5322, 7-bit), whose SHA-256 is <paramref name="ContentSha256"/>.</param>
+/// <param name="Mime">For an email: the exact message to send (RFC 5322, 7-bit, CRLF), whose SHA-256 is <paramref name="ContentSha256"/>.</param>
 public sealed record CorrespondenceRendered(
     string Template,
     string Subject,
-    string Mime,
+    string? Mime,
     string ContentSha256,
-    DateTimeOffset RenderedAt);
+    DateTimeOffset RenderedAt)
+{
+    /// <summary>For a letter: the exact document to print (plain text), whose UTF-8 bytes' SHA-256 is <see cref="ContentSha256"/>.</summary>
+    public string? Letter { get; init; }
+
+    /// <summary>The bytes <see cref="ContentSha256"/> is the hash of.</summary>
+    public byte[] Bytes() => Letter is not null ? Encoding.UTF8.GetBytes(Letter) : Encoding.ASCII.GetBytes(Mime ?? "");
+
+    public string MediaType() => Letter is not null ? "text/plain; charset=utf-8" : "message/rfc822";
+}
 
 public sealed record CorrespondenceSent(
     string Channel,
@@ -87,11 +97,26 @@ public sealed record CorrespondenceSent(
     string ContentSha256,
     DateTimeOffset SentAt);
 
+/// <summary>
+/// A rendered letter handed to the print-and-post queue: not yet posted, still less delivered. Relance has no
+/// postal provider yet; the one to come records the posting (and the acknowledgment of a registered letter).
+/// </summary>
+public sealed record LetterQueuedForPosting(
+    string Channel,
+    string Addressee,
+    PostalAddress Address,
+    string ContentSha256,
+    DateTimeOffset QueuedAt);
+
 public sealed record CorrespondenceSendingFailed(string Reason, DateTimeOffset FailedAt);
 
 public static class Channels
 {
     public const string Email = "email";
+    public const string Letter = "letter";
+    public const string RegisteredLetter = "registered-letter";
+
+    public static bool IsLetter(string channel) => channel is Letter or RegisteredLetter;
 }
 
 public static class Tones
@@ -101,7 +126,7 @@ public static class Tones
     public const string Formal = "formal";
 }
 
-public enum CorrespondenceStatus { Requested, Rendered, Sent }
+public enum CorrespondenceStatus { Requested, Rendered, QueuedForPosting, Sent }
 
 public sealed record Correspondence(
     string Id,
@@ -110,10 +135,16 @@ public sealed record Correspondence(
     CorrespondenceSent? Sent,
     int Failures)
 {
+    public LetterQueuedForPosting? QueuedForPosting { get; init; }
+
     public CorrespondenceStatus Status =>
         Sent is not null ? CorrespondenceStatus.Sent
+        : QueuedForPosting is not null ? CorrespondenceStatus.QueuedForPosting
         : Rendered is not null ? CorrespondenceStatus.Rendered
         : CorrespondenceStatus.Requested;
+
+    /// <summary>Gone from this service's hands: sent, or queued for posting.</summary>
+    public bool Dispatched => Sent is not null || QueuedForPosting is not null;
 }
 
 public static class CorrespondenceEvolution
@@ -124,6 +155,7 @@ public static class CorrespondenceEvolution
         (null, _) => null,
         (_, CorrespondenceRendered rendered) => state with { Rendered = rendered },
         (_, CorrespondenceSent sent) => state with { Sent = sent },
+        (_, LetterQueuedForPosting queued) => state with { QueuedForPosting = queued },
         (_, CorrespondenceSendingFailed) => state with { Failures = state.Failures + 1 },
         _ => state,
     };

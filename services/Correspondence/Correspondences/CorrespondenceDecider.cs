@@ -7,8 +7,8 @@ namespace Relance.CorrespondenceService.Correspondences;
 /// <summary>
 /// Pure decisions on a correspondence. Intent is recorded before anything leaves (requested, then rendered
 /// with the exact bytes), so that a repeated request never renders or sends a second, different document.
-/// A request that cannot be carried out as it is (a formal notice with no deadline, a channel not carried
-/// out…) is refused with <see cref="MessageRejectedException"/>: never retried, the message is kept in
+/// A request that cannot be carried out as it is (a letter with no postal address, a formal notice with no
+/// deadline…) is refused with <see cref="MessageRejectedException"/>: never retried, the message is kept in
 /// its error queue with the reasons, and nothing is recorded.
 /// </summary>
 public static class CorrespondenceDecider
@@ -27,10 +27,13 @@ public static class CorrespondenceDecider
         state is { Rendered: null } ? [rendered] : [];
 
     public static IReadOnlyList<object> RecordSent(CorrespondenceSent sent, Correspondence? state) =>
-        state is { Rendered: not null, Sent: null } ? [sent] : [];
+        state is { Rendered: not null, Dispatched: false } && !Channels.IsLetter(state.Request.Channel) ? [sent] : [];
+
+    public static IReadOnlyList<object> RecordQueuedForPosting(LetterQueuedForPosting queued, Correspondence? state) =>
+        state is { Rendered: not null, Dispatched: false } && Channels.IsLetter(state.Request.Channel) ? [queued] : [];
 
     public static IReadOnlyList<object> RecordFailure(CorrespondenceSendingFailed failed, Correspondence? state) =>
-        state is { Sent: null } ? [failed] : [];
+        state is { Dispatched: false } ? [failed] : [];
 
     /// <summary>Why the request cannot be carried out as it is; none when it can.</summary>
     public static IReadOnlyList<(string Field, string Error)> Check(CorrespondenceRequested request)
@@ -45,10 +48,17 @@ public static class CorrespondenceDecider
             case Channels.Email when request.Recipient.AccountManagerEmail is { } copy && !MailboxAddress.TryParse(copy, out _):
                 reasons.Add(("Recipient.AccountManagerEmail", $"'{copy}' is not an email address"));
                 break;
-            case Channels.Email:
+            case Channels.Letter or Channels.RegisteredLetter when request.Recipient.PostalAddress is null:
+                reasons.Add(("Recipient.PostalAddress", $"a {request.Channel} needs the recipient's postal address; none was given"));
+                break;
+            case Channels.Letter or Channels.RegisteredLetter when request.Recipient.PostalAddress is { } address
+                                                                   && (address.Lines.All(string.IsNullOrWhiteSpace) || string.IsNullOrWhiteSpace(address.City)):
+                reasons.Add(("Recipient.PostalAddress", $"a {request.Channel} needs a street line and a city; the address given lacks them"));
+                break;
+            case Channels.Email or Channels.Letter or Channels.RegisteredLetter:
                 break;
             default:
-                reasons.Add(("Channel", $"'{request.Channel}' is not a channel this service carries out ({Channels.Email})"));
+                reasons.Add(("Channel", $"'{request.Channel}' is not a channel this service carries out ({Channels.Email}, {Channels.Letter}, {Channels.RegisteredLetter})"));
                 break;
         }
         var template = Templates.For(request);

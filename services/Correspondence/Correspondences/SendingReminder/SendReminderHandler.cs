@@ -2,14 +2,16 @@ using Marten;
 using Marten.Storage;
 using Npgsql;
 using Relance.CorrespondenceService.Email;
+using Relance.CorrespondenceService.Letters;
 using Relance.ServiceDefaults;
 
 namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 
 /// <summary>
-/// Sends a requested reminder by email, in three recorded steps: the request and the rendered bytes are
-/// committed before anything leaves; the send is recorded after the SMTP server accepted it. The whole is
-/// done under a PostgreSQL advisory lock on the correspondence, so two deliveries of the same request at once are handled one after the other: the
+/// Carries out a requested reminder, in three recorded steps: the request and the rendered bytes are
+/// committed before anything leaves; then an email is sent and recorded after the SMTP server accepted it,
+/// or a letter is recorded as queued for posting. The whole is done under a PostgreSQL advisory lock on the
+/// correspondence, so two deliveries of the same request at once are handled one after the other: the
 /// second finds the work done and sends nothing. If the process dies between the SMTP server's acceptance
 /// and the record, the lock goes with its connection and a redelivery sends the same stored bytes again
 /// (same Message-Id, so the receiving server can tell).
@@ -40,7 +42,7 @@ public sealed class SendReminderHandler(
         var id = request.ReminderId.ToString();
 
         var state = await Decide(id, attribute, s => CorrespondenceDecider.Request(request, s), cancellation);
-        if (state.Sent is not null) return;
+        if (state.Dispatched) return;
 
         if (state.Rendered is null)
         {
@@ -48,7 +50,21 @@ public sealed class SendReminderHandler(
             state = await Decide(id, attribute, s => CorrespondenceDecider.Render(rendered, s), cancellation);
         }
 
-        await SendByEmail(state, attribute, cancellation);
+        if (Channels.IsLetter(state.Request.Channel))
+            await QueueForPosting(state, attribute, cancellation);
+        else
+            await SendByEmail(state, attribute, cancellation);
+    }
+
+    // No postal provider yet: the letter waits in the print-and-post queue, and is announced as such.
+    async Task QueueForPosting(Correspondence state, Action<IDocumentSession> attribute, CancellationToken cancellation)
+    {
+        var request = state.Request;
+        var address = request.Recipient.PostalAddress!;
+        await Decide(state.Id, attribute, s => CorrespondenceDecider.RecordQueuedForPosting(
+            new LetterQueuedForPosting(request.Channel, request.Recipient.Name, address, state.Rendered!.ContentSha256, clock.GetUtcNow()), s), cancellation);
+        logger.LogInformation("Queued {Step} {CorrespondenceId} for posting by {Channel} to {Address}, SHA-256 {Sha256}",
+            request.Step, state.Id, request.Channel, PostalAddresses.OnOneLine(request.Recipient.Name, address), state.Rendered!.ContentSha256);
     }
 
     async Task SendByEmail(Correspondence state, Action<IDocumentSession> attribute, CancellationToken cancellation)
@@ -57,7 +73,7 @@ public sealed class SendReminderHandler(
         string response;
         try
         {
-            response = await smtp.SendAsync(rendered.Mime, cancellation);
+            response = await smtp.SendAsync(rendered.Mime!, cancellation);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
