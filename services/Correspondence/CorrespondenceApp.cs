@@ -32,7 +32,12 @@ public static class CorrespondenceApp
             bus.AddConsumer<SendReminderConsumer>(consumer =>
                     // An SMTP server down for a while must not lose the reminder: keep trying for about half an hour
                     // (the request and its rendered bytes are already stored), then the message waits in the error queue.
-                    consumer.UseMessageRetry(retry => retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10))))
+                    // A request refused as it is (a letter with no address…) goes there at once: retrying changes nothing.
+                    consumer.UseMessageRetry(retry =>
+                    {
+                        retry.Ignore<MessageRejectedException>();
+                        retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10));
+                    }))
                 .Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue));
 
         configure?.Invoke(builder);

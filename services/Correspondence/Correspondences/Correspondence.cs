@@ -1,10 +1,15 @@
 using System.Collections.Immutable;
+using System.Text;
 
 namespace Relance.CorrespondenceService.Correspondences;
 
 // The persisted schema of one correspondence (a document sent to a debtor): requested, rendered with the
-// exact bytes and their SHA-256, then sent or failed. Its stream key is the reminder id it was asked for.
+// exact bytes and their SHA-256, then sent by email, or queued for posting when it is a letter. Its stream
+// key is the reminder id it was asked for. Members added after the first version are optional, with
+// defaults, so that the events stored before them still read.
 
+/// <param name="Channel">How it leaves: <see cref="Channels.Email"/>, <see cref="Channels.Letter"/> or <see cref="Channels.RegisteredLetter"/>.</param>
+/// <param name="AsOf">The date the amounts and days late are stated at, and the date the document bears.</param>
 public sealed record CorrespondenceRequested(
     Guid ReminderId,
     string CaseId,
@@ -14,20 +19,76 @@ public sealed record CorrespondenceRequested(
     Recipient Recipient,
     ImmutableList<ChasedInvoice> Invoices,
     DateOnly AsOf,
-    DateTimeOffset RequestedAt);
+    DateTimeOffset RequestedAt)
+{
+    /// <summary>Position of the step on the case's plan, 1 for the first.</summary>
+    public int Level { get; init; } = 1;
 
-public sealed record Recipient(string CustomerId, string Name, string Email);
+    /// <summary><see cref="Tones.Courteous"/>, <see cref="Tones.Firm"/> or <see cref="Tones.Formal"/>.</summary>
+    public string Tone { get; init; } = Tones.Courteous;
+
+    /// <summary>The plan's template name for the step, when it named one; the step otherwise.</summary>
+    public string? Template { get; init; }
+
+    /// <summary>Days granted to pay from <see cref="AsOf"/>, when the step sets a deadline.</summary>
+    public int? PaymentDeadlineDays { get; init; }
+
+    /// <summary>Late-payment penalties and recovery indemnities claimed, per invoice, as the sender computed them.</summary>
+    public ImmutableList<Claim> Claims { get; init; } = [];
+
+    /// <summary>The earlier actions of the case, recalled with their dates.</summary>
+    public ImmutableList<PreviousAction> PreviousActions { get; init; } = [];
+}
+
+public sealed record Recipient(string CustomerId, string Name, string Email)
+{
+    /// <summary>The person the correspondence is addressed to, when the ERP named one.</summary>
+    public string? ContactName { get; init; }
+
+    public string? Phone { get; init; }
+
+    /// <summary>Where letters go.</summary>
+    public PostalAddress? PostalAddress { get; init; }
+
+    /// <summary>Copied on emails when set.</summary>
+    public string? AccountManagerEmail { get; init; }
+}
+
+public sealed record PostalAddress(ImmutableList<string> Lines, string PostalCode, string City, string Country);
 
 public sealed record ChasedInvoice(string InvoiceNumber, DateOnly IssueDate, DateOnly DueDate, decimal Outstanding, string Currency);
 
+/// <summary>What is claimed on one invoice besides its amount (Code de commerce L441-10 II), computed by the sender.</summary>
+/// <param name="RateBasis">Where the rate comes from, printed as it is.</param>
+public sealed record Claim(
+    string InvoiceNumber,
+    int DaysLate,
+    decimal AnnualRatePercent,
+    string RateBasis,
+    decimal Penalty,
+    string Currency,
+    decimal RecoveryIndemnity,
+    string IndemnityCurrency);
+
+public sealed record PreviousAction(string Step, string Channel, DateTimeOffset TakenAt);
+
 /// <param name="Template">Which template and version produced the content.</param>
-/// <param name="Mime">The exact message to send (RFC 5322, 7-bit), whose SHA-256 is <paramref name="ContentSha256"/>.</param>
+/// <param name="Mime">For an email: the exact message to send (RFC 5322, 7-bit, CRLF), whose SHA-256 is <paramref name="ContentSha256"/>.</param>
 public sealed record CorrespondenceRendered(
     string Template,
     string Subject,
-    string Mime,
+    string? Mime,
     string ContentSha256,
-    DateTimeOffset RenderedAt);
+    DateTimeOffset RenderedAt)
+{
+    /// <summary>For a letter: the exact document to print (plain text), whose UTF-8 bytes' SHA-256 is <see cref="ContentSha256"/>.</summary>
+    public string? Letter { get; init; }
+
+    /// <summary>The bytes <see cref="ContentSha256"/> is the hash of.</summary>
+    public byte[] Bytes() => Letter is not null ? Encoding.UTF8.GetBytes(Letter) : Encoding.ASCII.GetBytes(Mime ?? "");
+
+    public string MediaType() => Letter is not null ? "text/plain; charset=utf-8" : "message/rfc822";
+}
 
 public sealed record CorrespondenceSent(
     string Channel,
@@ -36,9 +97,36 @@ public sealed record CorrespondenceSent(
     string ContentSha256,
     DateTimeOffset SentAt);
 
+/// <summary>
+/// A rendered letter handed to the print-and-post queue: not yet posted, still less delivered. Relance has no
+/// postal provider yet; the one to come records the posting (and the acknowledgment of a registered letter).
+/// </summary>
+public sealed record LetterQueuedForPosting(
+    string Channel,
+    string Addressee,
+    PostalAddress Address,
+    string ContentSha256,
+    DateTimeOffset QueuedAt);
+
 public sealed record CorrespondenceSendingFailed(string Reason, DateTimeOffset FailedAt);
 
-public enum CorrespondenceStatus { Requested, Rendered, Sent }
+public static class Channels
+{
+    public const string Email = "email";
+    public const string Letter = "letter";
+    public const string RegisteredLetter = "registered-letter";
+
+    public static bool IsLetter(string channel) => channel is Letter or RegisteredLetter;
+}
+
+public static class Tones
+{
+    public const string Courteous = "courteous";
+    public const string Firm = "firm";
+    public const string Formal = "formal";
+}
+
+public enum CorrespondenceStatus { Requested, Rendered, QueuedForPosting, Sent }
 
 public sealed record Correspondence(
     string Id,
@@ -47,10 +135,16 @@ public sealed record Correspondence(
     CorrespondenceSent? Sent,
     int Failures)
 {
+    public LetterQueuedForPosting? QueuedForPosting { get; init; }
+
     public CorrespondenceStatus Status =>
         Sent is not null ? CorrespondenceStatus.Sent
+        : QueuedForPosting is not null ? CorrespondenceStatus.QueuedForPosting
         : Rendered is not null ? CorrespondenceStatus.Rendered
         : CorrespondenceStatus.Requested;
+
+    /// <summary>Gone from this service's hands: sent, or queued for posting.</summary>
+    public bool Dispatched => Sent is not null || QueuedForPosting is not null;
 }
 
 public static class CorrespondenceEvolution
@@ -61,6 +155,7 @@ public static class CorrespondenceEvolution
         (null, _) => null,
         (_, CorrespondenceRendered rendered) => state with { Rendered = rendered },
         (_, CorrespondenceSent sent) => state with { Sent = sent },
+        (_, LetterQueuedForPosting queued) => state with { QueuedForPosting = queued },
         (_, CorrespondenceSendingFailed) => state with { Failures = state.Failures + 1 },
         _ => state,
     };

@@ -4,18 +4,6 @@ using MimeKit.Text;
 
 namespace Relance.CorrespondenceService.Email;
 
-/// <summary>Who reminders come from: the "Correspondence:Sender" configuration section.</summary>
-public sealed record SenderIdentity
-{
-    public string Name { get; init; } = "Service recouvrement";
-    public string Email { get; init; } = "recouvrement@relance.localhost";
-
-    /// <summary>The creditor companies' names as their customers know them, by company id; the id itself otherwise.</summary>
-    public Dictionary<string, string> Companies { get; init; } = [];
-
-    public string CreditorName(string companyId) => Companies.GetValueOrDefault(companyId) ?? companyId;
-}
-
 /// <summary>
 /// Builds the exact bytes of an email once, before sending: they are stored with their SHA-256, and the
 /// very same bytes are what the SMTP server receives, even when the send is repeated.
@@ -23,7 +11,8 @@ public sealed record SenderIdentity
 public static class MimeMessages
 {
     public static (string Mime, string Sha256) Build(
-        RenderedEmail email, SenderIdentity sender, string recipientName, string recipientEmail, Guid correspondenceId, DateTimeOffset date)
+        RenderedEmail email, SenderIdentity sender, string recipientName, string recipientEmail, Guid correspondenceId, DateTimeOffset date,
+        string? copyTo = null)
     {
         var message = new MimeMessage
         {
@@ -38,6 +27,7 @@ public static class MimeMessages
         };
         message.From.Add(new MailboxAddress(sender.Name, sender.Email));
         message.To.Add(new MailboxAddress(recipientName, recipientEmail));
+        if (!string.IsNullOrWhiteSpace(copyTo)) message.Cc.Add(MailboxAddress.Parse(copyTo));
         message.Headers.Add("X-Relance-Template", email.Template);
         message.Prepare(EncodingConstraint.SevenBit);
 

@@ -37,6 +37,7 @@ public sealed class RelanceSystem : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
     public string VirtualHost { get; }
     public Uri RabbitMq => new($"{_infrastructure.RabbitMq.GetLeftPart(UriPartial.Authority)}/{VirtualHost}");
+    /// <summary>An ERP on the broker, when the Invoice service runs.</summary>
     public ErpClient Erp { get; private set; } = null!;
 
     public HttpClient Http(Service service) => _clients[service];
@@ -49,7 +50,8 @@ public sealed class RelanceSystem : IAsyncDisposable
         {
             await system.CreateVirtualHost();
             foreach (var service in services) await system.Start(service);
-            system.Erp = await ErpClient.ConnectAsync(system.RabbitMq);
+            // The ERP's exchanges are the Invoice service's: without it there is no ERP to play.
+            if (services.Contains(Service.Invoice)) system.Erp = await ErpClient.ConnectAsync(system.RabbitMq);
             return system;
         }
         catch

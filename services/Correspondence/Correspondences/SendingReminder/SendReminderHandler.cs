@@ -2,17 +2,19 @@ using Marten;
 using Marten.Storage;
 using Npgsql;
 using Relance.CorrespondenceService.Email;
+using Relance.CorrespondenceService.Letters;
 using Relance.ServiceDefaults;
 
 namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 
 /// <summary>
-/// Sends a requested reminder by email, in three recorded steps: the request and the rendered bytes are
-/// committed before anything leaves; the send is recorded after the SMTP server accepted it. The whole is
-/// done under a PostgreSQL advisory lock on the correspondence, so two deliveries of the same request at
-/// once are handled one after the other: the second finds the work done and sends nothing. If the process
-/// dies between the SMTP server's acceptance and the record, the lock goes with its connection and a
-/// redelivery sends the same stored bytes again (same Message-Id, so the receiving server can tell).
+/// Carries out a requested reminder, in three recorded steps: the request and the rendered bytes are
+/// committed before anything leaves; then an email is sent and recorded after the SMTP server accepted it,
+/// or a letter is recorded as queued for posting. The whole is done under a PostgreSQL advisory lock on the
+/// correspondence, so two deliveries of the same request at once are handled one after the other: the
+/// second finds the work done and sends nothing. If the process dies between the SMTP server's acceptance
+/// and the record, the lock goes with its connection and a redelivery sends the same stored bytes again
+/// (same Message-Id, so the receiving server can tell).
 /// </summary>
 public sealed class SendReminderHandler(
     IDocumentStore store, SmtpSender smtp, SenderIdentity sender, TimeProvider clock, ILogger<SendReminderHandler> logger)
@@ -40,34 +42,50 @@ public sealed class SendReminderHandler(
         var id = request.ReminderId.ToString();
 
         var state = await Decide(id, attribute, s => CorrespondenceDecider.Request(request, s), cancellation);
-        if (state.Sent is not null) return;
+        if (state.Dispatched) return;
 
         if (state.Rendered is null)
         {
-            var now = clock.GetUtcNow();
-            var email = ReminderEmail.Render(state.Request, sender.CreditorName(state.Request.CompanyId), sender.Name);
-            var (mime, sha256) = MimeMessages.Build(email, sender, state.Request.Recipient.Name, state.Request.Recipient.Email, request.ReminderId, now);
-            state = await Decide(id, attribute,
-                s => CorrespondenceDecider.Render(new CorrespondenceRendered(email.Template, email.Subject, mime, sha256, now), s), cancellation);
+            var rendered = CorrespondenceRendering.Render(state.Request, sender, clock.GetUtcNow());
+            state = await Decide(id, attribute, s => CorrespondenceDecider.Render(rendered, s), cancellation);
         }
 
-        var rendered = state.Rendered!;
+        if (Channels.IsLetter(state.Request.Channel))
+            await QueueForPosting(state, attribute, cancellation);
+        else
+            await SendByEmail(state, attribute, cancellation);
+    }
+
+    // No postal provider yet: the letter waits in the print-and-post queue, and is announced as such.
+    async Task QueueForPosting(Correspondence state, Action<IDocumentSession> attribute, CancellationToken cancellation)
+    {
+        var request = state.Request;
+        var address = request.Recipient.PostalAddress!;
+        await Decide(state.Id, attribute, s => CorrespondenceDecider.RecordQueuedForPosting(
+            new LetterQueuedForPosting(request.Channel, request.Recipient.Name, address, state.Rendered!.ContentSha256, clock.GetUtcNow()), s), cancellation);
+        logger.LogInformation("Queued {Step} {CorrespondenceId} for posting by {Channel} to {Address}, SHA-256 {Sha256}",
+            request.Step, state.Id, request.Channel, PostalAddresses.OnOneLine(request.Recipient.Name, address), state.Rendered!.ContentSha256);
+    }
+
+    async Task SendByEmail(Correspondence state, Action<IDocumentSession> attribute, CancellationToken cancellation)
+    {
+        var (id, request, rendered) = (state.Id, state.Request, state.Rendered!);
         string response;
         try
         {
-            response = await smtp.SendAsync(rendered.Mime, cancellation);
+            response = await smtp.SendAsync(rendered.Mime!, cancellation);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Sending correspondence {CorrespondenceId} to {Recipient} failed", id, state.Request.Recipient.Email);
+            logger.LogWarning(e, "Sending correspondence {CorrespondenceId} to {Recipient} failed", id, request.Recipient.Email);
             await Decide(id, attribute, s => CorrespondenceDecider.RecordFailure(new CorrespondenceSendingFailed(e.Message, clock.GetUtcNow()), s), cancellation);
             throw;
         }
 
         await Decide(id, attribute, s => CorrespondenceDecider.RecordSent(
-            new CorrespondenceSent(state.Request.Channel, state.Request.Recipient.Email, response, rendered.ContentSha256, clock.GetUtcNow()), s), cancellation);
+            new CorrespondenceSent(request.Channel, request.Recipient.Email, response, rendered.ContentSha256, clock.GetUtcNow()), s), cancellation);
         logger.LogInformation("Sent {Step} {CorrespondenceId} to {Recipient}, SHA-256 {Sha256}",
-            state.Request.Step, id, state.Request.Recipient.Email, rendered.ContentSha256);
+            request.Step, id, request.Recipient.Email, rendered.ContentSha256);
     }
 
     async Task<Correspondence> Decide(

@@ -2,22 +2,32 @@ using JasperFx.Events;
 using Marten;
 using MassTransit;
 using Relance.CorrespondenceService.Correspondences;
+using Relance.CorrespondenceService.Letters;
 using Relance.ServiceDefaults;
 using Messages = Relance.Contracts.Correspondence;
 
 namespace Relance.CorrespondenceService.Integration.Outgoing;
 
-/// <summary>Announces each sent correspondence, with the SHA-256 of the exact bytes sent.</summary>
+/// <summary>
+/// Announces each correspondence that left this service's hands, with the SHA-256 of its exact bytes: an email
+/// sent (recipient: the address), or a letter queued for posting (recipient: the postal address on one line).
+/// </summary>
 public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
 {
     public const string SubscriptionName = "correspondence-announcements";
 
     protected override async Task ForwardAsync(IEvent e, IDocumentOperations operations, CancellationToken cancellation)
     {
-        if (e.Data is not CorrespondenceSent sent) return;
+        var (channel, recipient, at, sha256) = e.Data switch
+        {
+            CorrespondenceSent sent => (sent.Channel, sent.Recipient, sent.SentAt, sent.ContentSha256),
+            LetterQueuedForPosting queued => (queued.Channel, PostalAddresses.OnOneLine(queued.Addressee, queued.Address), queued.QueuedAt, queued.ContentSha256),
+            _ => default,
+        };
+        if (channel is null) return;
         var request = (await StateOf<Correspondence>(operations, e, cancellation)).Request;
 
-        await bus.Publish(new Messages.ReminderSent(request.ReminderId, request.CaseId, sent.Channel, sent.Recipient, sent.SentAt, sent.ContentSha256),
+        await bus.Publish(new Messages.ReminderSent(request.ReminderId, request.CaseId, channel, recipient!, at, sha256!),
             send => send.StampFrom(e), cancellation);
     }
 }

@@ -1,0 +1,26 @@
+using Relance.CorrespondenceService.Email;
+using Relance.CorrespondenceService.Letters;
+
+namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
+
+/// <summary>
+/// A request written with its template and laid out for its channel, with the SHA-256 of the exact bytes:
+/// an email (MIME, the account manager in copy when named) or a letter (plain UTF-8 text). Pure.
+/// </summary>
+public static class CorrespondenceRendering
+{
+    public static CorrespondenceRendered Render(CorrespondenceRequested request, SenderIdentity sender, DateTimeOffset now)
+    {
+        if (Channels.IsLetter(request.Channel))
+        {
+            var letter = ReminderLetter.Render(request, sender.LetterheadOf(request.CompanyId));
+            return new CorrespondenceRendered(letter.Template, letter.Subject, Mime: null,
+                MimeMessages.Sha256(System.Text.Encoding.UTF8.GetBytes(letter.Text)), now) { Letter = letter.Text };
+        }
+
+        var email = ReminderEmail.Render(request, sender.CreditorName(request.CompanyId), sender.Name);
+        var (mime, sha256) = MimeMessages.Build(email, sender, request.Recipient.Name, request.Recipient.Email, request.ReminderId, now,
+            copyTo: request.Recipient.AccountManagerEmail);
+        return new CorrespondenceRendered(email.Template, email.Subject, mime, sha256, now);
+    }
+}
