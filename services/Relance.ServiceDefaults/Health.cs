@@ -59,14 +59,18 @@ public static class Health
         }
     }
 
-    sealed class EventDaemonCheck(IProjectionCoordinator coordinator, IConfiguration configuration) : IHealthCheck
+    sealed class EventDaemonCheck(IServiceProvider services, IConfiguration configuration) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken)
         {
-            var daemon = coordinator.DaemonForMainDatabase();
+            var mode = configuration.GetValue("Marten:DaemonMode", DaemonMode.Solo);
+            // A node told not to run the daemon (e.g. one more scheduler instance) is ready without it.
+            if (mode == DaemonMode.Disabled)
+                return Task.FromResult(HealthCheckResult.Healthy("Marten's async daemon runs on other nodes (Marten:DaemonMode Disabled)"));
+            var daemon = services.GetRequiredService<IProjectionCoordinator>().DaemonForMainDatabase();
             if (!daemon.IsRunning)
                 // In HotCold mode only the node holding the lock runs the daemon; the others stand by, ready.
-                return Task.FromResult(configuration.GetValue("Marten:DaemonMode", DaemonMode.Solo) == DaemonMode.HotCold
+                return Task.FromResult(mode == DaemonMode.HotCold
                     ? HealthCheckResult.Healthy("standing by for Marten's async daemon (HotCold)")
                     : HealthCheckResult.Unhealthy("Marten's async daemon is not running"));
             var stopped = daemon.CurrentAgents()

@@ -182,7 +182,7 @@ public static class DunningCaseDecider
             .Where(i => plan.Clock.At(i.DueDate.AddDays(step.When.Days)) <= now && i.NotBefore <= now)
             .ToList();
         var events = new List<object>();
-        var late = owed.Where(i => i.DueDate <= today).ToList();
+        var late = owed.Where(i => i.DueDate < today).ToList();
         if (late.Count > 0)
             events.Add(new StepSkipped(actionId, step.Id, next.StepIndex + 1, Listed(late),
                 "the due date came before this courtesy reminder could leave (a hold or the minimum gap between actions)", now));

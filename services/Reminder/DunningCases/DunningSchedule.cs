@@ -31,7 +31,8 @@ public static class DunningSchedule
                 $"{step.Id} (step {owed.Index + 1} of plan {plan.Id} v{plan.Version}): {-step.When.Days} days before the due date {invoice.DueDate:yyyy-MM-dd} of {invoice.InvoiceNumber}"));
         }
         if (OnLadder(state, plan, chased) is { } ladder) candidates.Add(ladder);
-        return candidates.MinBy(c => c.At);
+        // On a tie the ladder goes first: chasing what is overdue matters more than a courtesy reminder.
+        return candidates.OrderBy(c => c.At).ThenBy(c => c.Courtesy).FirstOrDefault();
     }
 
     /// <summary>The invoice whose progress sets the case's level, per the plan's rule.</summary>

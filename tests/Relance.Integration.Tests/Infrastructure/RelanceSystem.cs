@@ -61,13 +61,28 @@ public sealed class RelanceSystem : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops a service as a crash would leave it (nothing more runs) and starts it again on the same database and broker.</summary>
+    /// <summary>
+    /// Stops a service and starts it again on the same database and broker, as after a crash: whatever it had
+    /// not done (a paused daemon's work) is left to the new instance. Its broker connection is closed (as a
+    /// dead process's would be) and its database sessions ended.
+    /// </summary>
     public async Task RestartAsync(Service service, params string[] extraArgs)
     {
         var app = _apps[service];
-        await app.StopAsync(new CancellationToken(canceled: true));
+        await app.StopAsync();
         await app.DisposeAsync();
         _clients[service].Dispose();
+        // A dead process's connections drop, and with them its advisory locks: end the ones its pools kept open.
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_infrastructure.Postgres) { Database = "postgres" }.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var terminate = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", connection)
+            {
+                Parameters = { new() { Value = Database(service) } },
+            };
+            await terminate.ExecuteScalarAsync();
+        }
+        NpgsqlConnection.ClearAllPools();
         await Start(service, extraArgs);
     }
 
@@ -89,7 +104,7 @@ public sealed class RelanceSystem : IAsyncDisposable
     async Task<(WebApplication App, HttpClient Client)> Launch(Service service, string[] extraArgs)
     {
         _databases.Add(service);
-        var database = $"relance_test_{_id}_{service.ToString().ToLowerInvariant()}";
+        var database = Database(service);
         string[] args =
         [
             "--urls=http://127.0.0.1:0",
@@ -119,6 +134,8 @@ public sealed class RelanceSystem : IAsyncDisposable
             TimeSpan.FromSeconds(60), $"{service} service ready");
         return (app, client);
     }
+
+    string Database(Service service) => $"relance_test_{_id}_{service.ToString().ToLowerInvariant()}";
 
     async Task CreateVirtualHost()
     {

@@ -52,8 +52,10 @@ public sealed class DunningScenario : IAsyncDisposable
     }
 
     /// <summary>The customer as a well-kept ERP describes it: a billing contact with email and phone, a manager, an address, an account manager.</summary>
-    public Task DescribeCustomer(bool withEmail = true, bool withPhone = true, string? segment = null, object? hold = null) =>
-        Publish(ErpTopology.CustomerUpsertedRoutingKey, new
+    public async Task DescribeCustomer(bool withEmail = true, bool withPhone = true, string? segment = null, object? hold = null)
+    {
+        var holds = (await Case()).HasValue ? (await EventTypes()).Count(t => t == "case_hold_set") : 0;
+        await Publish(ErpTopology.CustomerUpsertedRoutingKey, new
         {
             companyId = "ACME", customerId = Customer, legalName = "Dupont SAS", siren = "732829320",
             addresses = new[] { new { kind = "billing", lines = new[] { "12 rue des Lilas" }, postalCode = "69003", city = "Lyon", country = "FR" } },
@@ -66,6 +68,10 @@ public sealed class DunningScenario : IAsyncDisposable
             segment,
             dunningHold = hold,
         });
+        // The Reminder service hears of it asynchronously, while days go by in a blink here: wait for it.
+        if (hold is not null && (await Case()).HasValue)
+            await Eventually.Until(async () => (await EventTypes()).Count(t => t == "case_hold_set") > holds, Wait, "the hold in the case");
+    }
 
     public async Task Invoice(string number, DateOnly due, decimal amount, DateOnly? issued = null)
     {

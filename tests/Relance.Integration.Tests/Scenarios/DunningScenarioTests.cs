@@ -72,7 +72,7 @@ public sealed class DunningScenarioTests(TestInfrastructure infrastructure)
         Assert.Equal((43, 12.15m, Math.Round(1200m * 0.1215m * 43 / 365, 2), 40m),
             (claim.GetProperty("daysLate").GetInt32(), claim.GetProperty("annualRatePercent").GetDecimal(), claim.GetProperty("penalty").GetDecimal(), claim.GetProperty("recoveryIndemnity").GetDecimal()));
         var actions = (await Told(ErpTopology.ReminderActionTakenExchange)).Select(a => $"{a.GetProperty("level").GetInt32()} {a.GetProperty("step").GetString()} {a.GetProperty("channel").GetString()}").ToList();
-        Assert.Equal(["1 courtesy-reminder-1 email", "2 courtesy-reminder-2 email", "4 email-reminder email", "6 reminder-letter letter", "6 reminder-letter email", "7 warning-letter letter", "8 formal-notice registered-letter"],
+        Assert.Equal(["1 courtesy-reminder-1 email", "2 courtesy-reminder-2 email", "4 email-reminder email", "6 reminder-letter email", "6 reminder-letter letter", "7 warning-letter letter", "8 formal-notice registered-letter"],
             actions.Order(StringComparer.Ordinal));
     }
 
@@ -130,8 +130,8 @@ public sealed class DunningScenarioTests(TestInfrastructure infrastructure)
         await s.RunDays(15);
         Assert.Equal([.. Nominal.Take(4),
             "2026-04-13 courtesy-reminder-1 email [F-2]",  // its D-10 (10 April) is the day it came: it waits for the plan's 3-day gap
-            "2026-04-17 second-call phone [F-1]",          // F-2 not yet due: the call is about F-1
-            "2026-04-20 courtesy-reminder-2 email [F-2]",  // its D-3 (17 April) moved by the gap after the call
+            "2026-04-17 second-call phone [F-1]",          // F-2 not yet due: the call is about F-1; on a tie with a courtesy reminder, the ladder first
+            "2026-04-20 courtesy-reminder-2 email [F-2]",  // its D-3 (17 April) moved by the gap after the call: on its due date
             "2026-04-24 reminder-letter letter [F-1,F-2]", // one letter for both, at the step of the oldest
             "2026-04-24 reminder-letter email [F-1,F-2]"], await s.Actions());
     }
@@ -238,7 +238,12 @@ public sealed class DunningScenarioTests(TestInfrastructure infrastructure)
             await s.Settled();
         }
         Assert.Equal(Nominal, await s.Actions());
-        Assert.Equal(5, (await s.System.Erp.NotificationsOn(ErpTopology.ReminderActionTakenExchange)).Count(n => n.Body.GetProperty("customerId").GetString() == s.Customer && n.Body.GetProperty("channel").GetString() == "email"));
+        // Told once each: four emails and two letters.
+        async Task<int> Told() => (await s.System.Erp.NotificationsOn(ErpTopology.ReminderActionTakenExchange)).Count(n => n.Body.GetProperty("customerId").GetString() == s.Customer);
+        await Eventually.Until(async () => await Told() >= 6, TimeSpan.FromSeconds(30), "every action told to the ERP");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(6, await Told());
+        Assert.Equal(4, (await new MailCapture(infrastructure.SmtpCapture).To(s.BillingEmail)).Count);
     }
 
     [Fact]
@@ -266,8 +271,13 @@ public sealed class DunningScenarioTests(TestInfrastructure infrastructure)
     {
         await using var s = await OneInvoice();
         await s.Invoice("F-0", new DateOnly(2026, 2, 20), 450m); // overdue already: caught up
-        foreach (var at in new[] { new DateTimeOffset(2026, 3, 3, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 22, 8, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 4, 2, 8, 0, 0, TimeSpan.Zero) })
+        var previews = new List<string>();
+        for (var round = 0; round < 4; round++)
         {
+            // The next run at which the case has something to do: the first 08:00 UTC at or after its next action.
+            var next = (await s.Case())!.Value.GetProperty("nextActionAt").GetDateTimeOffset().ToUniversalTime();
+            var at = new DateTimeOffset(next.UtcDateTime.Date.AddHours(8), TimeSpan.Zero);
+            if (at < next) at = at.AddDays(1);
             await s.RunDays(at.DayNumber() - s.System.Clock.GetUtcNow().DayNumber() - 1);
             var preview = (await s.Reminder.GetFromJsonAsync<PlannedAction[]>($"/preview?companyId=ACME&at={Uri.EscapeDataString(at.ToString("O"))}"))!
                 .Where(a => a.CaseId.Contains(s.Customer)).Select(a => $"{a.Decision} {a.Step} {a.Channel} [{string.Join(",", a.Invoices)}]").ToList();
@@ -280,7 +290,17 @@ public sealed class DunningScenarioTests(TestInfrastructure infrastructure)
                 .Select(d => $"{Decision(d)} {d.GetProperty("step").GetString()} {(d.TryGetProperty("channel", out var c) ? c.GetString() : "")} [{string.Join(",", d.GetProperty("invoices").EnumerateArray().Select(i => i.GetProperty("invoiceNumber").GetString()))}]")
                 .ToList();
             Assert.Equal(preview, done);
+            previews.AddRange(preview.Select(p => $"{at:yyyy-MM-dd} {p}"));
         }
+        // F-0, ten days overdue when it came, starts at the email reminder; F-1's courtesy reminder comes in between.
+        Assert.Equal(
+        [
+            "2026-03-03 ReminderRequested email-reminder email [F-0]",
+            "2026-03-10 ReminderRequested second-call phone [F-0]",
+            "2026-03-17 ReminderRequested reminder-letter letter [F-0]",
+            "2026-03-17 ReminderRequested reminder-letter email [F-0]",
+            "2026-03-22 ReminderRequested courtesy-reminder-1 email [F-1]",
+        ], previews);
 
         static string Decision(JsonElement data) => data.TryGetProperty("reminderId", out _) ? "ReminderRequested" : data.TryGetProperty("skippedAt", out _) ? "StepSkipped" : "ActionAwaitingApproval";
     }
