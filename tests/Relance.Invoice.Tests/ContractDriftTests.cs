@@ -26,6 +26,8 @@ public class ContractDriftTests
         data.Add("erp-message-rejected.schema.json", typeof(ErpMessageRejected));
         data.Add("erp-invoice-settled.schema.json", typeof(ErpInvoiceSettled));
         data.Add("erp-reminder-action-taken.schema.json", typeof(ErpReminderActionTaken));
+        data.Add("erp-penalties-claimed.schema.json", typeof(ErpPenaltiesClaimed));
+        data.Add("erp-case-handed-to-litigation.schema.json", typeof(ErpCaseHandedToLitigation));
         return data;
     }
 
