@@ -14,8 +14,8 @@ public class LatePaymentLawTests
         var penalty = Law.Penalty(10_000m, new DateOnly(2026, 6, 15), new DateOnly(2026, 7, 14), null);
         Assert.Equal(29, penalty.DaysLate);
         Assert.Equal(Math.Round(10_000m * 0.1215m * 15 / 365 + 10_000m * 0.1215m * 14 / 365, 2), penalty.Amount);
-        Assert.Contains("2026-06-16 to 2026-06-30 (15 d)", penalty.Basis);
-        Assert.Contains("2026-07-01 to 2026-07-14 (14 d)", penalty.Basis);
+        Assert.Contains("12,15 % (taux de refinancement de la BCE de 2,15 % majoré de 10 points, art. L441-10 du Code de commerce), du 16/06/2026 au 30/06/2026 (15 j)", penalty.Basis);
+        Assert.Contains("du 01/07/2026 au 14/07/2026 (14 j)", penalty.Basis);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class LatePaymentLawTests
         Assert.Equal((15m, Math.Round(1_000m * 0.15m * 30 / 365, 2)), (contractual.AnnualRatePercent, contractual.Amount));
         var tooLow = Law.Penalty(1_000m, new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 31), 5m);
         Assert.Equal(3 * 2.62m, tooLow.AnnualRatePercent); // 2.62 % legal rate for professionals, first half of 2026
-        Assert.Contains("below 3 × the legal interest rate", tooLow.Basis);
+        Assert.Contains("le taux contractuel de 5 % étant inférieur à 3 fois le taux de l'intérêt légal de 2,62 %", tooLow.Basis);
     }
 
     [Fact]

@@ -251,7 +251,7 @@ public static class DunningCaseDecider
             var penalty = step.ClaimPenalties ? law.Penalty(invoice.Outstanding, invoice.DueDate, today, invoice.LatePenaltyRatePercent) : null;
             var indemnity = step.ClaimRecoveryIndemnity ? law.IndemnityOn(today) : null;
             claims.Add(new InvoiceClaim(invoice.InvoiceNumber, invoice.Outstanding, today.DayNumber - invoice.DueDate.DayNumber,
-                penalty?.AnnualRatePercent ?? 0, penalty?.Basis ?? "not claimed at this step", penalty?.Amount ?? 0,
+                penalty?.AnnualRatePercent ?? 0, penalty?.Basis ?? "non réclamées à cette étape", penalty?.Amount ?? 0,
                 indemnity?.Amount ?? 0, indemnity?.Currency ?? currency));
         }
         return claims.ToImmutable();

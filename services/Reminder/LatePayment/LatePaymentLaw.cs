@@ -51,26 +51,29 @@ public sealed record LatePaymentLaw
             var (rate, basis) = RateIn(period, contractualRatePercent);
             interest += outstanding * rate / 100m * days / 365m;
             lastRate = rate;
-            bases.Add($"{basis} from {day:yyyy-MM-dd} to {end:yyyy-MM-dd} ({days} d)");
+            bases.Add(string.Create(French, $"{basis}, du {day:dd/MM/yyyy} au {end:dd/MM/yyyy} ({days} j)"));
             day = end.AddDays(1);
         }
         return new PenaltyComputation(daysLate, lastRate, Math.Round(interest, 2, MidpointRounding.AwayFromZero), string.Join("; ", bases));
     }
 
+    // The basis is printed as it is in the letters (French) and sent to the ERP for its invoice text.
     (decimal Rate, string Basis) RateIn(RatePeriod period, decimal? contractual)
     {
         var legal = period.EcbMainRefinancingRatePercent + period.PenaltyMarginPoints;
-        var legalBasis = string.Create(CultureInfo.InvariantCulture,
-            $"{legal:0.##} % (ECB main refinancing rate {period.EcbMainRefinancingRatePercent:0.##} % + {period.PenaltyMarginPoints:0.##} points, L441-10)");
+        var legalBasis = string.Create(French,
+            $"{legal:0.##} % (taux de refinancement de la BCE de {period.EcbMainRefinancingRatePercent:0.##} % majoré de {period.PenaltyMarginPoints:0.##} points, art. L441-10 du Code de commerce)");
         if (contractual is not { } rate) return (legal, legalBasis);
         if (period.LegalInterestRatePercent is { } legalInterest && rate < ContractualRateFloorMultiple * legalInterest)
         {
             var floor = ContractualRateFloorMultiple * legalInterest;
-            return (floor, string.Create(CultureInfo.InvariantCulture,
-                $"{floor:0.##} % (the contract's {rate:0.##} % is below {ContractualRateFloorMultiple:0.#} × the legal interest rate {legalInterest:0.##} %)"));
+            return (floor, string.Create(French,
+                $"{floor:0.##} % (le taux contractuel de {rate:0.##} % étant inférieur à {ContractualRateFloorMultiple:0.#} fois le taux de l'intérêt légal de {legalInterest:0.##} %)"));
         }
-        return (rate, string.Create(CultureInfo.InvariantCulture, $"{rate:0.##} % (contractual rate)"));
+        return (rate, string.Create(French, $"{rate:0.##} % (taux prévu au contrat)"));
     }
+
+    static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
 
     /// <summary>Whether the invoice's payment terms exceed the legal maximum; null when they comply or no terms are configured.</summary>
     public string? PaymentTermsBreach(DateOnly issueDate, DateOnly dueDate)
