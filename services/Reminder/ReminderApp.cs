@@ -22,10 +22,20 @@ public static class ReminderApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = RelanceHost.CreateBuilder(args, Name, defaultPort: 5102);
+        // The legal figures ship next to the service, below the environment and the command line so that both can override them.
+        var sources = (IList<IConfigurationSource>)((IConfigurationBuilder)builder.Configuration).Sources;
+        var firstOverride = sources.Select((source, index) => (source, index))
+            .FirstOrDefault(x => x.source is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource).index;
+        sources.Insert(firstOverride, new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+        {
+            Path = "late-payment-law.json",
+            Optional = false,
+            FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(AppContext.BaseDirectory),
+        });
 
         builder.Services.AddSingleton(builder.Configuration.GetSection("Dunning").Get<DunningPolicy>() ?? new DunningPolicy());
         builder.Services.AddSingleton(builder.Configuration.GetSection("LatePaymentLaw").Get<LatePaymentLaw>()
-            ?? throw new InvalidOperationException("The LatePaymentLaw section (the legal rates, by period) is missing"));
+            ?? throw new InvalidOperationException("The LatePaymentLaw section (the legal rates, by period; late-payment-law.json) is missing"));
         builder.Services.AddSingleton(builder.Configuration.GetSection("Reminder:Scheduler").Get<SchedulerOptions>() ?? new SchedulerOptions());
         builder.Services.AddSingleton<PlanCatalog>();
         // The plan files are published before anything is chased.

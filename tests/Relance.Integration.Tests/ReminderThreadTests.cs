@@ -318,4 +318,24 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         var openInvoices = (await Case())!.Value.GetProperty("openInvoices").EnumerateArray().Select(i => i.GetProperty("invoiceNumber").GetString()).ToList();
         Assert.Equal([$"{number}-other"], openInvoices);
     }
+
+    [Fact]
+    public async Task A_dispute_and_a_payment_heard_before_their_invoice_are_applied_when_it_joins_its_case()
+    {
+        // As after a registration delayed by retries, or replayed from its error queue: the news comes first.
+        var number = $"F-{_run}-early";
+        var bus = _system.Services(Service.Invoice).GetRequiredService<IBus>();
+        await bus.Publish(new Relance.Contracts.Invoicing.InvoiceBalanceChanged("ACME", number, Customer, "EUR", 700m, new(2026, 10, 31), "payment"));
+        await bus.Publish(new Relance.Contracts.Invoicing.InvoiceDisputed("ACME", number, Customer, "EUR", "D-early", "wrong-amount"));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await bus.Publish(new Relance.Contracts.Invoicing.InvoiceRegistered("ACME", number, Customer, "Dupont SARL", Email,
+            new(2026, 10, 1), new(2026, 10, 31), 1200m, 1200m, "EUR"));
+
+        var invoice = await Eventually.Get(async () => (await Case()) is { } c && c.GetProperty("openInvoices").EnumerateArray()
+            .FirstOrDefault(i => i.GetProperty("invoiceNumber").GetString() == number) is { ValueKind: JsonValueKind.Object } found && found.GetProperty("openDisputes").GetArrayLength() > 0
+            ? (object)found : null, Wait, "the invoice in its case with what was heard before");
+        var joined = (JsonElement)invoice;
+        Assert.Equal(700m, joined.GetProperty("outstanding").GetDecimal());
+        Assert.Equal(["D-early"], joined.GetProperty("openDisputes").EnumerateArray().Select(d => d.GetString()));
+    }
 }

@@ -20,7 +20,7 @@ namespace Relance.Reminder.Tests;
 public sealed class CaseSimulation
 {
     public static readonly LatePaymentLaw Law = new ConfigurationBuilder()
-        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "service", "appsettings.json")).Build()
+        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "late-payment-law.json")).Build()
         .GetSection("LatePaymentLaw").Get<LatePaymentLaw>()!;
 
     public static readonly DunningPlan Standard = System.Text.Json.JsonSerializer.Deserialize<DunningPlan>(

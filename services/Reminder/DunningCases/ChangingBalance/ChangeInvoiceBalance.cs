@@ -1,4 +1,5 @@
 using Marten;
+using Relance.ReminderService.DunningCases.AddingInvoice;
 using Relance.ServiceDefaults;
 
 namespace Relance.ReminderService.DunningCases.ChangingBalance;
@@ -9,6 +10,11 @@ public sealed record ChangeInvoiceBalance(string CaseId, string InvoiceNumber, d
 
 public static class ChangeInvoiceBalanceHandler
 {
-    public static Task<IReadOnlyList<object>> Handle(IDocumentSession session, ChangeInvoiceBalance command, CancellationToken cancellation) =>
-        session.DecideAsync<DunningCase>(command.CaseId, state => DunningCaseDecider.Decide(command, state), cancellation);
+    public static async Task<IReadOnlyList<object>> Handle(IDocumentSession session, ChangeInvoiceBalance command, CancellationToken cancellation)
+    {
+        if (await EarlyNews.KeptIfUnknownAsync(session, command.CaseId, command.InvoiceNumber, command.Now,
+                news => news with { Outstanding = command.Outstanding, DueDate = command.DueDate, BalanceReason = command.Reason }, cancellation))
+            return [];
+        return await session.DecideAsync<DunningCase>(command.CaseId, state => DunningCaseDecider.Decide(command, state), cancellation);
+    }
 }

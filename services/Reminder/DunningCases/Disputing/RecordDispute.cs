@@ -1,4 +1,5 @@
 using Marten;
+using Relance.ReminderService.DunningCases.AddingInvoice;
 using Relance.ServiceDefaults;
 
 namespace Relance.ReminderService.DunningCases.Disputing;
@@ -8,6 +9,14 @@ public sealed record RecordDispute(string CaseId, string InvoiceNumber, string D
 
 public static class RecordDisputeHandler
 {
-    public static Task<IReadOnlyList<object>> Handle(IDocumentSession session, RecordDispute command, CancellationToken cancellation) =>
-        session.DecideAsync<DunningCase>(command.CaseId, state => DunningCaseDecider.Decide(command, state), cancellation);
+    public static async Task<IReadOnlyList<object>> Handle(IDocumentSession session, RecordDispute command, CancellationToken cancellation)
+    {
+        if (await EarlyNews.KeptIfUnknownAsync(session, command.CaseId, command.InvoiceNumber, command.Now, news => news with
+            {
+                Disputes = news.Disputes.RemoveAll(d => d.DisputeId == command.DisputeId)
+                    .Add(new EarlyDispute(command.DisputeId, command.Opened, command.ReasonOrResolution)),
+            }, cancellation))
+            return [];
+        return await session.DecideAsync<DunningCase>(command.CaseId, state => DunningCaseDecider.Decide(command, state), cancellation);
+    }
 }

@@ -40,6 +40,7 @@ public sealed class InvoiceRegisteredConsumer(IDocumentSession session, DunningP
                 LatePenaltyRatePercent = m.LatePenaltyRatePercent,
             },
             policy, law, context.CancellationToken);
+        await EarlyNews.ApplyAsync(session, caseId, m.InvoiceNumber, clock.GetUtcNow(), context.CancellationToken);
     }
 }
 
