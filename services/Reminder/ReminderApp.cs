@@ -37,6 +37,8 @@ public static class ReminderApp
         builder.Services.AddSingleton(builder.Configuration.GetSection("LatePaymentLaw").Get<LatePaymentLaw>()
             ?? throw new InvalidOperationException("The LatePaymentLaw section (the legal rates, by period; late-payment-law.json) is missing"));
         builder.Services.AddSingleton(builder.Configuration.GetSection("Reminder:Scheduler").Get<SchedulerOptions>() ?? new SchedulerOptions());
+        // Not a readiness check: a rate table running out stops only the steps that claim penalties, and says so.
+        builder.Services.AddHealthChecks().AddCheck<LegalFiguresHealthCheck>("legal-figures", tags: ["legal"]);
         builder.Services.AddSingleton<PlanCatalog>();
         // The plan files are published before anything is chased.
         builder.Services.AddHostedService<PlanFilesPublisher>();
@@ -76,6 +78,7 @@ public static class ReminderApp
         app.MapCustomerPlan();
         app.MapPlans();
         app.MapPreview();
+        app.MapHealthChecks("/health/legal-figures", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("legal") });
         return app;
     }
 }

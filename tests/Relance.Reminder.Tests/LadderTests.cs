@@ -242,4 +242,77 @@ public class LadderTests
         var first = run.Events.OfType<ReminderRequested>().First();
         Assert.Equal(("courtesy-reminder-2", new DateTimeOffset(2026, 7, 6, 8, 0, 0, TimeSpan.FromHours(2))), (first.Step, first.RequestedAt));
     }
+
+    [Fact]
+    public void An_approved_step_whose_debt_fell_under_its_minimum_is_skipped_once_not_in_a_loop()
+    {
+        var run = OneInvoice().RunUntilApprovalAwaited(90).Approve().Paid("F-1", 50m).RunDays(30);
+        Assert.Equal([.. Nominal,
+            "2026-08-12 formal-notice skipped [F-1]",
+            "2026-08-22 litigation skipped [F-1]"], run.Actions);
+        Assert.Null(run.State!.AwaitingApproval);
+    }
+
+    [Fact]
+    public void An_approval_is_for_the_invoices_it_was_asked_for_and_lapses_when_none_is_owed_any_more()
+    {
+        var run = OneInvoice().RunUntilApprovalAwaited(90).Invoice("F-2", new DateOnly(2026, 8, 13), 900m, issued: new(2026, 7, 14)).RunDays(2);
+        run.Approve().RunDays(3);
+        var notice = run.Events.OfType<ReminderRequested>().Single(r => r.Step == "formal-notice");
+        Assert.Equal(["F-1"], notice.Invoices.Select(i => i.InvoiceNumber)); // F-2, due since, was not part of what was approved
+
+        var lapsed = OneInvoice().RunUntilApprovalAwaited(90).Approve();
+        lapsed.Disputed("F-1", opened: true).RunDays(2);
+        Assert.DoesNotContain(lapsed.Events, e => e is ReminderRequested { Step: "formal-notice" });
+    }
+
+    [Fact]
+    public void A_courtesy_reminder_while_an_approval_is_pending_leaves_the_approval_pending()
+    {
+        var run = OneInvoice().RunUntilApprovalAwaited(90).Invoice("F-3", new DateOnly(2026, 8, 20), 300m, issued: new(2026, 7, 21)).RunDays(2);
+        // F-3's first courtesy reminder (its D-10 already past, its due date ahead) goes while the formal notice waits.
+        Assert.Equal("2026-08-12 courtesy-reminder-1 email [F-3]", run.Actions[^1]);
+        Assert.NotNull(run.State!.AwaitingApproval);
+        Assert.False(run.State.AwaitingApproval!.Approved);
+    }
+
+    [Fact]
+    public void Catch_up_by_age_never_starts_past_the_first_step_needing_approval()
+    {
+        var arrival = new DateTimeOffset(2026, 8, 30, 10, 0, 0, TimeSpan.FromHours(2)); // 61 days overdue
+        var run = new CaseSimulation(arrival).Invoice("OLD-1", Due, 1200m).RunDays(12);
+        Assert.Equal(["2026-08-30 warning-letter letter [OLD-1]", "2026-09-09 formal-notice awaits approval"], run.Actions);
+    }
+
+    [Fact]
+    public void A_step_that_cannot_reach_the_customer_is_blocked_until_the_erp_completes_it()
+    {
+        var noAddress = CaseSimulation.Customer with { PostalAddress = null };
+        var run = OneInvoice(customer: noAddress).RunUntilApprovalAwaited(90).Approve().RunDays(5);
+        Assert.Equal([.. Nominal.Take(5),
+            "2026-07-23 reminder-letter email [F-1]",   // no address: the letter falls back on the email, already there
+            "2026-08-02 warning-letter email [F-1]",
+            "2026-08-12 formal-notice awaits approval"], run.Actions);
+        var blocked = Assert.IsType<StepBlocked>(run.Events[^1]);
+        Assert.Contains("no contact for registered-letter", blocked.Reason);
+        Assert.Null(run.State!.NextActionAt);
+
+        run.Customer_(CaseSimulation.Customer, null).RunDays(1);
+        Assert.Equal("2026-08-17 formal-notice awaits approval", run.Actions[^1]); // asked again, now that it can be sent
+    }
+
+    [Fact]
+    public void A_new_invoice_climbs_on_its_own_when_the_oldest_has_reached_the_top_of_the_ladder()
+    {
+        var run = OneInvoice(80m).RunDays(100).Invoice("F-2", new DateOnly(2026, 9, 20), 5000m, issued: new(2026, 8, 21)).RunDays(15);
+        Assert.Contains("2026-09-21 first-call phone [F-1,F-2]", run.Actions);
+    }
+
+    [Fact]
+    public void A_hold_already_over_is_not_lifted_again_by_a_later_update()
+    {
+        var run = OneInvoice().Customer_(CaseSimulation.Customer, new CustomerHold("negotiating", new DateOnly(2026, 6, 5))).RunDays(20);
+        run.Customer_(CaseSimulation.Customer with { Name = "Dupont SAS" }, null);
+        Assert.DoesNotContain(run.Events, e => e is CaseHoldLifted);
+    }
 }

@@ -51,9 +51,11 @@ public class LatePaymentLawTests
 
     [Theory]
     [InlineData("2026-01-10", "2026-03-11", false)] // 60 days from issue
-    [InlineData("2026-01-10", "2026-03-12", true)]  // 61 days, beyond 45 days end of month (28 February) too
+    [InlineData("2026-01-10", "2026-03-18", true)]  // beyond 60 days (11 March), 45 days then end of month (28 February), end of month then 45 days (17 March)
     [InlineData("2026-01-20", "2026-03-31", false)] // 45 days is 6 March → end of month 31 March
     [InlineData("2026-01-20", "2026-04-01", true)]
+    [InlineData("2026-01-05", "2026-03-17", false)] // end of January, then 45 days: the other accepted reading
+    [InlineData("2026-01-05", "2026-03-18", true)]
     public void Payment_terms_beyond_60_days_or_45_days_end_of_month_are_flagged(string issued, string due, bool flagged) =>
         Assert.Equal(flagged, Law.PaymentTermsBreach(DateOnly.Parse(issued), DateOnly.Parse(due)) is not null);
 }

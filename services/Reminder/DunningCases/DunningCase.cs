@@ -122,6 +122,12 @@ public sealed record ActionApproved(Guid ActionId, string Step, string By, strin
 /// <summary>The step is refused: the ladder stops where it is until a person acts on the case.</summary>
 public sealed record ActionRefused(Guid ActionId, string Step, string By, string Reason, DateTimeOffset RefusedAt);
 
+/// <summary>
+/// A step that cannot reach the customer on any of its channels (e.g. a registered letter with no postal
+/// address): nothing is sent and the ladder waits until the ERP completes the customer.
+/// </summary>
+public sealed record StepBlocked(Guid ActionId, string Step, int Level, ImmutableList<RemindedInvoice> Invoices, string Reason, DateTimeOffset BlockedAt);
+
 /// <summary>The amicable chase is over: the case goes to a lawyer or the court. Nothing more is automatic.</summary>
 public sealed record CaseHandedToLitigation(
     Guid ActionId,
@@ -187,8 +193,10 @@ public sealed record CaseInvoice(
 
 public sealed record RequestedAction(Guid ReminderId, Guid ActionId, string Step, string Channel, DateTimeOffset RequestedAt, ImmutableList<RemindedInvoice> Invoices);
 
+/// <param name="Invoices">The invoices the approval is asked for: only those, if still owed, are acted on once approved.</param>
 public sealed record PendingApproval(Guid ActionId, int StepIndex, string Step, string Reason, DateTimeOffset Since)
 {
+    public ImmutableList<string> Invoices { get; init; } = [];
     public bool Approved { get; init; }
     public DateTimeOffset? ApprovedAt { get; init; }
 }
@@ -213,6 +221,8 @@ public sealed record DunningCase(
     PendingApproval? AwaitingApproval,
     // A person refused a step: the ladder waits for a person.
     bool LadderStopped,
+    // A step could not reach the customer: the ladder waits for the customer to be completed.
+    StepBlocked? Blocked,
     // When the scheduler must next act on this case, and what it would do; null when nothing is planned. Indexed.
     DateTimeOffset? NextActionAt,
     string? NextAction)

@@ -66,11 +66,14 @@ public static class DunningCaseDecider
             rules.Add($"not chased automatically: {daysOverdue} days overdue when first seen, more than {plan.CatchUp.MaxDaysOverdueOnArrival} (catchUp.maxDaysOverdueOnArrival)");
         else if (daysOverdue > 0 && plan.CatchUp.Mode == CatchUpMode.LevelByAge)
         {
-            var reached = plan.Ladder.Where(x => plan.NominalDay(x.Index) <= daysOverdue).Select(x => x.Index).ToList();
+            // Never past the first step that needs a person's approval: no formal notice or hand-over without the steps before it.
+            var gate = plan.Ladder.Where(x => x.Step.RequiresApproval).Select(x => x.Index).DefaultIfEmpty(int.MaxValue).Min();
+            var reached = plan.Ladder.Where(x => plan.NominalDay(x.Index) <= daysOverdue && x.Index < gate).Select(x => x.Index).ToList();
             if (reached.Count > 0)
             {
                 startLevel = reached.Count > 1 ? reached[^2] : -1;
-                rules.Add($"caught up by age: {daysOverdue} days overdue when first seen, so it starts at step {reached[^1] + 1} '{plan.Steps[reached[^1]].Id}' (catchUp.mode LevelByAge)");
+                rules.Add($"caught up by age: {daysOverdue} days overdue when first seen, so it starts at step {reached[^1] + 1} '{plan.Steps[reached[^1]].Id}' (catchUp.mode LevelByAge"
+                    + (plan.Ladder.Any(x => plan.NominalDay(x.Index) <= daysOverdue && x.Index >= gate) ? ", never past the first step needing approval)" : ")"));
             }
         }
         else if (daysOverdue > 0)
@@ -101,7 +104,8 @@ public static class DunningCaseDecider
             events.Add(new CaseContactChanged(customer, command.Now));
         if (command.Hold is { } hold && (state.Hold?.Reason != hold.Reason || state.Hold?.Until != hold.Until))
             events.Add(new CaseHoldSet(hold.Reason, hold.Until, ClockOf(state).At(hold.Until.AddDays(1)), command.Now));
-        if (command.Hold is null && state.Hold is not null)
+        // Lifted only while it is in force: a hold already over ends nothing (and moves no step timed from a pause's end).
+        if (command.Hold is null && state.Hold is { } held && held.ResumesAt > command.Now)
             events.Add(new CaseHoldLifted(command.Now));
         return events;
     }
@@ -168,7 +172,7 @@ public static class DunningCaseDecider
             if (decided.Count == 0) break;
             events.AddRange(decided);
             current = decided.Aggregate(current, (s, e) => DunningCaseEvolution.Evolve(s, e)!);
-            if (decided.Any(e => e is ReminderRequested or ActionAwaitingApproval or CaseHandedToLitigation)) break;
+            if (decided.Any(e => e is ReminderRequested or ActionAwaitingApproval or CaseHandedToLitigation or StepBlocked)) break;
         }
         return events;
     }
@@ -197,15 +201,21 @@ public static class DunningCaseDecider
         var step = plan.Steps[next.StepIndex];
         var today = plan.Clock.DayOf(now);
         // The step covers every chased invoice due by now: one communication for the customer.
-        var included = state.OpenInvoices.Where(i => i.Chased && i.DueDate <= today).OrderBy(i => i.DueDate).ThenBy(i => i.InvoiceNumber, StringComparer.Ordinal).ToList();
-        if (included.Count == 0) return [];
+        var approval = state.AwaitingApproval is { Approved: true } pending && pending.StepIndex == next.StepIndex ? pending : null;
+        var approved = approval is not null;
+        var included = state.OpenInvoices
+            .Where(i => i.Chased && i.DueDate < today && (approval is null || approval.Invoices.Contains(i.InvoiceNumber)))
+            .OrderBy(i => i.DueDate).ThenBy(i => i.InvoiceNumber, StringComparer.Ordinal).ToList();
+        if (included.Count == 0)
+            // Approved, but every invoice it was approved for was paid, cancelled or contested since: the approval lapses.
+            return approval is null ? [] : [new StepSkipped(actionId, step.Id, next.StepIndex + 1, [],
+                $"{next.Description}; not taken: none of the invoices it was approved for is still owed", now)];
         var total = included.Sum(i => i.Outstanding);
         var listed = Listed(included);
 
         if (total < step.MinimumAmount)
             return [new StepSkipped(actionId, step.Id, next.StepIndex + 1, listed,
                 $"{next.Description}; skipped: {total:0.00} {state.Currency} owed, under the step's minimum of {step.MinimumAmount:0.00}", now)];
-        var approved = state.AwaitingApproval is { Approved: true } pending && pending.StepIndex == next.StepIndex;
         if (step.RequiresApproval && !approved)
             return [new ActionAwaitingApproval(actionId, step.Id, next.StepIndex + 1, listed, total, $"{next.Description}; needs a person's approval", now)];
 
@@ -220,11 +230,15 @@ public static class DunningCaseDecider
         List<CaseInvoice> invoices, ImmutableList<InvoiceClaim> claims, DateTimeOffset now, string reason)
     {
         var listed = Listed(invoices);
+        var reached = step.Channels.Select(wanted => Reach(state.Customer, plan, step, wanted)).ToList();
+        // Nobody to write to on any channel: sending would only fail; the ladder waits for the customer to be completed.
+        if (reached.All(r => r.Recipient.Via.StartsWith(NoContact, StringComparison.Ordinal)))
+            return [new StepBlocked(actionId, step.Id, next.StepIndex + 1, listed,
+                $"{reason}; blocked: {reached[0].Recipient.Via} (the ERP must complete the customer's contacts or address)", now)];
         var events = new List<object>();
         var channels = new HashSet<string>();
-        foreach (var wanted in step.Channels)
+        foreach (var (channel, recipient) in reached.Where(r => !r.Recipient.Via.StartsWith(NoContact, StringComparison.Ordinal)))
         {
-            var (channel, recipient) = Reach(state.Customer, plan, step, wanted);
             if (!channels.Add(channel)) continue; // two channels falling back onto the same one: one action
             events.Add(new ReminderRequested(Derive(actionId, channels.Count), actionId, step.Id, next.StepIndex + 1, channel, recipient, listed,
                 reason, now, now.AddDays(plan.MinimumDaysBetweenActions))
@@ -273,10 +287,12 @@ public static class DunningCaseDecider
             tried.Add(channel);
             var fallback = plan.Fallbacks.TryGetValue(channel, out var configured) ? configured : DefaultFallback(channel);
             if (fallback is null || tried.Contains(fallback) || fallback == wanted)
-                return (wanted, Unreached(customer, step, $"no contact for {string.Join(", ", tried)} and no fallback left: the Correspondence service will refuse it, a person must complete the customer"));
+                return (wanted, Unreached(customer, step, $"{NoContact} {string.Join(", ", tried)} and no fallback left"));
             channel = fallback;
         }
     }
+
+    const string NoContact = "no contact for";
 
     static string? DefaultFallback(string channel) => channel switch
     {

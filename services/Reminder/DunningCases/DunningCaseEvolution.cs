@@ -9,7 +9,7 @@ public static class DunningCaseEvolution
     public static DunningCase? Evolve(DunningCase? state, object @event) => (state, @event) switch
     {
         (null, DunningCaseOpened opened) => new DunningCase(
-            opened.CaseId, opened.CompanyId, opened.Customer, opened.Currency, CaseStatus.Open, null, [], [], [], [], null, null, null, null, false, null, null),
+            opened.CaseId, opened.CompanyId, opened.Customer, opened.Currency, CaseStatus.Open, null, [], [], [], [], null, null, null, null, false, null, null, null),
         (null, _) => null,
         (_, CasePlanAdopted adopted) => Planned(state with
         {
@@ -36,12 +36,20 @@ public static class DunningCaseEvolution
         {
             Requested = state.Requested.Add(new RequestedAction(requested.ReminderId, requested.ActionId, requested.Step, requested.Channel, requested.RequestedAt, requested.Invoices)),
             ActionsNotBefore = requested.NextNotBefore,
-            AwaitingApproval = null,
+            AwaitingApproval = Settled(state.AwaitingApproval, requested.ActionId),
+            Blocked = null,
         }),
-        (_, StepSkipped skipped) => Planned(Stepped(state, skipped.Step, skipped.Invoices, skipped.SkippedAt)),
+        (_, StepSkipped skipped) => Planned(Stepped(state, skipped.Step, skipped.Invoices, skipped.SkippedAt) with
+        {
+            AwaitingApproval = Settled(state.AwaitingApproval, skipped.ActionId),
+        }),
+        (_, StepBlocked blocked) => Planned(state with { Blocked = blocked, AwaitingApproval = Settled(state.AwaitingApproval, blocked.ActionId) }),
         (_, ActionAwaitingApproval awaiting) => Planned(state with
         {
-            AwaitingApproval = new PendingApproval(awaiting.ActionId, state.Plan!.Steps.FindIndex(s => s.Id == awaiting.Step), awaiting.Step, awaiting.Reason, awaiting.At),
+            AwaitingApproval = new PendingApproval(awaiting.ActionId, state.Plan!.Steps.FindIndex(s => s.Id == awaiting.Step), awaiting.Step, awaiting.Reason, awaiting.At)
+            {
+                Invoices = [.. awaiting.Invoices.Select(i => i.InvoiceNumber)],
+            },
         }),
         (_, ActionApproved approved) when state.AwaitingApproval?.ActionId == approved.ActionId => Planned(state with
         {
@@ -56,13 +64,15 @@ public static class DunningCaseEvolution
         {
             Status = CaseStatus.Litigation,
             AwaitingApproval = null,
+            Blocked = null,
             NextActionAt = null,
             NextAction = null,
         },
         (_, ReminderWithdrawn withdrawn) => Planned(TakenBack(state, withdrawn.ReminderId, withdrawn.LeftOut)),
         (_, ReminderNarrowed narrowed) => Planned(TakenBack(state, narrowed.ReminderId, narrowed.LeftOut)),
         (_, ReminderSent sent) => state with { SentReminders = state.SentReminders.Add(sent.ReminderId) },
-        (_, CaseContactChanged contact) => Planned(state with { Customer = contact.Customer }),
+        // A customer completed by the ERP may now be reachable: a blocked step is tried again.
+        (_, CaseContactChanged contact) => Planned(state with { Customer = contact.Customer, Blocked = null }),
         (_, CaseHoldSet hold) => Planned(state with { Hold = hold }),
         (_, CaseHoldLifted lifted) => Planned(state with { Hold = null, PauseEndedAt = lifted.LiftedAt }),
         (_, InvoiceDisputed disputed) => Planned(WithInvoice(state, disputed.InvoiceNumber, i => i with { OpenDisputes = i.OpenDisputes.Add(disputed.DisputeId) })),
@@ -71,6 +81,9 @@ public static class DunningCaseEvolution
         (_, DunningCaseReopened) => Planned(state with { Status = CaseStatus.Open, LadderStopped = false }),
         _ => state,
     };
+
+    // The pending approval ends with the action it was asked for (sent, skipped, blocked), not with another one.
+    static PendingApproval? Settled(PendingApproval? pending, Guid actionId) => pending?.ActionId == actionId ? null : pending;
 
     static DunningCase WithInvoice(DunningCase state, string number, Func<CaseInvoice, CaseInvoice> change) =>
         state with { OpenInvoices = [.. state.OpenInvoices.Select(i => i.InvoiceNumber == number ? change(i) : i)] };

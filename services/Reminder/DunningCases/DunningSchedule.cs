@@ -42,17 +42,24 @@ public static class DunningSchedule
 
     static ScheduledAction? OnLadder(DunningCase state, DunningPlan plan, List<CaseInvoice> chased)
     {
-        if (state.LadderStopped) return null;
+        if (state.LadderStopped || state.Blocked is not null) return null;
         if (state.AwaitingApproval is { } pending)
             return pending is { Approved: true, ApprovedAt: { } approvedAt }
                 ? new ScheduledAction(Bounded(state, approvedAt), pending.StepIndex, Courtesy: false, pending.Reason)
                 : null;
 
-        var driver = Driver(plan, chased);
+        // Invoices at the top of the ladder (handed over, or skipped through) set no level any more: a newer
+        // invoice still owed goes on with its own.
+        var lastStep = plan.Ladder.Select(x => x.Index).DefaultIfEmpty(-1).Max();
+        var climbing = chased.Where(i => i.Level < lastStep).ToList();
+        if (climbing.Count == 0) return null;
+        var driver = Driver(plan, climbing);
         var next = plan.Ladder.FirstOrDefault(x => x.Index > driver.Level);
         if (next.Step is not { } step) return null;
         var (at, rule) = TimeOf(state, plan, step, next.Index, driver);
-        return new ScheduledAction(Bounded(state, Latest(at, driver.NotBefore)), next.Index, Courtesy: false,
+        // A ladder step lists the invoices overdue by then: never before the day after the earliest due date.
+        var firstOverdue = plan.Clock.At(climbing.Min(i => i.DueDate).AddDays(1));
+        return new ScheduledAction(Bounded(state, Latest(Latest(at, driver.NotBefore), firstOverdue)), next.Index, Courtesy: false,
             $"{step.Id} (step {next.Index + 1} of plan {plan.Id} v{plan.Version}): {rule}, for {driver.InvoiceNumber} due {driver.DueDate:yyyy-MM-dd}");
     }
 

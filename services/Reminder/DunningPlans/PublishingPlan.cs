@@ -41,7 +41,17 @@ public sealed class PlanFilesPublisher(PlanCatalog catalog, DunningCases.Dunning
             plan = policy.Apply(plan);
             if (plan.Problems() is { Count: > 0 } problems)
                 throw new InvalidOperationException($"{file}: {string.Join("; ", problems)}");
-            var (inForce, published) = await catalog.PublishAsync(plan, "system:plan-files", $"published from {Path.GetFileName(file)}", cancellation);
+            (DunningPlan inForce, bool published) result;
+            try
+            {
+                result = await catalog.PublishAsync(plan, "system:plan-files", $"published from {Path.GetFileName(file)}", cancellation);
+            }
+            catch (Exception e) when (e is JasperFx.ConcurrencyException or Marten.Exceptions.ExistingStreamIdCollisionException)
+            {
+                // Another instance starting at the same moment published it: read it again.
+                result = await catalog.PublishAsync(plan, "system:plan-files", $"published from {Path.GetFileName(file)}", cancellation);
+            }
+            var (inForce, published) = result;
             if (published) logger.LogInformation("Published plan {PlanId} v{Version} from {File}", inForce.Id, inForce.Version, file);
         }
     }

@@ -27,6 +27,9 @@ public sealed record LatePaymentLaw
         RecoveryIndemnities.Where(i => i.From <= day).MaxBy(i => i.From)
         ?? throw new LegalFigureMissingException($"LatePaymentLaw:RecoveryIndemnities has no amount in force on {day:yyyy-MM-dd}");
 
+    /// <summary>The last day the rate table covers; none when it is empty.</summary>
+    public DateOnly? CoveredUntil => Periods.Length == 0 ? null : Periods.Max(p => p.To);
+
     public DatedPaymentTerms? TermsOn(DateOnly day) => PaymentTerms.Where(t => t.From <= day).MaxBy(t => t.From);
 
     /// <summary>
@@ -79,10 +82,11 @@ public sealed record LatePaymentLaw
     public string? PaymentTermsBreach(DateOnly issueDate, DateOnly dueDate)
     {
         if (TermsOn(issueDate) is not { } terms) return null;
-        var fromIssue = issueDate.AddDays(terms.MaxDaysFromIssue);
-        var plus = issueDate.AddDays(terms.MaxDaysEndOfMonth);
-        var endOfMonth = new DateOnly(plus.Year, plus.Month, DateTime.DaysInMonth(plus.Year, plus.Month));
-        var latest = fromIssue > endOfMonth ? fromIssue : endOfMonth;
+        // "45 days end of month" is read both ways in practice (45 days then the end of that month, or the end
+        // of the month then 45 days): an invoice within either reading, or within 60 days, is not flagged.
+        static DateOnly EndOfMonth(DateOnly d) => new(d.Year, d.Month, DateTime.DaysInMonth(d.Year, d.Month));
+        DateOnly[] limits = [issueDate.AddDays(terms.MaxDaysFromIssue), EndOfMonth(issueDate.AddDays(terms.MaxDaysEndOfMonth)), EndOfMonth(issueDate).AddDays(terms.MaxDaysEndOfMonth)];
+        var latest = limits.Max();
         return dueDate <= latest
             ? null
             : $"due {dueDate:yyyy-MM-dd}, {dueDate.DayNumber - issueDate.DayNumber} days after its issue: beyond the legal maximum of {terms.MaxDaysFromIssue} days from issue or {terms.MaxDaysEndOfMonth} days end of month ({latest:yyyy-MM-dd}, L441-10 I)";

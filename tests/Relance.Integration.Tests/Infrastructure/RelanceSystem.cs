@@ -117,6 +117,8 @@ public sealed class RelanceSystem : IAsyncDisposable
             "--Serilog:MinimumLevel:Default=Warning",
             // A service answers "not ready" while it starts: expected here, not worth a log line.
             "--Serilog:MinimumLevel:Override:Microsoft.Extensions.Diagnostics.HealthChecks=Fatal",
+            // Marten logs each optimistic-concurrency conflict it throws; the code that catches them logs what it does about them.
+            "--Serilog:MinimumLevel:Override:Marten.IDocumentStore=Fatal",
             .. extraArgs,
         ];
         Action<WebApplicationBuilder> useTestClock = builder => builder.Services.AddSingleton<TimeProvider>(Clock);

@@ -78,8 +78,10 @@ public sealed class DunningScenarioTests(TestInfrastructure infrastructure)
 
     [Theory]
     [InlineData(1)] // after the first courtesy reminder
+    [InlineData(2)] // after the second courtesy reminder
     [InlineData(3)] // after the first call
     [InlineData(4)] // after the email reminder
+    [InlineData(5)] // after the second call
     [InlineData(7)] // after the reminder letter (letter and email copy)
     [InlineData(8)] // after the warning letter
     [InlineData(9)] // while the formal notice awaits approval
@@ -91,6 +93,20 @@ public sealed class DunningScenarioTests(TestInfrastructure infrastructure)
         await s.RunDays(Days - (s.Today.DayNumber - new DateOnly(2026, 3, 2).DayNumber));
         Assert.Equal(Nominal.Take(actionsBeforePayment), await s.Actions());
         Assert.Equal("Closed", (await s.Case())!.Value.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_payment_after_the_formal_notice_was_sent_stops_the_hand_over_to_litigation()
+    {
+        await using var s = await OneInvoice();
+        await s.RunUntilApprovalAwaited(Days);
+        await s.Approve();
+        await s.RunDays(5);
+        await s.Payment("F-1", 1200m);
+        await s.RunDays(30);
+        Assert.Equal([.. Nominal, "2026-05-14 formal-notice registered-letter [F-1]"], await s.Actions());
+        Assert.Equal("Closed", (await s.Case())!.Value.GetProperty("status").GetString());
+        Assert.DoesNotContain(await s.System.Erp.NotificationsOn(ErpTopology.CaseHandedToLitigationExchange), n => n.Body.GetProperty("customerId").GetString() == s.Customer);
     }
 
     [Fact]

@@ -19,6 +19,18 @@ public static class Preview
         var excluded = exclude?.ToArray() ?? [];
         if (excluded.Length > 0) due = due.Where(c => !c.Id.IsOneOf(excluded));
         var cases = await due.OrderBy(c => c.NextActionAt).Take(limit).ToListAsync(cancellation);
-        return [.. cases.Select(c => new CaseDecision(c.Id, c.Version, DunningCaseDecider.Decide(new TakeDueActions(Guid.NewGuid(), at), c, law)))];
+        return [.. cases.Select(c => Decide(c, at, law))];
+    }
+
+    static CaseDecision Decide(DunningCase dunningCase, DateTimeOffset at, LatePaymentLaw law)
+    {
+        try
+        {
+            return new CaseDecision(dunningCase.Id, dunningCase.Version, DunningCaseDecider.Decide(new TakeDueActions(Guid.NewGuid(), at), dunningCase, law));
+        }
+        catch (Exception e) when (e is LegalFigureMissingException or InvalidOperationException or ArgumentException)
+        {
+            return new CaseDecision(dunningCase.Id, dunningCase.Version, [], e);
+        }
     }
 }

@@ -22,8 +22,8 @@ public sealed record SchedulerOptions
     public int Parallelism { get; init; } = 4;
 }
 
-/// <summary>What one case would do, or did, at a run.</summary>
-public sealed record CaseDecision(string CaseId, long Version, IReadOnlyList<object> Events);
+/// <summary>What one case would do, or did, at a run; or why it could not be decided.</summary>
+public sealed record CaseDecision(string CaseId, long Version, IReadOnlyList<object> Events, Exception? Error = null);
 
 /// <summary>
 /// The passage of time: on every tick of the injected clock, takes the cases whose next action is due from
@@ -64,7 +64,10 @@ public sealed class ReminderScheduler(
             lock (failed) excluded = [.. failed];
             var decisions = (await Preview.DecideDueAsync(store, now, law, options.BatchSize, excluded.ToHashSet(), cancellation)).ToList();
             if (decisions.Count == 0) break;
-            var acted = decisions.Where(d => d.Events.Count > 0).ToList();
+            // A case that cannot be decided (e.g. a legal figure missing for its dates) waits, loudly, without holding back the others.
+            foreach (var broken in decisions.Where(d => d.Error is not null))
+                logger.LogError(broken.Error, "Could not decide the action due for case {CaseId}; the next tick tries again", broken.CaseId);
+            var acted = decisions.Where(d => d.Error is null && d.Events.Count > 0).ToList();
             // Due but with nothing to do at this moment (outside the sending hours): leave them for a later tick.
             foreach (var idle in decisions.Where(d => d.Events.Count == 0)) lock (failed) failed.Add(idle.CaseId);
 
@@ -95,7 +98,7 @@ public sealed class ReminderScheduler(
             await session.SaveChangesAsync(cancellation);
             return chunk.Sum(d => d.Events.Count);
         }
-        catch (Exception e) when (e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
+        catch (Exception e) when (IsConflict(e))
         {
             // One case moved on since it was read (a payment, another scheduler): decide each case again alone.
             var count = 0;
@@ -103,6 +106,10 @@ public sealed class ReminderScheduler(
             return count;
         }
     }
+
+    // Marten reports one stream's conflict as such, several at once as an aggregate of them.
+    static bool IsConflict(Exception e) => e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException
+        || (e is AggregateException aggregate && aggregate.InnerExceptions.All(IsConflict));
 
     async Task<int> CommitOneAsync(string caseId, string run, DateTimeOffset now, HashSet<string> failed, CancellationToken cancellation)
     {
@@ -114,7 +121,7 @@ public sealed class ReminderScheduler(
             if (events.Count == 0) lock (failed) failed.Add(caseId);
             return events.Count;
         }
-        catch (Exception e) when (e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
+        catch (Exception e) when (IsConflict(e))
         {
             logger.LogInformation("Case {CaseId} changed while its action was being decided; the next tick looks again", caseId);
         }

@@ -61,7 +61,11 @@ public sealed class ReminderDispatcher(IBus bus) : EventForwarder
             PaymentDeadlineDays = requested.PaymentDeadlineDays,
             Claims = [.. requested.Claims.Where(c => stillOwed.Exists(i => i.InvoiceNumber == c.InvoiceNumber)).Select(c =>
                 new Correspondence.ReminderClaim(c.InvoiceNumber, c.DaysLate, c.AnnualRatePercent, c.RateBasis, c.Penalty, dunningCase.Currency, c.RecoveryIndemnity, c.IndemnityCurrency))],
-            PreviousActions = [.. dunningCase.Requested.Where(r => r.ActionId != requested.ActionId)
+            // The earlier actions that really happened about these invoices: sent, or a call task (logged by people).
+            PreviousActions = [.. dunningCase.Requested
+                .Where(r => r.ActionId != requested.ActionId && r.RequestedAt <= requested.RequestedAt
+                    && (dunningCase.SentReminders.Contains(r.ReminderId) || r.Channel == Correspondence.ReminderChannels.Phone)
+                    && r.Invoices.Exists(i => stillOwed.Exists(o => o.InvoiceNumber == i.InvoiceNumber)))
                 .Select(r => new Correspondence.PreviousReminderAction(r.Step, r.Channel, r.RequestedAt))],
         }, send => send.StampFrom(e), cancellation);
     }
