@@ -366,6 +366,16 @@ public sealed class DunningScenarioTests(TestInfrastructure infrastructure)
         await s.RunDays(2);
         Assert.Equal([.. Nominal.Take(3), "2026-04-07 email-reminder email [F-1]"], await s.Actions()); // due on 5 April: taken at the next run
         Assert.Contains("ACME shortened its ladder", (await s.Events()).Last(e => e.GetProperty("type").GetString() == "case_plan_adopted").GetProperty("data").GetProperty("reason").GetString());
+
+        // A second version, applied at once to every case following the plan: the second call two days after the email.
+        steps.Single(st => st["id"].ToString() == "second-call")["when"] = new { from = "PreviousStep", days = 2 };
+        (await s.Reminder.PutAsJsonAsync("/plans/ACME/acme", acme)).EnsureSuccessStatusCode();
+        var bulk = await s.Reminder.PostAsJsonAsync("/plans/ACME/acme/apply", new { reason = "ACME calls sooner" });
+        Assert.Equal(1, (await bulk.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("casesMoved").GetInt32());
+        await s.RunDays(3);
+        Assert.Equal("2026-04-10 second-call phone [F-1]", (await s.Actions())[^1]); // 9 April, moved by the 3-day minimum gap
+        var adopted = (await s.Events()).Where(e => e.GetProperty("type").GetString() == "case_plan_adopted").Select(e => e.GetProperty("data")).ToList();
+        Assert.Equal(["*:standard 1", "ACME:acme 1", "ACME:acme 2"], adopted.Select(a => $"{a.GetProperty("planId").GetString()} {a.GetProperty("version").GetInt32()}"));
     }
 
     [Fact]
