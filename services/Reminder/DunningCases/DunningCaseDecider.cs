@@ -220,7 +220,8 @@ public static class DunningCaseDecider
             return [new ActionAwaitingApproval(actionId, step.Id, next.StepIndex + 1, listed, total, $"{next.Description}; needs a person's approval", now)];
 
         var claims = Claims(step, included, today, state.Currency, law);
-        var reason = approved ? $"{next.Description.Replace("; needs a person's approval", "")}; approved {state.AwaitingApproval!.ApprovedAt:O}" : next.Description;
+        // Once approved, the reason is the one the approval was asked with, and when it was given.
+        var reason = approved ? $"{next.Description}; approved {approval!.ApprovedAt:O}" : next.Description;
         if (step.Channels.Contains("litigation"))
             return [new CaseHandedToLitigation(actionId, step.Id, next.StepIndex + 1, listed, claims, reason, now)];
         return Requests(state, plan, step, next, actionId, included, claims, now, reason);
@@ -232,12 +233,12 @@ public static class DunningCaseDecider
         var listed = Listed(invoices);
         var reached = step.Channels.Select(wanted => Reach(state.Customer, plan, step, wanted)).ToList();
         // Nobody to write to on any channel: sending would only fail; the ladder waits for the customer to be completed.
-        if (reached.All(r => r.Recipient.Via.StartsWith(NoContact, StringComparison.Ordinal)))
+        if (!reached.Exists(r => r.Reachable))
             return [new StepBlocked(actionId, step.Id, next.StepIndex + 1, listed,
                 $"{reason}; blocked: {reached[0].Recipient.Via} (the ERP must complete the customer's contacts or address)", now)];
         var events = new List<object>();
         var channels = new HashSet<string>();
-        foreach (var (channel, recipient) in reached.Where(r => !r.Recipient.Via.StartsWith(NoContact, StringComparison.Ordinal)))
+        foreach (var (channel, recipient) in reached.Where(r => r.Reachable))
         {
             if (!channels.Add(channel)) continue; // two channels falling back onto the same one: one action
             events.Add(new ReminderRequested(Derive(actionId, channels.Count), actionId, step.Id, next.StepIndex + 1, channel, recipient, listed,
@@ -276,23 +277,21 @@ public static class DunningCaseDecider
     /// step's role, else billing, else accounting; the plan's fallback when the customer cannot be reached
     /// on the channel (no email: a letter).
     /// </summary>
-    public static (string Channel, ActionRecipient Recipient) Reach(CaseCustomer customer, DunningPlan plan, PlanStep step, string wanted)
+    public static ChannelReach Reach(CaseCustomer customer, DunningPlan plan, PlanStep step, string wanted)
     {
         var tried = new List<string>();
         var channel = wanted;
         while (true)
         {
             if (Recipient(customer, step, channel) is { } recipient)
-                return (channel, tried.Count == 0 ? recipient : recipient with { Via = $"{recipient.Via}; instead of {string.Join(", then ", tried)}, which the customer cannot be reached by" });
+                return new(channel, tried.Count == 0 ? recipient : recipient with { Via = $"{recipient.Via}; instead of {string.Join(", then ", tried)}, which the customer cannot be reached by" }, Reachable: true);
             tried.Add(channel);
             var fallback = plan.Fallbacks.TryGetValue(channel, out var configured) ? configured : DefaultFallback(channel);
             if (fallback is null || tried.Contains(fallback) || fallback == wanted)
-                return (wanted, Unreached(customer, step, $"{NoContact} {string.Join(", ", tried)} and no fallback left"));
+                return new(wanted, Unreached(customer, $"no contact for {string.Join(", ", tried)} and no fallback left"), Reachable: false);
             channel = fallback;
         }
     }
-
-    const string NoContact = "no contact for";
 
     static string? DefaultFallback(string channel) => channel switch
     {
@@ -324,12 +323,18 @@ public static class DunningCaseDecider
         }
     }
 
-    static ActionRecipient Unreached(CaseCustomer customer, PlanStep step, string via) =>
+    static ActionRecipient Unreached(CaseCustomer customer, string via) =>
         new(customer.CustomerId, customer.Name, null, NullIfEmpty(customer.Email), null, customer.PostalAddress, customer.AccountManager, via);
 
     static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     static Relance.ReminderService.DunningPlans.PlanClock ClockOf(DunningCase state) => state.Plan?.Clock ?? new();
+
+    /// <summary>The channel a step will use and whom it addresses; not reachable when no channel, fallbacks included, reaches the customer.</summary>
+    public sealed record ChannelReach(string Channel, ActionRecipient Recipient, bool Reachable)
+    {
+        public void Deconstruct(out string channel, out ActionRecipient recipient) => (channel, recipient) = (Channel, Recipient);
+    }
 
     /// <summary>A stable id derived from another: the same decision repeated gets the same ids.</summary>
     public static Guid Derive(Guid from, int index)

@@ -52,11 +52,12 @@ public sealed class PlanCatalog(IDocumentStore store, TimeProvider clock)
         return plans;
     }
 
-    public async Task<(DunningPlan Plan, string Why)> PlanFor(IQuerySession session, string companyId, string customerId, CancellationToken cancellation)
-    {
-        var profile = await session.LoadAsync<CustomerProfile>(CustomerProfile.Key(companyId, customerId), cancellation);
-        return Choose(await AllAsync(cancellation), companyId, profile?.PlanKey, profile?.Segment);
-    }
+    public async Task<(DunningPlan Plan, string Why)> PlanFor(IQuerySession session, string companyId, string customerId, CancellationToken cancellation) =>
+        await PlanFor(companyId, await session.LoadAsync<CustomerProfile>(CustomerProfile.Key(companyId, customerId), cancellation), cancellation);
+
+    /// <summary>The plan for a customer as the ERP described it (none: its company's default).</summary>
+    public async Task<(DunningPlan Plan, string Why)> PlanFor(string companyId, CustomerProfile? profile, CancellationToken cancellation) =>
+        Choose(await AllAsync(cancellation), companyId, profile?.PlanKey, profile?.Segment);
 
     public static (DunningPlan Plan, string Why) Choose(IReadOnlyList<DunningPlan> plans, string companyId, string? customerPlanKey, string? segment)
     {

@@ -174,7 +174,7 @@ public sealed class RelanceSystem : IAsyncDisposable
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_infrastructure.Postgres) { Database = "postgres" }.ConnectionString);
         await connection.OpenAsync();
         foreach (var service in _databases)
-            await Drop($"relance_test_{_id}_{service.ToString().ToLowerInvariant()}", connection);
+            await Drop(Database(service), connection);
     }
 
     // Cleaning up must not fail a test: an autovacuum worker (a superuser process the test role may not

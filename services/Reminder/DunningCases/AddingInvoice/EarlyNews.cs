@@ -29,14 +29,17 @@ public static class EarlyNews
     public static async Task<bool> KeptIfUnknownAsync(
         IDocumentSession session, string caseId, string invoiceNumber, DateTimeOffset now, Func<InvoiceNewsBeforeJoining, InvoiceNewsBeforeJoining> add, CancellationToken cancellation)
     {
-        var known = await session.LoadAsync<DunningCase>(caseId, cancellation) is { } found && found.KnownInvoices.Contains(invoiceNumber);
-        if (known) return false;
+        if (await KnowsAsync(session, caseId, invoiceNumber, cancellation)) return false;
         var key = InvoiceNewsBeforeJoining.Key(caseId, invoiceNumber);
         var news = await session.LoadAsync<InvoiceNewsBeforeJoining>(key, cancellation) ?? new InvoiceNewsBeforeJoining(key, now);
         session.Store(add(news));
         await session.SaveChangesAsync(cancellation);
         return true;
     }
+
+    /// <summary>Whether the case has heard of the invoice (it stays known after it leaves).</summary>
+    public static async Task<bool> KnowsAsync(IQuerySession session, string caseId, string invoiceNumber, CancellationToken cancellation) =>
+        await session.LoadAsync<DunningCase>(caseId, cancellation) is { } found && found.KnownInvoices.Contains(invoiceNumber);
 
     /// <summary>Applies what was heard of the invoice before it joined its case, then forgets it. Safe to repeat.</summary>
     public static async Task ApplyAsync(IDocumentSession session, string caseId, string invoiceNumber, DateTimeOffset now, CancellationToken cancellation)

@@ -1,4 +1,5 @@
 using Marten;
+using Relance.ReminderService.DunningCases.AddingInvoice;
 using Relance.ServiceDefaults;
 
 namespace Relance.ReminderService.DunningCases.RemovingInvoice;
@@ -20,8 +21,7 @@ public static class RemoveInvoiceFromCaseHandler
 {
     public static async Task<IReadOnlyList<object>> Handle(IDocumentSession session, RemoveInvoiceFromCase command, CancellationToken cancellation)
     {
-        var known = await session.LoadAsync<DunningCase>(command.CaseId, cancellation) is { } found && found.KnownInvoices.Contains(command.InvoiceNumber);
-        if (!known)
+        if (!await EarlyNews.KnowsAsync(session, command.CaseId, command.InvoiceNumber, cancellation))
         {
             session.Store(new InvoiceClosedBeforeJoining(InvoiceClosedBeforeJoining.Key(command.CaseId, command.InvoiceNumber), command.Reason, command.Now));
             await session.SaveChangesAsync(cancellation);

@@ -35,10 +35,7 @@ public static class PreviewEndpoint
     {
         if (string.IsNullOrWhiteSpace(at)) return clock.GetUtcNow();
         if (DateOnly.TryParseExact(at, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            var local = day.ToDateTime(new TimeOnly(10, 0));
-            return new DateTimeOffset(local, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris").GetUtcOffset(local));
-        }
+            return new DunningPlans.PlanClock().At(day, new TimeOnly(10, 0));
         return DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.None, out var moment) ? moment : null;
     }
 

@@ -32,7 +32,7 @@ public sealed class InvoiceRegisteredConsumer(IDocumentSession session, DunningP
         var customer = profile?.Customer is { } described
             ? described.Contacts.IsEmpty ? described with { Email = m.CustomerEmail } : described
             : new CaseCustomer(m.CustomerId, m.CustomerName, m.CustomerEmail);
-        var (plan, why) = PlanCatalog.Choose(await plans.AllAsync(context.CancellationToken), m.CompanyId, profile?.PlanKey, profile?.Segment);
+        var (plan, why) = await plans.PlanFor(m.CompanyId, profile, context.CancellationToken);
         await AddInvoiceToCaseHandler.Handle(session, new AddInvoiceToCase(
                 m.CompanyId, customer, m.Currency, m.InvoiceNumber, m.IssueDate, m.DueDate, m.Outstanding, plan, why, clock.GetUtcNow())
             {

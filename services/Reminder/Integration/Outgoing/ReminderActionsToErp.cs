@@ -37,10 +37,10 @@ public sealed class ReminderActionsToErp(IBus bus) : EventForwarder
     async Task ForwardSent(IEvent e, ReminderSent sent, IDocumentOperations operations, CancellationToken cancellation)
     {
         var dunningCase = await StateOf<DunningCase>(operations, e, cancellation);
-        var history = await operations.Events.FetchStreamAsync(e.StreamKey!, token: cancellation);
-        var requested = history.Select(h => h.Data).OfType<ReminderRequested>().Single(r => r.ReminderId == sent.ReminderId);
+        var history = (await operations.Events.FetchStreamAsync(e.StreamKey!, token: cancellation)).Select(h => h.Data).ToList();
+        var requested = history.OfType<ReminderRequested>().Single(r => r.ReminderId == sent.ReminderId);
         // Only the invoices it really listed when it left.
-        var leftOut = history.Select(h => h.Data).OfType<ReminderNarrowed>().Where(n => n.ReminderId == sent.ReminderId).SelectMany(n => n.LeftOut).ToHashSet();
+        var leftOut = history.OfType<ReminderNarrowed>().Where(n => n.ReminderId == sent.ReminderId).SelectMany(n => n.LeftOut).ToHashSet();
         var listed = requested.Invoices.Where(i => !leftOut.Contains(i.InvoiceNumber)).ToList();
 
         await bus.PublishToErps(new ErpReminderActionTaken(
@@ -50,9 +50,9 @@ public sealed class ReminderActionsToErp(IBus bus) : EventForwarder
 
         // The claims of a step are told once, with its first channel to leave (a letter and its email copy claim the same).
         var claims = requested.Claims.Where(c => !leftOut.Contains(c.InvoiceNumber)).ToList();
-        var firstSentOfAction = history.Select(h => h.Data).OfType<ReminderSent>()
-            .First(s => history.Select(h => h.Data).OfType<ReminderRequested>().Any(r => r.ReminderId == s.ReminderId && r.ActionId == requested.ActionId));
-        if (claims.Count > 0 && firstSentOfAction.ReminderId == sent.ReminderId)
+        var channelsOfAction = history.OfType<ReminderRequested>().Where(r => r.ActionId == requested.ActionId).Select(r => r.ReminderId).ToHashSet();
+        var firstToLeave = history.OfType<ReminderSent>().First(s => channelsOfAction.Contains(s.ReminderId));
+        if (claims.Count > 0 && firstToLeave.ReminderId == sent.ReminderId)
             await PublishClaims(e, dunningCase, requested.ReminderId, requested.Step, claims, sent.SentAt, cancellation);
     }
 
