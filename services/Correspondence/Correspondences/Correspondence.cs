@@ -21,7 +21,7 @@ public sealed record CorrespondenceRequested(
     DateOnly AsOf,
     DateTimeOffset RequestedAt)
 {
-    /// <summary>Position of the step on the case's plan, 1 for the first.</summary>
+    /// <summary>Position of the step on the case's plan, 1 for the first; 0 for an action off the ladder (an invoice resend). Only recorded.</summary>
     public int Level { get; init; } = 1;
 
     /// <summary><see cref="Tones.Courteous"/>, <see cref="Tones.Firm"/> or <see cref="Tones.Formal"/>.</summary>

@@ -2,7 +2,7 @@ using Relance.CorrespondenceService.Correspondences;
 
 namespace Relance.CorrespondenceService.Writing;
 
-public enum TemplateKind { CourteousReminder, ReminderLetter, WarningLetter, FormalNotice }
+public enum TemplateKind { CourteousReminder, ReminderLetter, WarningLetter, FormalNotice, InvoiceResend }
 
 /// <summary>
 /// Which template carries out a request: the one the plan named (its template, else its step), else the one
@@ -16,6 +16,7 @@ public static class Templates
         TemplateKind.ReminderLetter => "reminder-letter/fr/v1",
         TemplateKind.WarningLetter => "warning-letter/fr/v1",
         TemplateKind.FormalNotice => "formal-notice/fr/v1",
+        TemplateKind.InvoiceResend => "invoice-resend/fr/v1",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -25,6 +26,7 @@ public static class Templates
     public static Document Compose(TemplateKind kind, CorrespondenceRequested request, Letterhead from, Medium medium) => kind switch
     {
         TemplateKind.CourteousReminder => CourteousReminder.Compose(request, from, medium),
+        TemplateKind.InvoiceResend => InvoiceResend.Compose(request, from, medium),
         _ => PaymentDemand.Compose(kind, request, from, medium),
     };
 
@@ -36,6 +38,8 @@ public static class Templates
         "reminder-letter" => TemplateKind.ReminderLetter,
         "warning-letter" => TemplateKind.WarningLetter,
         "formal-notice" => TemplateKind.FormalNotice,
+        // Not a step of the ladder: the references of invoices the customer says it never received.
+        "invoice-resend" => TemplateKind.InvoiceResend,
         _ => null,
     };
 
