@@ -15,6 +15,7 @@ public class TemplatesTests
     [InlineData("reminder-letter", TemplateKind.ReminderLetter, "reminder-letter/fr/v1")]
     [InlineData("warning-letter", TemplateKind.WarningLetter, "warning-letter/fr/v1")]
     [InlineData("formal-notice", TemplateKind.FormalNotice, "formal-notice/fr/v1")]
+    [InlineData("invoice-resend", TemplateKind.InvoiceResend, "invoice-resend/fr/v1")]
     public void Each_step_of_the_default_plan_has_its_template(string step, TemplateKind kind, string name)
     {
         // The tone is deliberately another one: the step's own template wins.
@@ -29,6 +30,16 @@ public class TemplatesTests
     [InlineData("formal-notice/en/v3")]
     public void The_template_the_plan_names_wins_over_the_step_and_its_version_is_ours(string template) =>
         Assert.Equal(TemplateKind.FormalNotice, Templates.For(Request("my-own-step", Tones.Courteous) with { Template = template }));
+
+    [Theory]
+    [InlineData("invoice-resend")]
+    [InlineData("invoice-resend/fr/v1")]
+    public void A_resend_asked_by_its_template_is_the_invoice_resend_not_the_courteous_reminder_of_its_tone(string template)
+    {
+        var chosen = Templates.For(Request("invoice-resend", Tones.Courteous) with { Template = template, Level = 0 });
+        Assert.Equal(TemplateKind.InvoiceResend, chosen);
+        Assert.Equal("invoice-resend/fr/v1", Templates.Name(chosen!.Value));
+    }
 
     [Theory]
     [InlineData(Tones.Courteous, TemplateKind.CourteousReminder)]
