@@ -161,6 +161,27 @@ public sealed class CorrespondenceLadderTests(TestInfrastructure infrastructure)
     }
 
     [Fact]
+    public async Task An_invoice_resend_reaches_the_debtor_with_the_references_and_the_deadline_but_no_claim_nor_earlier_reminder()
+    {
+        // As the Reminder service asks it when the customer says it never received the invoices: off the ladder (level 0), courteous.
+        var resend = Step("invoice-resend", ReminderTones.Courteous, ReminderChannels.Email, deadlineDays: 8) with { Level = 0, Claims = [] };
+        await Send(resend);
+
+        var mail = await Eventually.Get(async () => (await _mail.To(Email)).SingleOrDefault(), Wait, "the invoice resend");
+        Assert.Equal($"Nouvel envoi des références de vos factures nos F-{_run}-1 et F-{_run}-2 – ACME SAS", mail.Subject);
+        var text = Normalised(mail.Text);
+        Assert.Contains($"- Facture n° F-{_run}-1 du 01/10/2026, échéance le 31/10/2026 – montant restant dû : 1 200,00 € TTC\n", text);
+        Assert.Contains("dans un délai de 8 jours à compter de la date de ce courriel, soit au plus tard le 01/12/2026.", text);
+        Assert.DoesNotContain("pénalités", text);
+        Assert.DoesNotContain("sans effet", text);
+
+        var sent = await Announcement(resend.ReminderId);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await _mail.Source(mail))), sent.ContentSha256);
+        var state = (await Correspondence.GetFromJsonAsync<JsonElement>($"/correspondences/{resend.ReminderId}"))!;
+        Assert.Equal(("Sent", 0), (state.GetProperty("status").GetString(), state.GetProperty("request").GetProperty("level").GetInt32()));
+    }
+
+    [Fact]
     public async Task A_letter_without_a_postal_address_ends_in_the_error_queue_with_its_reason_and_nothing_recorded()
     {
         var letter = Step("warning-letter", ReminderTones.Firm, ReminderChannels.Letter, deadlineDays: 8);
