@@ -84,6 +84,8 @@ public sealed record ReminderRequested(
     public string Actor { get; init; } = "system";
     public int? PaymentDeadlineDays { get; init; }
     public ImmutableList<InvoiceClaim> Claims { get; init; } = [];
+    /// <summary>The person who asked for it now; none when the schedule did.</summary>
+    public string? RequestedBy { get; init; }
 }
 
 /// <param name="Via">Why this contact and channel: the role asked for, or the fallback taken.</param>
@@ -112,7 +114,11 @@ public sealed record InvoiceClaim(
     string IndemnityCurrency);
 
 /// <summary>A step not taken, and why (amount under its minimum, due date passed before a courtesy reminder could go).</summary>
-public sealed record StepSkipped(Guid ActionId, string Step, int Level, ImmutableList<RemindedInvoice> Invoices, string Reason, DateTimeOffset SkippedAt);
+public sealed record StepSkipped(Guid ActionId, string Step, int Level, ImmutableList<RemindedInvoice> Invoices, string Reason, DateTimeOffset SkippedAt)
+{
+    /// <summary>The person who skipped it; none when the plan's rules did.</summary>
+    public string? By { get; init; }
+}
 
 /// <summary>A step marked as needing approval is due: nothing more happens on the ladder until a person decides.</summary>
 public sealed record ActionAwaitingApproval(Guid ActionId, string Step, int Level, ImmutableList<RemindedInvoice> Invoices, decimal Total, string Reason, DateTimeOffset At);
@@ -149,14 +155,35 @@ public sealed record ReminderSent(
 public sealed record CaseContactChanged(CaseCustomer Customer, DateTimeOffset ChangedAt);
 
 /// <summary>The ERP put the customer on hold: no action before <paramref name="ResumesAt"/>.</summary>
-public sealed record CaseHoldSet(string Reason, DateOnly Until, DateTimeOffset ResumesAt, DateTimeOffset SetAt);
+public sealed record CaseHoldSet(string Reason, DateOnly Until, DateTimeOffset ResumesAt, DateTimeOffset SetAt)
+{
+    /// <summary>erp, or the person who set it: the ERP lifts only the holds it set.</summary>
+    public string By { get; init; } = "erp";
+}
 
-public sealed record CaseHoldLifted(DateTimeOffset LiftedAt);
+public sealed record CaseHoldLifted(DateTimeOffset LiftedAt)
+{
+    /// <summary>expired, lifted by the ERP, or why a person lifted it early.</summary>
+    public string Reason { get; init; } = "lifted by the ERP";
+    public string By { get; init; } = "erp";
+}
 
 /// <summary>The customer contests the invoice: it is not chased while a dispute on it is open.</summary>
-public sealed record InvoiceDisputed(string InvoiceNumber, string DisputeId, string Reason, DateTimeOffset RecordedAt);
+public sealed record InvoiceDisputed(string InvoiceNumber, string DisputeId, string Reason, DateTimeOffset RecordedAt)
+{
+    /// <summary>One of <see cref="Disputes.Reasons"/> when a person recorded it; none from the ERP (its reason is free text).</summary>
+    public string? Category { get; init; }
+    public string By { get; init; } = "erp";
+}
 
-public sealed record InvoiceDisputeClosed(string InvoiceNumber, string DisputeId, string Resolution, DateTimeOffset RecordedAt);
+public sealed record InvoiceDisputeClosed(string InvoiceNumber, string DisputeId, string Resolution, DateTimeOffset RecordedAt)
+{
+    /// <summary>One of <see cref="Disputes.Resolutions"/> when a person resolved it.</summary>
+    public string? Outcome { get; init; }
+    public string By { get; init; } = "erp";
+    /// <summary>Resolved by a credit note or a correction: the invoice waits for it from the ERP until then, not chased.</summary>
+    public DateTimeOffset? AwaitCorrectionUntil { get; init; }
+}
 
 /// <summary>A requested reminder that was not sent: none of the invoices it listed was still to chase when it was to leave.</summary>
 /// <param name="LeftOut">Its invoices; those still open (contested meanwhile) go back to where they were.</param>
@@ -168,6 +195,130 @@ public sealed record ReminderNarrowed(Guid ReminderId, ImmutableList<string> Lef
 public sealed record DunningCaseClosed(string Reason, DateTimeOffset ClosedAt);
 
 public sealed record DunningCaseReopened(DateTimeOffset ReopenedAt);
+
+// ——— The human loop: people act on the case (calls, promises, disputes, payment plans, holds, manual actions) ———
+
+/// <summary>A call to make: a phone step of the plan, waiting in someone's work queue until it is logged.</summary>
+/// <param name="Queue">Whose work it is by the plan: collector or account-manager.</param>
+/// <param name="Assignee">The person it is assigned to; none while unassigned.</param>
+public sealed record CaseDispute(string DisputeId, string? Category, string Reason, ImmutableList<string> Invoices, string By, DateTimeOffset OpenedAt);
+
+public sealed record CallTask(Guid CallId, Guid ActionId, string Step, int Level, string Queue, string? Assignee, DateTimeOffset DueAt, ImmutableList<RemindedInvoice> Invoices)
+{
+    public ActionRecipient? Recipient { get; init; }
+    public int Attempts { get; init; }
+    public string? LastOutcome { get; init; }
+}
+
+/// <summary>The case's collector: calls of the collector's queue go to this person unless assigned to another.</summary>
+public sealed record CaseAssigned(string Collector, string By, DateTimeOffset At);
+
+/// <summary>A call to make is given to a person.</summary>
+public sealed record CallAssigned(Guid CallId, string Assignee, string By, DateTimeOffset At);
+
+/// <summary>Outcomes of a call, as a person logs them.</summary>
+public static class CallOutcomes
+{
+    public const string Reached = "reached", NoAnswer = "no-answer", WrongNumber = "wrong-number", Promise = "promise",
+        Dispute = "dispute", SaysAlreadyPaid = "says-already-paid", CallBack = "call-back";
+
+    public static readonly IReadOnlyList<string> All = [Reached, NoAnswer, WrongNumber, Promise, Dispute, SaysAlreadyPaid, CallBack];
+}
+
+/// <summary>A contact with the customer by phone, logged by the person who made it (or took it).</summary>
+/// <param name="CallId">The call of the work queue it answers; none for a call not planned (the customer called).</param>
+/// <param name="NextStep">What was agreed to do next, in the person's words.</param>
+/// <param name="CallBackAt">When to call again (call back, no answer); the call stays in the queue until then.</param>
+public sealed record CallLogged(
+    Guid CallLogId,
+    Guid? CallId,
+    string Outcome,
+    string? ContactName,
+    string? Phone,
+    string? Notes,
+    string? NextStep,
+    DateTimeOffset? CallBackAt,
+    string By,
+    DateTimeOffset At);
+
+/// <summary>A phone number the customer could not be reached on: phone steps fall back to the next channel until the ERP gives another.</summary>
+public sealed record PhoneNumberReportedWrong(string Phone, string By, DateTimeOffset At);
+
+/// <summary>An invoice covered by a promise or a payment plan, with what it owed when it was agreed.</summary>
+public sealed record ArrangedInvoice(string InvoiceNumber, decimal OutstandingWhenAgreed);
+
+/// <summary>The customer promised to pay <paramref name="Amount"/> by <paramref name="PromisedFor"/>: its invoices are not chased until <paramref name="DeadlineAt"/> (the date plus a grace period).</summary>
+public sealed record PaymentPromised(
+    Guid PromiseId,
+    decimal Amount,
+    DateOnly PromisedFor,
+    DateTimeOffset DeadlineAt,
+    ImmutableList<ArrangedInvoice> Invoices,
+    string? Notes,
+    string By,
+    DateTimeOffset At);
+
+public sealed record PaymentPromiseKept(Guid PromiseId, decimal Paid, DateTimeOffset At);
+
+/// <summary>Not paid by the deadline: the chase of its invoices resumes at their next step.</summary>
+public sealed record PaymentPromiseBroken(Guid PromiseId, decimal Promised, decimal Paid, string Reason, DateTimeOffset At);
+
+public sealed record Instalment(int Number, DateOnly DueDate, decimal Amount);
+
+/// <summary>A payment plan (échéancier) agreed with the customer: its invoices are not chased while instalments are paid on time.</summary>
+public sealed record PaymentPlanAgreed(
+    Guid PaymentPlanId,
+    ImmutableList<Instalment> Instalments,
+    ImmutableList<ArrangedInvoice> Invoices,
+    int GraceDays,
+    string Reason,
+    string By,
+    DateTimeOffset At);
+
+/// <summary>Payments since the plan was agreed cover the instalments up to this one.</summary>
+public sealed record InstalmentPaid(Guid PaymentPlanId, int Number, decimal PaidToDate, DateTimeOffset At);
+
+/// <summary>An instalment not paid by its date plus the grace period: the chase of the plan's invoices resumes.</summary>
+public sealed record PaymentPlanBroken(Guid PaymentPlanId, int MissedInstalment, decimal DueToDate, decimal PaidToDate, string Reason, DateTimeOffset At);
+
+public sealed record PaymentPlanCompleted(Guid PaymentPlanId, decimal Paid, DateTimeOffset At);
+
+/// <summary>One invoice is not chased until <paramref name="ResumesAt"/>.</summary>
+public sealed record InvoiceHoldSet(string InvoiceNumber, string Reason, DateOnly Until, DateTimeOffset ResumesAt, string By, DateTimeOffset SetAt);
+
+/// <param name="Reason">expired, or why a person lifted it early.</param>
+public sealed record InvoiceHoldLifted(string InvoiceNumber, string Reason, string By, DateTimeOffset LiftedAt);
+
+/// <summary>Kinds of dispute a person records, and how a dispute ends.</summary>
+public static class Disputes
+{
+    public const string NotReceived = "not-received", WrongAmount = "wrong-amount", Quality = "quality", AlreadyPaid = "already-paid", Other = "other";
+    public static readonly IReadOnlyList<string> Reasons = [NotReceived, WrongAmount, Quality, AlreadyPaid, Other];
+
+    public const string CreditNote = "credit-note", CorrectedInvoice = "corrected-invoice", ResentInvoice = "resent-invoice", Rejected = "rejected";
+    public static readonly IReadOnlyList<string> Resolutions = [CreditNote, CorrectedInvoice, ResentInvoice, Rejected];
+}
+
+/// <summary>A dispute resolved by a credit note or a corrected invoice that the ERP has not sent in the time allowed: the invoice is chased again as it stands.</summary>
+public sealed record InvoiceCorrectionNotReceived(string InvoiceNumber, string DisputeId, string Reason, DateTimeOffset At);
+
+/// <summary>A note on the case, for the people who work on it and for the record.</summary>
+public sealed record CaseNoteAdded(Guid NoteId, string Text, string By, DateTimeOffset At);
+
+/// <summary>A person took the case back down the ladder: the next step is the one after <paramref name="ToStep"/> (none: the first).</summary>
+public sealed record CaseLevelLowered(int FromLevel, int ToLevel, string? ToStep, string By, string Reason, DateTimeOffset At);
+
+/// <summary>The case's debts are given up as lost: nothing more is chased, and the ERP may write them off.</summary>
+public sealed record CaseWrittenOff(ImmutableList<RemindedInvoice> Invoices, decimal Total, string By, string Reason, DateTimeOffset At);
+
+/// <summary>A promise to pay, in force.</summary>
+public sealed record ActivePromise(Guid PromiseId, decimal Amount, DateOnly PromisedFor, DateTimeOffset DeadlineAt, ImmutableList<ArrangedInvoice> Invoices);
+
+/// <summary>A payment plan, in force.</summary>
+public sealed record ActivePaymentPlan(Guid PaymentPlanId, ImmutableList<Instalment> Instalments, ImmutableList<ArrangedInvoice> Invoices, int GraceDays, int InstalmentsPaid);
+
+/// <summary>A hold on one invoice.</summary>
+public sealed record InvoiceHold(string Reason, DateOnly Until, DateTimeOffset ResumesAt, string By);
 
 public enum CaseStatus { Open, Closed, Litigation }
 
@@ -186,9 +337,15 @@ public sealed record CaseInvoice(
     public ImmutableList<string> OpenDisputes { get; init; } = [];
     public decimal? LatePenaltyRatePercent { get; init; }
     public string? PaymentTermsBreach { get; init; }
+    public InvoiceHold? Hold { get; init; }
+    /// <summary>The promise or payment plan covering it, while one is in force.</summary>
+    public Guid? Arrangement { get; init; }
+    /// <summary>A dispute resolved by a credit note or a correction the ERP has yet to send: not chased meanwhile, until then at most.</summary>
+    public DateTimeOffset? AwaitingCorrectionUntil { get; init; }
+    public string? AwaitingCorrectionFor { get; init; }
 
-    /// <summary>Chased: neither contested nor left to a person.</summary>
-    public bool Chased => OpenDisputes.IsEmpty && !LeftToPerson;
+    /// <summary>Chased: not contested, not left to a person, not held, not under a promise or a payment plan, not awaiting a correction.</summary>
+    public bool Chased => OpenDisputes.IsEmpty && !LeftToPerson && Hold is null && Arrangement is null && AwaitingCorrectionUntil is null;
 }
 
 public sealed record RequestedAction(Guid ReminderId, Guid ActionId, string Step, string Channel, DateTimeOffset RequestedAt, ImmutableList<RemindedInvoice> Invoices);
@@ -229,6 +386,19 @@ public sealed record DunningCase(
 {
     /// <summary>The stream version the state reflects (set by Marten), for batched optimistic appends.</summary>
     public long Version { get; set; }
+
+    /// <summary>The calls to make, in the work queues until logged.</summary>
+    public ImmutableList<CallTask> Calls { get; init; } = [];
+    /// <summary>The earliest time a call of the case is due; indexed, for the work queues.</summary>
+    public DateTimeOffset? CallsDueFrom { get; init; }
+    /// <summary>The calls that were really made (logged at least once), for the letters that recall earlier actions.</summary>
+    public ImmutableList<Guid> CallsMade { get; init; } = [];
+    public string? Collector { get; init; }
+    public ImmutableHashSet<string> WrongPhones { get; init; } = [];
+    public ActivePromise? Promise { get; init; }
+    public ActivePaymentPlan? PaymentPlan { get; init; }
+    /// <summary>The disputes open on the case, by id, with the kind a person gave and the invoices they cover.</summary>
+    public ImmutableList<CaseDispute> Disputes { get; init; } = [];
 
     public static string StreamKey(string companyId, string customerId, string currency) => $"{companyId}/{customerId}/{currency}";
 }

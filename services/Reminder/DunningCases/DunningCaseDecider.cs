@@ -16,7 +16,7 @@ using Relance.ReminderService.LatePayment;
 namespace Relance.ReminderService.DunningCases;
 
 /// <summary>Pure decisions on a dunning case: no clock, no store, no bus. Every command is safe to repeat.</summary>
-public static class DunningCaseDecider
+public static partial class DunningCaseDecider
 {
     public static IReadOnlyList<object> Decide(AddInvoiceToCase command, DunningCase? state, DunningPolicy policy, LatePaymentLaw law)
     {
@@ -91,7 +91,8 @@ public static class DunningCaseDecider
     {
         var invoice = state?.OpenInvoices.Find(i => i.InvoiceNumber == command.InvoiceNumber);
         if (invoice is null || (invoice.Outstanding == command.Outstanding && invoice.DueDate == command.DueDate)) return [];
-        return [new InvoiceBalanceChanged(command.InvoiceNumber, command.Outstanding, command.DueDate, command.Reason, command.Now)];
+        var changed = new InvoiceBalanceChanged(command.InvoiceNumber, command.Outstanding, command.DueDate, command.Reason, command.Now);
+        return [changed, .. ArrangementsHonoured(DunningCaseEvolution.Evolve(state, changed)!, command.Now)];
     }
 
     public static IReadOnlyList<object> Decide(ChangeCustomer command, DunningCase? state)
@@ -102,10 +103,12 @@ public static class DunningCaseDecider
         var customer = command.Customer.Contacts.IsEmpty ? command.Customer with { Email = state.Customer.Email } : command.Customer;
         if (JsonSerializer.Serialize(customer) != JsonSerializer.Serialize(state.Customer))
             events.Add(new CaseContactChanged(customer, command.Now));
-        if (command.Hold is { } hold && (state.Hold?.Reason != hold.Reason || state.Hold?.Until != hold.Until))
-            events.Add(new CaseHoldSet(hold.Reason, hold.Until, ClockOf(state).At(hold.Until.AddDays(1)), command.Now));
-        // Lifted only while it is in force: a hold already over ends nothing (and moves no step timed from a pause's end).
-        if (command.Hold is null && state.Hold is { } held && held.ResumesAt > command.Now)
+        // A hold already over (expired, or lifted by a person) is not set again by the ERP repeating it.
+        var resumesAt = command.Hold is { } wanted ? ClockOf(state).At(wanted.Until.AddDays(1)) : default;
+        if (command.Hold is { } hold && resumesAt > command.Now && (state.Hold?.Reason != hold.Reason || state.Hold?.Until != hold.Until))
+            events.Add(new CaseHoldSet(hold.Reason, hold.Until, resumesAt, command.Now));
+        // Lifted only while it is in force, and only a hold the ERP set: a person's hold is the person's to lift.
+        if (command.Hold is null && state.Hold is { By: "erp" } held && held.ResumesAt > command.Now)
             events.Add(new CaseHoldLifted(command.Now));
         return events;
     }
@@ -124,9 +127,10 @@ public static class DunningCaseDecider
         if (state is null || !state.OpenInvoices.Exists(i => i.InvoiceNumber == command.InvoiceNumber)) return [];
 
         var left = new InvoiceLeftCase(command.InvoiceNumber, command.Reason, command.Now);
+        var honoured = ArrangementsHonoured(DunningCaseEvolution.Evolve(state, left)!, command.Now);
         return state.OpenInvoices.Count == 1
-            ? [left, new DunningCaseClosed($"no invoice of the case is owed any more (the last one {command.Reason})", command.Now)]
-            : [left];
+            ? [left, .. honoured, new DunningCaseClosed($"no invoice of the case is owed any more (the last one {command.Reason})", command.Now)]
+            : [left, .. honoured];
     }
 
     public static IReadOnlyList<object> Decide(AdoptPlan command, DunningCase? state)
@@ -162,9 +166,18 @@ public static class DunningCaseDecider
 
         var events = new List<object>();
         var current = state;
-        for (var round = 0; round <= plan.Steps.Count; round++)
+        // Reviews (holds ending, promises and instalments falling due) come on top of the plan's steps.
+        for (var round = 0; round <= plan.Steps.Count + 16; round++)
         {
             if (DunningSchedule.Next(current) is not { } next || next.At > command.Now) break;
+            if (next.Review)
+            {
+                var reviewed = Reviewed(current, command.Now);
+                if (reviewed.Count == 0) break;
+                events.AddRange(reviewed);
+                current = reviewed.Aggregate(current, (s, e) => DunningCaseEvolution.Evolve(s, e)!);
+                continue;
+            }
             var actionId = current.AwaitingApproval is { Approved: true } approved && !next.Courtesy ? approved.ActionId : Derive(command.ActionId, round);
             var decided = next.Courtesy
                 ? Courtesy(current, plan, next, actionId, command.Now)
@@ -196,13 +209,14 @@ public static class DunningCaseDecider
         return events;
     }
 
-    static List<object> Ladder(DunningCase state, DunningPlan plan, ScheduledAction next, Guid actionId, DateTimeOffset now, LatePaymentLaw law)
+    /// <param name="manual">A person asking for the step now (approving it, if it needs approval and the person may): no minimum amount, no wait.</param>
+    static List<object> Ladder(DunningCase state, DunningPlan plan, ScheduledAction next, Guid actionId, DateTimeOffset now, LatePaymentLaw law, ManualStep? manual = null)
     {
         var step = plan.Steps[next.StepIndex];
         var today = plan.Clock.DayOf(now);
         // The step covers every chased invoice due by now: one communication for the customer.
-        var approval = state.AwaitingApproval is { Approved: true } pending && pending.StepIndex == next.StepIndex ? pending : null;
-        var approved = approval is not null;
+        var approval = manual is null && state.AwaitingApproval is { Approved: true } pending && pending.StepIndex == next.StepIndex ? pending : null;
+        var approved = approval is not null || manual is { MayApprove: true };
         var included = state.OpenInvoices
             .Where(i => i.Chased && i.DueDate < today && (approval is null || approval.Invoices.Contains(i.InvoiceNumber)))
             .OrderBy(i => i.DueDate).ThenBy(i => i.InvoiceNumber, StringComparer.Ordinal).ToList();
@@ -213,7 +227,7 @@ public static class DunningCaseDecider
         var total = included.Sum(i => i.Outstanding);
         var listed = Listed(included);
 
-        if (total < step.MinimumAmount)
+        if (total < step.MinimumAmount && manual is null)
             return [new StepSkipped(actionId, step.Id, next.StepIndex + 1, listed,
                 $"{next.Description}; skipped: {total:0.00} {state.Currency} owed, under the step's minimum of {step.MinimumAmount:0.00}", now)];
         if (step.RequiresApproval && !approved)
@@ -221,17 +235,17 @@ public static class DunningCaseDecider
 
         var claims = Claims(step, included, today, state.Currency, law);
         // Once approved, the reason is the one the approval was asked with, and when it was given.
-        var reason = approved ? $"{next.Description}; approved {approval!.ApprovedAt:O}" : next.Description;
+        var reason = approval is not null ? $"{next.Description}; approved {approval.ApprovedAt:O}" : next.Description;
         if (step.Channels.Contains("litigation"))
             return [new CaseHandedToLitigation(actionId, step.Id, next.StepIndex + 1, listed, claims, reason, now)];
-        return Requests(state, plan, step, next, actionId, included, claims, now, reason);
+        return Requests(state, plan, step, next, actionId, included, claims, now, reason, manual?.By);
     }
 
     static List<object> Requests(DunningCase state, DunningPlan plan, PlanStep step, ScheduledAction next, Guid actionId,
-        List<CaseInvoice> invoices, ImmutableList<InvoiceClaim> claims, DateTimeOffset now, string reason)
+        List<CaseInvoice> invoices, ImmutableList<InvoiceClaim> claims, DateTimeOffset now, string reason, string? requestedBy = null)
     {
         var listed = Listed(invoices);
-        var reached = step.Channels.Select(wanted => Reach(state.Customer, plan, step, wanted)).ToList();
+        var reached = step.Channels.Select(wanted => Reach(state.Customer, plan, step, wanted, state.WrongPhones)).ToList();
         // Nobody to write to on any channel: sending would only fail; the ladder waits for the customer to be completed.
         if (!reached.Exists(r => r.Reachable))
             return [new StepBlocked(actionId, step.Id, next.StepIndex + 1, listed,
@@ -249,6 +263,7 @@ public static class DunningCaseDecider
                 Actor = step.Actor,
                 PaymentDeadlineDays = step.PaymentDeadlineDays,
                 Claims = claims,
+                RequestedBy = requestedBy,
             });
         }
         return events;
@@ -277,13 +292,13 @@ public static class DunningCaseDecider
     /// step's role, else billing, else accounting; the plan's fallback when the customer cannot be reached
     /// on the channel (no email: a letter).
     /// </summary>
-    public static ChannelReach Reach(CaseCustomer customer, DunningPlan plan, PlanStep step, string wanted)
+    public static ChannelReach Reach(CaseCustomer customer, DunningPlan plan, PlanStep step, string wanted, ImmutableHashSet<string>? wrongPhones = null)
     {
         var tried = new List<string>();
         var channel = wanted;
         while (true)
         {
-            if (Recipient(customer, step, channel) is { } recipient)
+            if (Recipient(customer, step, channel, wrongPhones ?? []) is { } recipient)
                 return new(channel, tried.Count == 0 ? recipient : recipient with { Via = $"{recipient.Via}; instead of {string.Join(", then ", tried)}, which the customer cannot be reached by" }, Reachable: true);
             tried.Add(channel);
             var fallback = plan.Fallbacks.TryGetValue(channel, out var configured) ? configured : DefaultFallback(channel);
@@ -301,7 +316,7 @@ public static class DunningCaseDecider
         _ => null,
     };
 
-    static ActionRecipient? Recipient(CaseCustomer customer, PlanStep step, string channel)
+    static ActionRecipient? Recipient(CaseCustomer customer, PlanStep step, string channel, ImmutableHashSet<string> wrongPhones)
     {
         var order = new[] { step.ContactRole, "billing", "accounting" }.Distinct();
         var contacts = order.SelectMany(role => customer.Contacts.Where(c => c.Role == role)).ToList();
@@ -314,7 +329,7 @@ public static class DunningCaseDecider
                 if (contacts.FirstOrDefault(c => !string.IsNullOrEmpty(c.Email)) is { } byEmail) return Make(byEmail, $"{byEmail.Role} contact's email");
                 return string.IsNullOrEmpty(customer.Email) ? null : Make(null, "the customer's email on its invoices");
             case "phone":
-                return contacts.FirstOrDefault(c => !string.IsNullOrEmpty(c.Phone)) is { } byPhone ? Make(byPhone, $"{byPhone.Role} contact's phone") : null;
+                return contacts.FirstOrDefault(c => !string.IsNullOrEmpty(c.Phone) && !wrongPhones.Contains(c.Phone)) is { } byPhone ? Make(byPhone, $"{byPhone.Role} contact's phone") : null;
             case "letter" or "registered-letter":
                 return customer.PostalAddress is null ? null
                     : contacts.FirstOrDefault() is { } addressee ? Make(addressee, $"the customer's postal address, for its {addressee.Role} contact") : Make(null, "the customer's postal address");

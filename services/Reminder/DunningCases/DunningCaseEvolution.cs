@@ -29,19 +29,28 @@ public static class DunningCaseEvolution
             }),
             KnownInvoices = state.KnownInvoices.Add(joined.InvoiceNumber),
         }),
+        // A credit note or a correction the ERP sent: what was awaited after a dispute has come.
         (_, InvoiceBalanceChanged changed) => Planned(WithInvoice(state, changed.InvoiceNumber,
-            i => i with { Outstanding = changed.Outstanding, DueDate = changed.DueDate })),
-        (_, InvoiceLeftCase left) => Planned(state with { OpenInvoices = state.OpenInvoices.RemoveAll(i => i.InvoiceNumber == left.InvoiceNumber) }),
-        (_, ReminderRequested requested) => Planned(Stepped(state, requested.Step, requested.Invoices, requested.RequestedAt) with
+            i => i with { Outstanding = changed.Outstanding, DueDate = changed.DueDate, AwaitingCorrectionUntil = null, AwaitingCorrectionFor = null })),
+        (_, InvoiceLeftCase left) => Planned(state with
+        {
+            OpenInvoices = state.OpenInvoices.RemoveAll(i => i.InvoiceNumber == left.InvoiceNumber),
+            // A call about nothing still owed is not made.
+            Calls = [.. state.Calls.Select(c => c with { Invoices = c.Invoices.RemoveAll(i => i.InvoiceNumber == left.InvoiceNumber) }).Where(c => !c.Invoices.IsEmpty)],
+        }),
+        (_, ReminderRequested requested) => Planned(Called(Stepped(state, requested.Step, requested.Invoices, requested.RequestedAt), requested) with
         {
             Requested = state.Requested.Add(new RequestedAction(requested.ReminderId, requested.ActionId, requested.Step, requested.Channel, requested.RequestedAt, requested.Invoices)),
             ActionsNotBefore = requested.NextNotBefore,
             AwaitingApproval = Settled(state.AwaitingApproval, requested.ActionId),
             Blocked = null,
+            // A person acting on the case takes the ladder out of a refusal's stop.
+            LadderStopped = state.LadderStopped && requested.RequestedBy is null,
         }),
         (_, StepSkipped skipped) => Planned(Stepped(state, skipped.Step, skipped.Invoices, skipped.SkippedAt) with
         {
             AwaitingApproval = Settled(state.AwaitingApproval, skipped.ActionId),
+            LadderStopped = state.LadderStopped && skipped.By is null,
         }),
         (_, StepBlocked blocked) => Planned(state with { Blocked = blocked, AwaitingApproval = Settled(state.AwaitingApproval, blocked.ActionId) }),
         (_, ActionAwaitingApproval awaiting) => Planned(state with
@@ -67,6 +76,8 @@ public static class DunningCaseEvolution
             Blocked = null,
             NextActionAt = null,
             NextAction = null,
+            Calls = [],
+            CallsDueFrom = null,
         },
         (_, ReminderWithdrawn withdrawn) => Planned(TakenBack(state, withdrawn.ReminderId, withdrawn.LeftOut)),
         (_, ReminderNarrowed narrowed) => Planned(TakenBack(state, narrowed.ReminderId, narrowed.LeftOut)),
@@ -75,12 +86,102 @@ public static class DunningCaseEvolution
         (_, CaseContactChanged contact) => Planned(state with { Customer = contact.Customer, Blocked = null }),
         (_, CaseHoldSet hold) => Planned(state with { Hold = hold }),
         (_, CaseHoldLifted lifted) => Planned(state with { Hold = null, PauseEndedAt = lifted.LiftedAt }),
-        (_, InvoiceDisputed disputed) => Planned(WithInvoice(state, disputed.InvoiceNumber, i => i with { OpenDisputes = i.OpenDisputes.Add(disputed.DisputeId) })),
-        (_, InvoiceDisputeClosed closed) => Planned(WithInvoice(state, closed.InvoiceNumber, i => i with { OpenDisputes = i.OpenDisputes.Remove(closed.DisputeId) })),
-        (_, DunningCaseClosed) => state with { Status = CaseStatus.Closed, NextActionAt = null, NextAction = null, AwaitingApproval = null },
+        (_, InvoiceDisputed disputed) => Planned(WithInvoice(state, disputed.InvoiceNumber, i => i with { OpenDisputes = i.OpenDisputes.Add(disputed.DisputeId) }) with
+        {
+            Disputes = state.Disputes.Find(d => d.DisputeId == disputed.DisputeId) is { } open
+                ? state.Disputes.Replace(open, open with { Invoices = open.Invoices.Add(disputed.InvoiceNumber) })
+                : state.Disputes.Add(new CaseDispute(disputed.DisputeId, disputed.Category, disputed.Reason, [disputed.InvoiceNumber], disputed.By, disputed.RecordedAt)),
+        }),
+        (_, InvoiceDisputeClosed closed) => Planned(WithInvoice(state, closed.InvoiceNumber, i => i with
+        {
+            OpenDisputes = i.OpenDisputes.Remove(closed.DisputeId),
+            AwaitingCorrectionUntil = closed.AwaitCorrectionUntil ?? i.AwaitingCorrectionUntil,
+            AwaitingCorrectionFor = closed.AwaitCorrectionUntil is null ? i.AwaitingCorrectionFor : closed.DisputeId,
+        }) with
+        {
+            Disputes = [.. state.Disputes.Select(d => d.DisputeId == closed.DisputeId ? d with { Invoices = d.Invoices.Remove(closed.InvoiceNumber) } : d).Where(d => !d.Invoices.IsEmpty)],
+        }),
+        (_, InvoiceCorrectionNotReceived lapsed) => Planned(WithInvoice(state, lapsed.InvoiceNumber, i => i with { AwaitingCorrectionUntil = null, AwaitingCorrectionFor = null })),
+        (_, CaseAssigned assigned) => Planned(state with
+        {
+            Collector = assigned.Collector,
+            Calls = [.. state.Calls.Select(c => c.Queue == "collector" && (c.Assignee is null || c.Assignee == state.Collector) ? c with { Assignee = assigned.Collector } : c)],
+        }),
+        (_, CallAssigned assigned) => Planned(state with { Calls = [.. state.Calls.Select(c => c.CallId == assigned.CallId ? c with { Assignee = assigned.Assignee } : c)] }),
+        (_, CallLogged logged) => Planned(Logged(state, logged)),
+        (_, PhoneNumberReportedWrong wrong) => Planned(state with { WrongPhones = state.WrongPhones.Add(wrong.Phone) }),
+        (_, PaymentPromised promised) => Planned(Arranged(state, promised.PromiseId, promised.Invoices) with
+        {
+            Promise = new ActivePromise(promised.PromiseId, promised.Amount, promised.PromisedFor, promised.DeadlineAt, promised.Invoices),
+        }),
+        (_, PaymentPromiseKept kept) => Planned(Unarranged(state, kept.PromiseId) with { Promise = null }),
+        (_, PaymentPromiseBroken broken) => Planned(Unarranged(state, broken.PromiseId) with { Promise = null }),
+        (_, PaymentPlanAgreed agreed) => Planned(Arranged(state, agreed.PaymentPlanId, agreed.Invoices) with
+        {
+            PaymentPlan = new ActivePaymentPlan(agreed.PaymentPlanId, agreed.Instalments, agreed.Invoices, agreed.GraceDays, 0),
+        }),
+        (_, InstalmentPaid paid) when state.PaymentPlan?.PaymentPlanId == paid.PaymentPlanId => Planned(state with
+        {
+            PaymentPlan = state.PaymentPlan with { InstalmentsPaid = Math.Max(state.PaymentPlan.InstalmentsPaid, paid.Number) },
+        }),
+        (_, PaymentPlanBroken broken) => Planned(Unarranged(state, broken.PaymentPlanId) with { PaymentPlan = null }),
+        (_, PaymentPlanCompleted completed) => Planned(Unarranged(state, completed.PaymentPlanId) with { PaymentPlan = null }),
+        (_, InvoiceHoldSet held) => Planned(WithInvoice(state, held.InvoiceNumber, i => i with { Hold = new InvoiceHold(held.Reason, held.Until, held.ResumesAt, held.By) })),
+        (_, InvoiceHoldLifted lifted) => Planned(WithInvoice(state, lifted.InvoiceNumber, i => i with { Hold = null })),
+        // Back down the ladder: the next step is the one after the level chosen, timed from now.
+        (_, CaseLevelLowered lowered) => Planned(state with
+        {
+            OpenInvoices = [.. state.OpenInvoices.Select(i => i.Level > lowered.ToLevel ? i with { Level = lowered.ToLevel, LastStepAt = lowered.At } : i)],
+            AwaitingApproval = null,
+            Blocked = null,
+            LadderStopped = false,
+        }),
+        (_, DunningCaseClosed) => state with
+        {
+            Status = CaseStatus.Closed, NextActionAt = null, NextAction = null, AwaitingApproval = null,
+            Calls = [], CallsDueFrom = null, Promise = null, PaymentPlan = null,
+        },
         (_, DunningCaseReopened) => Planned(state with { Status = CaseStatus.Open, LadderStopped = false }),
         _ => state,
     };
+
+    // A phone channel asked for is a call for a person to make: it goes to the queue of the plan's actor.
+    // Calls of earlier steps still waiting are superseded by a later step.
+    static DunningCase Called(DunningCase state, ReminderRequested requested)
+    {
+        var calls = requested.Level > 0 ? state.Calls.RemoveAll(c => c.ActionId != requested.ActionId && c.Level > 0 && c.Level < requested.Level) : state.Calls;
+        if (requested.Channel != "phone") return state with { Calls = calls };
+        var queue = requested.Actor == "account-manager" ? "account-manager" : "collector";
+        var assignee = queue == "account-manager" ? requested.Recipient.AccountManager?.Email ?? requested.Recipient.AccountManager?.Name ?? state.Collector : state.Collector;
+        return state with
+        {
+            Calls = calls.Add(new CallTask(requested.ReminderId, requested.ActionId, requested.Step, requested.Level, queue, assignee, requested.RequestedAt, requested.Invoices)
+            {
+                Recipient = requested.Recipient,
+            }),
+        };
+    }
+
+    // A call logged: done, unless nobody answered or the customer asked to be called back.
+    static DunningCase Logged(DunningCase state, CallLogged logged)
+    {
+        if (logged.CallId is not { } callId || state.Calls.Find(c => c.CallId == callId) is not { } call) return state;
+        var made = state.CallsMade.Contains(callId) ? state.CallsMade : state.CallsMade.Add(callId);
+        var again = logged.Outcome is CallOutcomes.NoAnswer or CallOutcomes.CallBack && logged.CallBackAt is { } at;
+        return state with
+        {
+            CallsMade = made,
+            Calls = again
+                ? state.Calls.Replace(call, call with { DueAt = logged.CallBackAt!.Value, Attempts = call.Attempts + 1, LastOutcome = logged.Outcome })
+                : state.Calls.Remove(call),
+        };
+    }
+
+    static DunningCase Arranged(DunningCase state, Guid arrangement, ImmutableList<ArrangedInvoice> invoices) =>
+        WithEach(state, [.. invoices.Select(i => i.InvoiceNumber)], i => i with { Arrangement = arrangement });
+
+    static DunningCase Unarranged(DunningCase state, Guid arrangement) =>
+        state with { OpenInvoices = [.. state.OpenInvoices.Select(i => i.Arrangement == arrangement ? i with { Arrangement = null } : i)] };
 
     // The pending approval ends with the action it was asked for (sent, skipped, blocked), not with another one.
     static PendingApproval? Settled(PendingApproval? pending, Guid actionId) => pending?.ActionId == actionId ? null : pending;
@@ -92,7 +193,9 @@ public static class DunningCaseEvolution
     static DunningCase Stepped(DunningCase state, string step, ImmutableList<RemindedInvoice> invoices, DateTimeOffset at)
     {
         var index = state.Plan!.Steps.FindIndex(s => s.Id == step);
-        var courtesy = index >= 0 && state.Plan.Steps[index].BeforeDue;
+        // Not a step of the plan (an invoice sent again): no level is reached.
+        if (index < 0) return state;
+        var courtesy = state.Plan.Steps[index].BeforeDue;
         return state with
         {
             OpenInvoices = [.. state.OpenInvoices.Select(i => !invoices.Exists(r => r.InvoiceNumber == i.InvoiceNumber) ? i
@@ -134,6 +237,11 @@ public static class DunningCaseEvolution
     static DunningCase Planned(DunningCase state)
     {
         var next = DunningSchedule.Next(state);
-        return state with { NextActionAt = next?.At, NextAction = next?.Description };
+        return state with
+        {
+            NextActionAt = next?.At,
+            NextAction = next?.Description,
+            CallsDueFrom = state.Calls.IsEmpty ? null : state.Calls.Min(c => c.DueAt),
+        };
     }
 }

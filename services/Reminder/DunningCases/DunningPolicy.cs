@@ -24,6 +24,24 @@ public sealed record DunningPolicy
     public TimeOnly? SendWindowStart { get; init; }
     public TimeOnly? SendWindowEnd { get; init; }
 
+    /// <summary>Days after a promised date before the promise counts as broken (a transfer takes a day or two).</summary>
+    public int PromiseGraceDays { get; init; } = 3;
+
+    /// <summary>The furthest a promise may be dated; further is a payment plan.</summary>
+    public int MaxPromiseDays { get; init; } = 90;
+
+    /// <summary>Days after an instalment's date before it counts as missed.</summary>
+    public int InstalmentGraceDays { get; init; } = 3;
+
+    /// <summary>After an invoice is sent again (the customer said it never received it), days it is left to be paid before the chase resumes.</summary>
+    public int ResentInvoicePaymentDays { get; init; } = 8;
+
+    /// <summary>A dispute resolved by a credit note or a corrected invoice: days the ERP is given to send it before the invoice is chased again as it stands.</summary>
+    public int CorrectionWaitDays { get; init; } = 15;
+
+    /// <summary>A call not answered goes back to the queue this many days later (unless the person gives a time).</summary>
+    public int NoAnswerRetryDays { get; init; } = 1;
+
     public DunningPlan Apply(DunningPlan plan) => plan with
     {
         Clock = plan.Clock with

@@ -5,7 +5,11 @@ namespace Relance.ReminderService.DunningCases;
 /// <param name="StepIndex">The plan step due.</param>
 /// <param name="Courtesy">A courtesy step, for the invoices not yet due; else the case's next ladder step.</param>
 /// <param name="Description">What and why, in words, for the case's view and the preview.</param>
-public sealed record ScheduledAction(DateTimeOffset At, int StepIndex, bool Courtesy, string Description);
+public sealed record ScheduledAction(DateTimeOffset At, int StepIndex, bool Courtesy, string Description)
+{
+    /// <summary>Not a step: a hold ending, a promise or an instalment falling due, a correction awaited: the case is looked at again.</summary>
+    public bool Review { get; init; }
+}
 
 /// <summary>
 /// When a case's next action falls due, from its plan and its invoices alone (pure): the earliest of the
@@ -17,10 +21,10 @@ public static class DunningSchedule
     public static ScheduledAction? Next(DunningCase state)
     {
         if (state.Status != CaseStatus.Open || state.Plan is not { } plan) return null;
+        var candidates = Reviews(state).ToList();
         var chased = state.OpenInvoices.Where(i => i.Chased).ToList();
-        if (chased.Count == 0) return null;
+        if (chased.Count == 0) return candidates.OrderBy(c => c.At).FirstOrDefault();
 
-        var candidates = new List<ScheduledAction>();
         foreach (var invoice in chased)
         {
             // Only its first courtesy step still owed: the next one follows it.
@@ -32,8 +36,33 @@ public static class DunningSchedule
         }
         if (OnLadder(state, plan, chased) is { } ladder) candidates.Add(ladder);
         // On a tie the ladder goes first: chasing what is overdue matters more than a courtesy reminder.
-        return candidates.OrderBy(c => c.At).ThenBy(c => c.Courtesy).FirstOrDefault();
+        // Reviews first: a hold ending or a promise broken changes what the step would be.
+        return candidates.OrderBy(c => c.At).ThenByDescending(c => c.Review).ThenBy(c => c.Courtesy).FirstOrDefault();
     }
+
+    /// <summary>When something agreed with the customer ends and the case must be looked at again; never delayed by the gap between actions.</summary>
+    public static IEnumerable<ScheduledAction> Reviews(DunningCase state)
+    {
+        if (state.Hold is { } hold)
+            yield return Review(hold.ResumesAt, $"the hold ({hold.Reason}) ends");
+        foreach (var invoice in state.OpenInvoices)
+        {
+            if (invoice.Hold is { } held)
+                yield return Review(held.ResumesAt, $"the hold on {invoice.InvoiceNumber} ({held.Reason}) ends");
+            if (invoice.AwaitingCorrectionUntil is { } until)
+                yield return Review(until, $"the credit note or correction of {invoice.InvoiceNumber} is still awaited from the ERP");
+        }
+        if (state.Promise is { } promise)
+            yield return Review(promise.DeadlineAt, $"the promise to pay {promise.Amount:0.00} by {promise.PromisedFor:yyyy-MM-dd} falls due (grace period included)");
+        if (state.PaymentPlan is { } paymentPlan && paymentPlan.Instalments.FirstOrDefault(i => i.Number > paymentPlan.InstalmentsPaid) is { } instalment)
+            yield return Review(InstalmentDeadline(state, paymentPlan, instalment),
+                $"instalment {instalment.Number} of {instalment.Amount:0.00} due {instalment.DueDate:yyyy-MM-dd} falls due (grace period included)");
+    }
+
+    public static DateTimeOffset InstalmentDeadline(DunningCase state, ActivePaymentPlan plan, Instalment instalment) =>
+        (state.Plan?.Clock ?? new PlanClock()).At(instalment.DueDate.AddDays(plan.GraceDays + 1));
+
+    static ScheduledAction Review(DateTimeOffset at, string what) => new(at, -1, Courtesy: false, $"review: {what}") { Review = true };
 
     /// <summary>The invoice whose progress sets the case's level, per the plan's rule.</summary>
     public static CaseInvoice Driver(DunningPlan plan, IEnumerable<CaseInvoice> chased) => plan.LevelFollows == LevelRule.OldestInvoice

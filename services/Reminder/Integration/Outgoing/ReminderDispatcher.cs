@@ -61,10 +61,10 @@ public sealed class ReminderDispatcher(IBus bus) : EventForwarder
             PaymentDeadlineDays = requested.PaymentDeadlineDays,
             Claims = [.. requested.Claims.Where(c => stillOwed.Exists(i => i.InvoiceNumber == c.InvoiceNumber)).Select(c =>
                 new Correspondence.ReminderClaim(c.InvoiceNumber, c.DaysLate, c.AnnualRatePercent, c.RateBasis, c.Penalty, dunningCase.Currency, c.RecoveryIndemnity, c.IndemnityCurrency))],
-            // The earlier actions that really happened about these invoices: sent, or a call task (logged by people).
+            // The earlier actions that really happened about these invoices: sent, or a call a person logged as made.
             PreviousActions = [.. dunningCase.Requested
                 .Where(r => r.ActionId != requested.ActionId && r.RequestedAt <= requested.RequestedAt
-                    && (dunningCase.SentReminders.Contains(r.ReminderId) || r.Channel == Correspondence.ReminderChannels.Phone)
+                    && (dunningCase.SentReminders.Contains(r.ReminderId) || dunningCase.CallsMade.Contains(r.ReminderId))
                     && r.Invoices.Exists(i => stillOwed.Exists(o => o.InvoiceNumber == i.InvoiceNumber)))
                 .Select(r => new Correspondence.PreviousReminderAction(r.Step, r.Channel, r.RequestedAt))],
         }, send => send.StampFrom(e), cancellation);
