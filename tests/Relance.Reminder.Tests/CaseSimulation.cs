@@ -66,7 +66,7 @@ public sealed class CaseSimulation
     public CaseSimulation Paid(string number, decimal remaining)
     {
         var invoice = State!.OpenInvoices.Single(i => i.InvoiceNumber == number);
-        Apply(remaining == 0
+        Decided = Apply(remaining == 0
             ? DunningCaseDecider.Decide(new RemoveInvoiceFromCase(State.Id, number, "settled", Now), State)
             : DunningCaseDecider.Decide(new ChangeInvoiceBalance(State.Id, number, remaining, invoice.DueDate, "payment", Now), State));
         return this;
@@ -86,8 +86,23 @@ public sealed class CaseSimulation
 
     CaseSimulation Do(IReadOnlyList<object> events)
     {
-        Apply(events);
+        Decided = Apply(events);
         return this;
+    }
+
+    /// <summary>The events of the last decision taken with <see cref="Do(Func{DunningCase, IReadOnlyList{object}})"/> (or an ERP message).</summary>
+    public IReadOnlyList<object> Decided { get; private set; } = [];
+
+    /// <summary>A person's decision, taken on the case as it stands at the simulation's current time (<see cref="Now"/>).</summary>
+    public CaseSimulation Do(Func<DunningCase, IReadOnlyList<object>> decide) => Do(decide(State!));
+
+    /// <summary>A person's decision the case refuses: nothing is applied; the refusal is returned.</summary>
+    public CaseCommandRefused Refused(Func<DunningCase, IReadOnlyList<object>> decide)
+    {
+        var count = Events.Count;
+        var refused = Assert.Throws<CaseCommandRefused>(() => Do(decide));
+        Assert.Equal(count, Events.Count);
+        return refused;
     }
 
     /// <summary>Moves the clock hour by hour to <paramref name="until"/>, running the scheduler's decision at each hour.</summary>

@@ -37,6 +37,8 @@ public static class DunningCaseEvolution
             OpenInvoices = state.OpenInvoices.RemoveAll(i => i.InvoiceNumber == left.InvoiceNumber),
             // A call about nothing still owed is not made.
             Calls = [.. state.Calls.Select(c => c with { Invoices = c.Invoices.RemoveAll(i => i.InvoiceNumber == left.InvoiceNumber) }).Where(c => !c.Invoices.IsEmpty)],
+            // Nor is a dispute about nothing still owed open any more.
+            Disputes = [.. state.Disputes.Select(d => d with { Invoices = d.Invoices.Remove(left.InvoiceNumber) }).Where(d => !d.Invoices.IsEmpty)],
         }),
         (_, ReminderRequested requested) => Planned(Called(Stepped(state, requested.Step, requested.Invoices, requested.RequestedAt), requested) with
         {
@@ -146,10 +148,13 @@ public static class DunningCaseEvolution
     };
 
     // A phone channel asked for is a call for a person to make: it goes to the queue of the plan's actor.
-    // Calls of earlier steps still waiting are superseded by a later step.
+    // Calls of earlier steps still waiting are superseded by a later step, and by the same ladder step taken again (the level lowered).
     static DunningCase Called(DunningCase state, ReminderRequested requested)
     {
-        var calls = requested.Level > 0 ? state.Calls.RemoveAll(c => c.ActionId != requested.ActionId && c.Level > 0 && c.Level < requested.Level) : state.Calls;
+        var again = state.Plan?.Steps.ElementAtOrDefault(requested.Level - 1) is { BeforeDue: false };
+        var calls = requested.Level > 0
+            ? state.Calls.RemoveAll(c => c.ActionId != requested.ActionId && c.Level > 0 && (c.Level < requested.Level || (again && c.Level == requested.Level)))
+            : state.Calls;
         if (requested.Channel != "phone") return state with { Calls = calls };
         var queue = requested.Actor == "account-manager" ? "account-manager" : "collector";
         var assignee = queue == "account-manager" ? requested.Recipient.AccountManager?.Email ?? requested.Recipient.AccountManager?.Name ?? state.Collector : state.Collector;
