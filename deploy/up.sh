@@ -18,6 +18,15 @@ bash "$repo/deploy/infra.sh"
 # shellcheck source=/dev/null
 source "$repo/.relance/env"
 
+# The services check users' tokens against a development signing key, made once and kept in .relance/auth.env
+# (never committed): `source .relance/auth.env` lets `dotnet run --project services/Reminder -- token …` sign with it.
+if [ ! -s "$repo/.relance/auth.env" ]; then
+  ( umask 077; echo "export Auth__SigningKey='$(head -c 48 /dev/urandom | base64 -w0)'" >"$repo/.relance/auth.env" )
+  echo "[up] made a development signing key for tokens: .relance/auth.env"
+fi
+# shellcheck source=/dev/null
+source "$repo/.relance/auth.env"
+
 echo "[up] building"
 dotnet build "$repo/Relance.sln" -c Release --nologo -v quiet -clp:ErrorsOnly
 [ "$demo" = 0 ] || dotnet build "$repo/tools/Relance.ErpSimulator" -c Release --nologo -v quiet -clp:ErrorsOnly
@@ -38,7 +47,7 @@ run() { # service folder, database, port
     ConnectionStrings__Marten="$RELANCE_POSTGRES;Database=$2" \
     ConnectionStrings__RabbitMq="$RELANCE_RABBITMQ" \
     Smtp__Host="${RELANCE_SMTP%:*}" Smtp__Port="${RELANCE_SMTP##*:}" \
-    ASPNETCORE_URLS="http://127.0.0.1:$3" \
+    ASPNETCORE_URLS="http://127.0.0.1:$3" Auth__SigningKey="$Auth__SigningKey" \
     Dunning__SendWindowStart="${RELANCE_SEND_WINDOW_START:-00:00}" Dunning__SendWindowEnd="${RELANCE_SEND_WINDOW_END:-23:59:59}" \
     exec dotnet "bin/Release/net10.0/Relance.$1.dll" ) &
   pids+=($!)
@@ -72,6 +81,12 @@ cat <<INFO
      Captured mail   ${RELANCE_SMTP_CAPTURE}
      RabbitMQ UI     http://127.0.0.1:15672  (guest / guest)
      Publish an invoice as an ERP would: see "Publish an invoice" in README.md. Ctrl-C stops the services.
+
+     The APIs want a bearer token (roles: collector, manager, auditor, admin); in another terminal:
+       source .relance/auth.env
+       TOKEN=\$(dotnet run --project services/Reminder -- token --user alice --role manager --company ACME)
+       curl -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:5102/cases/ACME/C-042/EUR
+     OpenAPI: http://127.0.0.1:5102/openapi/v1.json (and on 5101, 5103)
 
 INFO
 # Until Ctrl-C, or until one of the services stops by itself (then the others are stopped too).

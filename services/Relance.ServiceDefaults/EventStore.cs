@@ -92,7 +92,25 @@ public static class Deciding
         return events;
     }
 
-    /// <summary>As <see cref="DecideAsync{TState}"/>, without committing: for a message that changes several streams at once.</summary>
+    /// <summary>
+    /// As <see cref="DecideAsync{TState}(IDocumentSession, string, Func{TState, IReadOnlyList{object}}, CancellationToken)"/>,
+    /// for a person's decision on what they saw: only if the stream is still at <paramref name="expectedVersion"/> (from
+    /// If-Match). Marten throws a <see cref="JasperFx.ConcurrencyException"/> when it moved on, at the fetch or at the
+    /// commit; the HTTP pipeline answers it with 412. The stream's new version is expectedVersion + the events' count.
+    /// </summary>
+    public static async Task<IReadOnlyList<object>> DecideAsync<TState>(
+        this IDocumentSession session, string streamKey, long expectedVersion, Func<TState?, IReadOnlyList<object>> decide, CancellationToken cancellation)
+        where TState : class
+    {
+        var stream = await session.Events.FetchForWriting<TState>(streamKey, expectedVersion, cancellation);
+        var events = decide(stream.Aggregate);
+        if (events.Count == 0) return events;
+        stream.AppendMany(events);
+        await session.SaveChangesAsync(cancellation);
+        return events;
+    }
+
+    /// <summary>As the first <c>DecideAsync</c>, without committing: for a message that changes several streams at once.</summary>
     public static async Task<IReadOnlyList<object>> AppendDecisionAsync<TState>(
         this IDocumentSession session, string streamKey, Func<TState?, IReadOnlyList<object>> decide, CancellationToken cancellation)
         where TState : class

@@ -24,12 +24,13 @@ public static class Health
 
     public static void MapRelanceHealthChecks(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        // Probes carry no token.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(Ready),
             ResponseWriter = WriteReport,
-        });
+        }).AllowAnonymous();
     }
 
     static Task WriteReport(HttpContext context, HealthReport report)

@@ -28,12 +28,16 @@ public static class Logging
             .WriteTo.Console(new RenderedCompactJsonFormatter()));
     }
 
+    /// <summary>The caller's correlation id for this request, or the request's own id when it sent none.</summary>
+    public static string CorrelationOf(HttpContext context) =>
+        context.Request.Headers[CorrelationHeader].FirstOrDefault() is { Length: > 0 } given ? given : context.TraceIdentifier;
+
     /// <summary>Every request's logs carry the caller's correlation id (or a new one, returned in the response).</summary>
     public static void UseRelanceRequestLogging(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
-            var correlationId = context.Request.Headers[CorrelationHeader].FirstOrDefault() ?? context.TraceIdentifier;
+            var correlationId = CorrelationOf(context);
             context.Response.Headers[CorrelationHeader] = correlationId;
             using (LogContext.PushProperty("CorrelationId", correlationId))
                 await next(context);

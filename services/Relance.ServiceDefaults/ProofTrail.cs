@@ -13,15 +13,8 @@ public static class ProofTrail
         return events.Count == 0 ? Results.NotFound() : Results.Ok(events.Select(Describe));
     }
 
-    static object Describe(IEvent e) => new
-    {
-        e.Version,
-        e.Sequence,
-        e.Timestamp,
-        Type = e.EventTypeName,
-        Actor = e.UserName,
-        e.CorrelationId,
-        e.CausationId,
-        e.Data,
-    };
+    /// <summary>One event of the trail; <paramref name="Actor"/> is who did it (<c>user:…</c>, <c>erp:…</c>, <c>system:…</c>).</summary>
+    public sealed record Entry(long Version, long Sequence, DateTimeOffset Timestamp, string Type, string? Actor, string? CorrelationId, string? CausationId, object Data);
+
+    static Entry Describe(IEvent e) => new(e.Version, e.Sequence, e.Timestamp, e.EventTypeName, e.UserName, e.CorrelationId, e.CausationId, e.Data);
 }

@@ -16,15 +16,22 @@ public static class RelanceHost
             builder.WebHost.UseUrls($"http://0.0.0.0:{defaultPort}");
         builder.AddRelanceLogging(serviceName);
         builder.AddRelanceHealthChecks();
+        builder.AddRelanceSecurity(serviceName);
+        builder.AddRelanceProblems();
+        builder.AddRelanceOpenApi(serviceName);
         // Business time comes from here, never from the system clock read directly: tests and replays move it.
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
     }
 
+    /// <summary>The middleware every host runs, in this order, then the anonymous endpoints (health, OpenAPI).</summary>
     public static void UseRelanceDefaults(this WebApplication app)
     {
         app.UseRelanceRequestLogging();
+        app.UseRelanceProblems();
+        app.UseRelanceSecurity();
         app.MapRelanceHealthChecks();
+        app.MapRelanceOpenApi();
     }
 }

@@ -78,7 +78,8 @@ public static class ReminderApp
         app.MapCustomerPlan();
         app.MapPlans();
         app.MapPreview();
-        app.MapHealthChecks("/health/legal-figures", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("legal") });
+        app.MapHealthChecks("/health/legal-figures", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("legal") })
+            .AllowAnonymous();
         return app;
     }
 }

@@ -8,6 +8,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Relance.Contracts.Correspondence;
 using Relance.Integration.Tests.Infrastructure;
+using Relance.ServiceDefaults;
 
 namespace Relance.Integration.Tests;
 
@@ -49,7 +50,7 @@ public sealed class CorrespondenceLadderTests(TestInfrastructure infrastructure)
     }
 
     IBus Bus => _system.Services(Service.Correspondence).GetRequiredService<IBus>();
-    HttpClient Correspondence => _system.Http(Service.Correspondence);
+    HttpClient Correspondence => _system.AsUser(Service.Correspondence, "auditor@relance.test", [RelanceRoles.Auditor]);
     string Customer => $"C-{_run}";
     string Email => $"compta.{_run}@dupont.test";
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Relance.Contracts.Erp;
 using Relance.Integration.Tests.Infrastructure;
+using Relance.ServiceDefaults;
 
 namespace Relance.Integration.Tests;
 
@@ -19,7 +20,7 @@ public sealed class ErpInboundTests(TestInfrastructure infrastructure) : IAsyncL
 
     public async Task DisposeAsync() => await _system.DisposeAsync();
 
-    HttpClient Invoice => _system.Http(Service.Invoice);
+    HttpClient Invoice => _system.AsUser(Service.Invoice, "auditor@relance.test", [RelanceRoles.Auditor]);
     ErpClient Erp => _system.Erp;
 
     static object AnInvoice(string number, decimal amount = 1200m) => new

@@ -11,6 +11,7 @@ using Relance.Contracts.Correspondence;
 using Relance.Contracts.Erp;
 using Relance.Integration.Tests.Infrastructure;
 using Relance.ReminderService.DunningCases.TakingDueActions;
+using Relance.ServiceDefaults;
 
 namespace Relance.Integration.Tests;
 
@@ -39,6 +40,9 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
 
     public async Task DisposeAsync() => await _system.DisposeAsync();
 
+    // Reading cases, trails and what was sent is an auditor's right.
+    HttpClient Api(Service service) => _system.AsUser(service, "auditor@relance.test", [RelanceRoles.Auditor]);
+
     string Customer => $"C-{_run}";
     string Email => $"compta.{_run}@dupont.test";
     string CasePath => $"/cases/ACME/{Customer}/EUR";
@@ -60,12 +64,12 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
 
     async Task<JsonElement?> Case()
     {
-        var response = await _system.Http(Service.Reminder).GetAsync(CasePath);
+        var response = await Api(Service.Reminder).GetAsync(CasePath);
         return response.StatusCode == HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     async Task<string[]> EventTypes(Service service, string path) =>
-        (await _system.Http(service).GetFromJsonAsync<JsonElement[]>(path))!.Select(e => e.GetProperty("type").GetString()!).ToArray();
+        (await Api(service).GetFromJsonAsync<JsonElement[]>(path))!.Select(e => e.GetProperty("type").GetString()!).ToArray();
 
     [Fact]
     public async Task An_invoice_is_reminded_once_before_its_due_date_with_proof_and_a_payment_ends_the_chase_for_good()
@@ -99,12 +103,12 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         // The case records the sending with the SHA-256 of exactly the bytes the SMTP server received.
         var caseEvents = await Eventually.Get(async () =>
         {
-            var events = await _system.Http(Service.Reminder).GetFromJsonAsync<JsonElement[]>($"{CasePath}/events");
+            var events = await Api(Service.Reminder).GetFromJsonAsync<JsonElement[]>($"{CasePath}/events");
             return events!.Any(e => e.GetProperty("type").GetString() == "reminder_sent") ? events : null;
         }, Wait, "the reminder recorded as sent");
         var sent = caseEvents.Single(e => e.GetProperty("type").GetString() == "reminder_sent").GetProperty("data");
         var reminderId = sent.GetProperty("reminderId").GetGuid();
-        var content = await _system.Http(Service.Correspondence).GetByteArrayAsync($"/correspondences/{reminderId}/content");
+        var content = await Api(Service.Correspondence).GetByteArrayAsync($"/correspondences/{reminderId}/content");
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), sent.GetProperty("contentSha256").GetString());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await _mail.Source(mail))), sent.GetProperty("contentSha256").GetString());
         var archived = await MimeMessage.LoadAsync(new MemoryStream(content));
@@ -174,7 +178,7 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
             betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1)));
         var events = await Eventually.Get(async () =>
         {
-            var all = await _system.Http(Service.Reminder).GetFromJsonAsync<JsonElement[]>($"{CasePath}/events");
+            var all = await Api(Service.Reminder).GetFromJsonAsync<JsonElement[]>($"{CasePath}/events");
             return all!.Any(e => e.GetProperty("type").GetString() == "reminder_sent") ? all : null;
         }, Wait, "the reminder recorded as sent");
         var requested = events.Single(e => e.GetProperty("type").GetString() == "reminder_requested").GetProperty("data");
@@ -192,7 +196,7 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Single(await _mail.To(Email));
-        Assert.Equal(events.Length, (await _system.Http(Service.Reminder).GetFromJsonAsync<JsonElement[]>($"{CasePath}/events"))!.Length);
+        Assert.Equal(events.Length, (await Api(Service.Reminder).GetFromJsonAsync<JsonElement[]>($"{CasePath}/events"))!.Length);
         Assert.Equal(["correspondence_requested", "correspondence_rendered", "correspondence_sent"],
             await EventTypes(Service.Correspondence, $"/correspondences/{reminderId}/events"));
     }

@@ -5,24 +5,45 @@ namespace Relance.ReminderService.DunningPlans;
 
 public static class PlanEndpoints
 {
+    public sealed record PlanPublished(string Id, int Version, bool IsNew);
+
+    // The company in the address is checked against the user's companies by the company scope (ServiceDefaults);
+    // the plans of company "*" are every company's to read, and only an all-companies administrator's to change.
     public static void MapPlans(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/plans", async (PlanCatalog catalog, CancellationToken cancellation) => Results.Ok(await catalog.AllAsync(cancellation)));
+        var plans = app.MapGroup("/plans").WithTags("Plans");
 
-        app.MapGet("/plans/{companyId}/{key}/versions", (string companyId, string key, IQuerySession session, CancellationToken cancellation) =>
-            ProofTrail.Of(session, PublishedPlan.StreamKey(DunningPlan.PlanId(companyId, key)), cancellation));
+        plans.MapGet("", async (HttpContext http, PlanCatalog catalog, CancellationToken cancellation) =>
+                Results.Ok((await catalog.AllAsync(cancellation)).Where(p => p.CompanyId == DunningPlan.AnyCompany || http.User.MayActFor(p.CompanyId))))
+            .WithName("GetPlans")
+            .WithSummary("The newest version of every plan of the user's companies, and of the plans every company shares (company \"*\")")
+            .RequireAuthorization(RelancePolicies.Read)
+            .Produces<IEnumerable<DunningPlan>>();
+
+        plans.MapGet("/{companyId}/{key}/versions", (string companyId, string key, IQuerySession session, CancellationToken cancellation) =>
+                ProofTrail.Of(session, PublishedPlan.StreamKey(DunningPlan.PlanId(companyId, key)), cancellation))
+            .WithName("GetPlanVersions")
+            .WithSummary("A plan's history: each version published, by whom and why")
+            .RequireAuthorization(RelancePolicies.Read)
+            .Produces<IReadOnlyList<ProofTrail.Entry>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         // Publish a new version of a plan; cases move to it only when told to (POST /cases/.../plan).
-        app.MapPut("/plans/{companyId}/{key}", async (string companyId, string key, DunningPlan plan, HttpContext http, PlanCatalog catalog, CancellationToken cancellation) =>
-        {
-            var problems = (plan with { CompanyId = companyId, Key = key }).Problems();
-            if (plan.CompanyId != companyId) problems = [.. problems, $"companyId: '{plan.CompanyId}' differs from the address's '{companyId}'"];
-            if (plan.Key != key) problems = [.. problems, $"key: '{plan.Key}' differs from the address's '{key}'"];
-            if (problems.Count > 0)
-                return Results.ValidationProblem(problems.GroupBy(p => p.Split(':')[0]).ToDictionary(g => g.Key, g => g.Select(p => p[(p.IndexOf(':') + 1)..].Trim()).ToArray()));
-            var (published, isNew) = await catalog.PublishAsync(plan, $"user:{http.User.Identity?.Name ?? "anonymous"}", "published through the HTTP API", cancellation);
-            return Results.Ok(new { published.Id, published.Version, isNew });
-        });
+        plans.MapPut("/{companyId}/{key}", async (string companyId, string key, DunningPlan plan, HttpContext http, PlanCatalog catalog, CancellationToken cancellation) =>
+            {
+                var problems = (plan with { CompanyId = companyId, Key = key }).Problems();
+                if (plan.CompanyId != companyId) problems = [.. problems, $"companyId: '{plan.CompanyId}' differs from the address's '{companyId}'"];
+                if (plan.Key != key) problems = [.. problems, $"key: '{plan.Key}' differs from the address's '{key}'"];
+                if (problems.Count > 0)
+                    return Results.ValidationProblem(problems.GroupBy(p => p.Split(':')[0]).ToDictionary(g => g.Key, g => g.Select(p => p[(p.IndexOf(':') + 1)..].Trim()).ToArray()));
+                var (published, isNew) = await catalog.PublishAsync(plan, $"user:{http.User.UserName()}", "published through the HTTP API", cancellation);
+                return Results.Ok(new PlanPublished(published.Id, published.Version, isNew));
+            })
+            .WithName("PublishPlan")
+            .WithSummary("Publish a new version of a plan (none if it equals the newest); cases move to it only when told to")
+            .RequireAuthorization(RelancePolicies.Administer)
+            .Produces<PlanPublished>()
+            .ProducesValidationProblem();
     }
 }
 

@@ -1,4 +1,6 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -8,6 +10,7 @@ using Npgsql;
 using Relance.CorrespondenceService;
 using Relance.InvoiceService;
 using Relance.ReminderService;
+using Relance.ServiceDefaults;
 
 namespace Relance.Integration.Tests.Infrastructure;
 
@@ -25,6 +28,7 @@ public sealed class RelanceSystem : IAsyncDisposable
     readonly Dictionary<Service, WebApplication> _apps = [];
     readonly Dictionary<Service, HttpClient> _clients = [];
     readonly List<(WebApplication App, HttpClient Client)> _extras = [];
+    readonly Dictionary<(Service, string), HttpClient> _users = [];
     readonly HashSet<Service> _databases = [];
 
     RelanceSystem(TestInfrastructure infrastructure, DateTimeOffset start)
@@ -40,7 +44,30 @@ public sealed class RelanceSystem : IAsyncDisposable
     /// <summary>An ERP on the broker, when the Invoice service runs.</summary>
     public ErpClient Erp { get; private set; } = null!;
 
+    /// <summary>The shared secret this system's services check tokens with (Auth:SigningKey), new for each system.</summary>
+    public string SigningKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+
+    /// <summary>An anonymous client: for health, the OpenAPI document, and what the API refuses to strangers.</summary>
     public HttpClient Http(Service service) => _clients[service];
+
+    /// <summary>
+    /// A client signed in as <paramref name="user"/> with these roles (<see cref="RelanceRoles"/>), for one company or
+    /// "*" (all). The same arguments give the same client, pointing at the service's current instance.
+    /// </summary>
+    public HttpClient AsUser(Service service, string user, string[] roles, string company = "*")
+    {
+        var key = (service, $"{user}|{string.Join(",", roles)}|{company}");
+        var address = _clients[service].BaseAddress;
+        if (_users.TryGetValue(key, out var known) && known.BaseAddress == address) return known;
+        known?.Dispose();
+        var client = new HttpClient { BaseAddress = address };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(user, roles, company));
+        return _users[key] = client;
+    }
+
+    /// <summary>A token as this system's services accept it; lifetime and issue time can be bent to test refusals.</summary>
+    public string Token(string user, string[] roles, string company = "*", TimeSpan? lifetime = null, DateTimeOffset? issuedAt = null) =>
+        DevTokens.Create(SigningKey, AuthSettings.DefaultIssuer, AuthSettings.DefaultAudience, user, roles, [company], lifetime ?? TimeSpan.FromHours(2), issuedAt);
     public IServiceProvider Services(Service service) => _apps[service].Services;
 
     public static async Task<RelanceSystem> StartAsync(TestInfrastructure infrastructure, DateTimeOffset start, params Service[] services)
@@ -110,6 +137,7 @@ public sealed class RelanceSystem : IAsyncDisposable
             "--urls=http://127.0.0.1:0",
             $"--ConnectionStrings:Marten={new NpgsqlConnectionStringBuilder(_infrastructure.Postgres) { Database = database }}",
             $"--ConnectionStrings:RabbitMq={RabbitMq}",
+            $"--Auth:SigningKey={SigningKey}",
             $"--Smtp:Host={_infrastructure.SmtpHost}",
             $"--Smtp:Port={_infrastructure.SmtpPort}",
             "--Reminder:Scheduler:PollInterval=00:00:01",
@@ -165,7 +193,7 @@ public sealed class RelanceSystem : IAsyncDisposable
             await extra.StopAsync();
             await extra.DisposeAsync();
         }
-        foreach (var client in _clients.Values.Concat(_extras.Select(e => e.Client))) client.Dispose();
+        foreach (var client in _clients.Values.Concat(_extras.Select(e => e.Client)).Concat(_users.Values)) client.Dispose();
 
         using (var management = _infrastructure.Management())
             await management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}");

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Relance.Contracts.Erp;
 using Relance.Integration.Tests.Infrastructure;
 using Relance.ReminderService.DunningCases.TakingDueActions;
+using Relance.ServiceDefaults;
 
 namespace Relance.Integration.Tests.Scenarios;
 
@@ -28,7 +29,8 @@ public sealed class DunningScenario : IAsyncDisposable
     public string Customer => $"C-{_run}";
     public string BillingEmail => $"factures.{_run}@dupont.test";
     public string CasePath => $"/cases/ACME/{Customer}/EUR";
-    public HttpClient Reminder => System.Http(Service.Reminder);
+    /// <summary>ACME's credit manager, who also administers its plans.</summary>
+    public HttpClient Reminder => System.AsUser(Service.Reminder, "manager@acme.test", [RelanceRoles.Manager, RelanceRoles.Admin], "ACME");
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(System.Clock.GetUtcNow(), Paris).DateTime);
 
     public static async Task<DunningScenario> StartAsync(TestInfrastructure infrastructure, params string[] reminderArgs)
@@ -130,6 +132,16 @@ public sealed class DunningScenario : IAsyncDisposable
         return response.StatusCode == global::System.Net.HttpStatusCode.NotFound ? null : await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>A decision on the case as last read: POSTed with the case's ETag in If-Match.</summary>
+    public async Task<HttpResponseMessage> PostOnCase(string relativePath, object body)
+    {
+        var read = await Reminder.GetAsync(CasePath);
+        read.EnsureSuccessStatusCode();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{CasePath}/{relativePath}") { Content = JsonContent.Create(body) };
+        request.Headers.IfMatch.Add(read.Headers.ETag!);
+        return await Reminder.SendAsync(request);
+    }
+
     public async Task<JsonElement[]> Events() => (await Reminder.GetFromJsonAsync<JsonElement[]>($"{CasePath}/events"))!;
 
     async Task<string[]> EventTypes() => [.. (await Events()).Select(e => e.GetProperty("type").GetString()!)];
@@ -170,8 +182,8 @@ public sealed class DunningScenario : IAsyncDisposable
     public async Task Approve(bool approve = true)
     {
         var pending = (await Case())!.Value.GetProperty("awaitingApproval");
-        var response = await Reminder.PostAsJsonAsync($"{CasePath}/approvals/{pending.GetProperty("actionId").GetGuid()}",
-            new { approve, by = "manager@acme.test", comment = approve ? null : "a strategic customer: call the director first" });
+        var response = await PostOnCase($"approvals/{pending.GetProperty("actionId").GetGuid()}",
+            new { approve, comment = approve ? null : "a strategic customer: call the director first" });
         response.EnsureSuccessStatusCode();
         await RunScheduler();
         await Settled();

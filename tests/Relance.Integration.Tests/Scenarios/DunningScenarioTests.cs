@@ -361,7 +361,7 @@ public sealed class DunningScenarioTests(TestInfrastructure infrastructure)
         await s.RunDays(4);
         Assert.Equal(Nominal.Take(3), await s.Actions()); // the case still follows its own version
 
-        var applied = await s.Reminder.PostAsJsonAsync($"{s.CasePath}/plan", new { reason = "ACME shortened its ladder" });
+        var applied = await s.PostOnCase("plan", new { reason = "ACME shortened its ladder" });
         Assert.True(applied.IsSuccessStatusCode, await applied.Content.ReadAsStringAsync());
         await s.RunDays(2);
         Assert.Equal([.. Nominal.Take(3), "2026-04-07 email-reminder email [F-1]"], await s.Actions()); // due on 5 April: taken at the next run

@@ -5,21 +5,56 @@ namespace Relance.CorrespondenceService.Correspondences.GettingCorrespondence;
 
 public static class GetCorrespondenceEndpoint
 {
+    public sealed record CorrespondenceView(
+        string Id, CorrespondenceRequested Request, string Status, string? ContentSha256, CorrespondenceSent? Sent, LetterQueuedForPosting? QueuedForPosting, int Failures);
+
+    /// <summary>
+    /// A correspondence's id is the reminder id it was asked for, a GUID that names no company: the company is the
+    /// one of its request, so each read loads it first and answers 403 to a user who does not work for it.
+    /// </summary>
     public static void MapGetCorrespondence(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/correspondences/{id}", async (string id, IQuerySession session, CancellationToken cancellation) =>
-            await session.LoadAsync<Correspondence>(id, cancellation) is { } found
-                ? Results.Ok(new { found.Id, found.Request, Status = found.Status.ToString(), found.Rendered?.ContentSha256, found.Sent, found.QueuedForPosting, found.Failures })
-                : Results.NotFound());
+        var correspondences = app.MapGroup("/correspondences/{id}").WithTags("Correspondences").RequireAuthorization(RelancePolicies.Read);
+
+        correspondences.MapGet("", async (string id, HttpContext http, IQuerySession session, CancellationToken cancellation) =>
+                await Readable(id, http, session, cancellation) switch
+                {
+                    ({ } found, _) => Results.Ok(new CorrespondenceView(found.Id, found.Request, found.Status.ToString(), found.Rendered?.ContentSha256, found.Sent, found.QueuedForPosting, found.Failures)),
+                    (_, var refused) => refused!,
+                })
+            .WithName("GetCorrespondence")
+            .WithSummary("A reminder sent or queued for posting: what was asked, its status, the SHA-256 of its exact bytes")
+            .Produces<CorrespondenceView>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         // The correspondence's proof trail.
-        app.MapGet("/correspondences/{id}/events", (string id, IQuerySession session, CancellationToken cancellation) =>
-            ProofTrail.Of(session, id, cancellation));
+        correspondences.MapGet("/events", async (string id, HttpContext http, IQuerySession session, CancellationToken cancellation) =>
+                await Readable(id, http, session, cancellation) is (null, var refused) ? refused! : await ProofTrail.Of(session, id, cancellation))
+            .WithName("GetCorrespondenceEvents")
+            .WithSummary("The correspondence's proof trail: requested, rendered, sent or queued, failures")
+            .Produces<IReadOnlyList<ProofTrail.Entry>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         // The exact bytes sent (an email's MIME, a letter's text), to check against the recorded SHA-256.
-        app.MapGet("/correspondences/{id}/content", async (string id, IQuerySession session, CancellationToken cancellation) =>
-            await session.LoadAsync<Correspondence>(id, cancellation) is { Rendered: { } rendered }
-                ? Results.Bytes(rendered.Bytes(), rendered.MediaType())
-                : Results.NotFound());
+        correspondences.MapGet("/content", async (string id, HttpContext http, IQuerySession session, CancellationToken cancellation) =>
+                await Readable(id, http, session, cancellation) switch
+                {
+                    ({ Rendered: { } rendered }, _) => Results.Bytes(rendered.Bytes(), rendered.MediaType()),
+                    ({ }, _) => Results.NotFound(),
+                    (_, var refused) => refused!,
+                })
+            .WithName("GetCorrespondenceContent")
+            .WithSummary("The exact bytes sent: message/rfc822 for an email, text/plain; charset=utf-8 for a letter")
+            .Produces<byte[]>(StatusCodes.Status200OK, "message/rfc822", "text/plain")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    /// <summary>The correspondence if the user may read it; otherwise what to answer (404, or 403 for another company's).</summary>
+    static async Task<(Correspondence? Found, IResult? Refused)> Readable(string id, HttpContext http, IQuerySession session, CancellationToken cancellation) =>
+        await session.LoadAsync<Correspondence>(id, cancellation) switch
+        {
+            null => (null, Results.NotFound()),
+            var found when !http.User.MayActFor(found.Request.CompanyId) => (null, CompanyScope.Forbidden(found.Request.CompanyId)),
+            var found => (found, null),
+        };
 }

@@ -5,15 +5,26 @@ namespace Relance.InvoiceService.Invoices.GettingInvoice;
 
 public static class GetInvoiceEndpoint
 {
+    // The company in the address is checked against the user's companies by the company scope (ServiceDefaults).
     public static void MapGetInvoice(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/invoices/{companyId}/{invoiceNumber}", async (string companyId, string invoiceNumber, IQuerySession session, CancellationToken cancellation) =>
-            await session.LoadAsync<Invoice>(Invoice.StreamKey(companyId, invoiceNumber), cancellation) is { } invoice
-                ? Results.Ok(invoice)
-                : Results.NotFound());
+        var invoices = app.MapGroup("/invoices/{companyId}/{invoiceNumber}").WithTags("Invoices").RequireAuthorization(RelancePolicies.Read);
+
+        invoices.MapGet("", async (string companyId, string invoiceNumber, IQuerySession session, CancellationToken cancellation) =>
+                await session.LoadAsync<Invoice>(Invoice.StreamKey(companyId, invoiceNumber), cancellation) is { } invoice
+                    ? Results.Ok(invoice)
+                    : Results.NotFound())
+            .WithName("GetInvoice")
+            .WithSummary("An invoice as the ERPs described it: amounts, balance, allocations, disputes")
+            .Produces<Invoice>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         // The invoice's proof trail: every event with its time, actor and correlation.
-        app.MapGet("/invoices/{companyId}/{invoiceNumber}/events", (string companyId, string invoiceNumber, IQuerySession session, CancellationToken cancellation) =>
-            ProofTrail.Of(session, Invoice.StreamKey(companyId, invoiceNumber), cancellation));
+        invoices.MapGet("/events", (string companyId, string invoiceNumber, IQuerySession session, CancellationToken cancellation) =>
+                ProofTrail.Of(session, Invoice.StreamKey(companyId, invoiceNumber), cancellation))
+            .WithName("GetInvoiceEvents")
+            .WithSummary("The invoice's proof trail: every event with its time, actor, correlation and cause")
+            .Produces<IReadOnlyList<ProofTrail.Entry>>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

@@ -8,30 +8,48 @@ public sealed record DecideApproval(string CaseId, Guid ActionId, bool Approve, 
 
 public static class ApprovalEndpoint
 {
-    public sealed record ApprovalRequest(bool? Approve, string? By, string? Comment);
+    /// <summary>Who decides is the signed-in user, never the body: a "by" sent by older clients is ignored.</summary>
+    public sealed record ApprovalRequest(bool? Approve, string? Comment);
 
-    /// <summary>POST /cases/{company}/{customer}/{currency}/approvals/{actionId}.</summary>
+    public sealed record ApprovalDecided(string CaseId, Guid ActionId, IReadOnlyList<string> Decided);
+
+    /// <summary>
+    /// POST /cases/{company}/{customer}/{currency}/approvals/{actionId}, with If-Match: the ETag of the case the
+    /// person read. Approving a formal notice on a stale view (paid or disputed meanwhile) is the danger: 412 then.
+    /// </summary>
     public static void MapApprovals(this IEndpointRouteBuilder app) =>
         app.MapPost("/cases/{companyId}/{customerId}/{currency}/approvals/{actionId:guid}", async (
             string companyId, string customerId, string currency, Guid actionId, ApprovalRequest request, HttpContext http,
             IDocumentSession session, TimeProvider clock, CancellationToken cancellation) =>
         {
+            if (!HttpConcurrency.TryGetExpectedVersion(http.Request, out var expectedVersion, out var precondition)) return precondition!;
             var problems = new Dictionary<string, string[]>();
             if (request.Approve is null) problems["approve"] = ["required: true to approve, false to refuse"];
-            if (string.IsNullOrWhiteSpace(request.By)) problems["by"] = ["required: who decides"];
             if (request.Approve == false && string.IsNullOrWhiteSpace(request.Comment)) problems["comment"] = ["required when refusing: why"];
             if (problems.Count > 0) return Results.ValidationProblem(problems);
 
             var caseId = DunningCase.StreamKey(companyId, customerId, currency);
             var found = await session.LoadAsync<DunningCase>(caseId, cancellation);
             if (found is null) return Results.NotFound();
-            if (found.AwaitingApproval?.ActionId != actionId)
+            // On a stale view the answer is 412 (from DecideAsync below), whatever awaits now.
+            if (found.Version == expectedVersion && found.AwaitingApproval?.ActionId != actionId)
                 return Results.Problem($"no action {actionId} awaits approval on this case", statusCode: StatusCodes.Status409Conflict);
 
-            session.Attribute($"user:{request.By}", http.TraceIdentifier, null);
-            var events = await session.DecideAsync<DunningCase>(caseId,
-                state => DunningCaseDecider.Decide(new DecideApproval(caseId, actionId, request.Approve!.Value, request.By!, request.Comment, clock.GetUtcNow()), state),
+            var by = http.User.UserName();
+            session.AttributeTo(http);
+            var events = await session.DecideAsync<DunningCase>(caseId, expectedVersion,
+                state => DunningCaseDecider.Decide(new DecideApproval(caseId, actionId, request.Approve!.Value, by, request.Comment, clock.GetUtcNow()), state),
                 cancellation);
-            return Results.Ok(new { caseId, actionId, decided = events.Select(e => e.GetType().Name) });
-        });
+            HttpConcurrency.SetETag(http.Response, expectedVersion + events.Count);
+            return Results.Ok(new ApprovalDecided(caseId, actionId, [.. events.Select(e => e.GetType().Name)]));
+        })
+        .WithTags("Cases")
+        .WithName("DecideApproval")
+        .WithSummary("Approve or refuse a step awaiting approval (If-Match: the case's ETag); the decider is the signed-in user")
+        .RequireAuthorization(RelancePolicies.Approve)
+        .Produces<ApprovalDecided>()
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .RequiresIfMatch();
 }

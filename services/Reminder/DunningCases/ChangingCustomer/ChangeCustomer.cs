@@ -42,6 +42,8 @@ public static class CustomerPlanEndpoint
 {
     public sealed record CustomerPlanRequest(string? PlanKey);
 
+    public sealed record CustomerPlanChosen(string CompanyId, string CustomerId, string? PlanKey);
+
     /// <summary>PUT /customers/{company}/{customer}/plan: the plan this customer's new cases follow (null: back to its segment's).</summary>
     public static void MapCustomerPlan(this IEndpointRouteBuilder app) =>
         app.MapPut("/customers/{companyId}/{customerId}/plan", async (
@@ -55,6 +57,12 @@ public static class CustomerPlanEndpoint
                 ?? new CustomerProfile(key, new CaseCustomer(customerId, customerId, ""), null);
             session.Store(profile with { PlanKey = request.PlanKey });
             await session.SaveChangesAsync(cancellation);
-            return Results.Ok(new { companyId, customerId, request.PlanKey });
-        });
+            return Results.Ok(new CustomerPlanChosen(companyId, customerId, request.PlanKey));
+        })
+        .WithTags("Customers")
+        .WithName("ChooseCustomerPlan")
+        .WithSummary("The plan this customer's new cases follow (planKey null: back to its segment's)")
+        .RequireAuthorization(RelancePolicies.Administer)
+        .Produces<CustomerPlanChosen>()
+        .ProducesValidationProblem();
 }

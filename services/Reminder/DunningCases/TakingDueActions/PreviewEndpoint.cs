@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Marten;
+using Relance.ServiceDefaults;
 using Relance.ReminderService.LatePayment;
 
 namespace Relance.ReminderService.DunningCases.TakingDueActions;
@@ -23,12 +24,26 @@ public sealed record PlannedAction(string CaseId, string Decision, string Step, 
 
 public static class PreviewEndpoint
 {
-    /// <summary>GET /preview?at=…&amp;companyId=…: what a run would do at that moment (now by default), without doing it.</summary>
+    /// <summary>
+    /// GET /preview?at=…&amp;companyId=…: what a run would do at that moment (now by default), without doing it. Every
+    /// company's cases only for a user of every company ("*"); anyone else names one of theirs.
+    /// </summary>
     public static void MapPreview(this IEndpointRouteBuilder app) =>
-        app.MapGet("/preview", async (string? at, string? companyId, int? limit, IDocumentStore store, LatePaymentLaw law, TimeProvider clock, CancellationToken cancellation) =>
-            Moment(at, clock) is { } moment
-                ? Results.Ok(await RunAsync(store, law, moment, companyId, limit ?? 10_000, cancellation))
-                : Results.ValidationProblem(new Dictionary<string, string[]> { ["at"] = [$"'{at}' is neither a date (2026-12-01) nor a moment (2026-12-01T09:00:00+01:00)"] }));
+        app.MapGet("/preview", async (string? at, string? companyId, int? limit, HttpContext http, IDocumentStore store, LatePaymentLaw law, TimeProvider clock, CancellationToken cancellation) =>
+            {
+                if (companyId is null && !http.User.MayActForAll())
+                    return Results.ValidationProblem(new Dictionary<string, string[]> { ["companyId"] = [$"required: one of your companies ({string.Join(", ", http.User.Companies())})"] });
+                if (companyId is not null && !http.User.MayActFor(companyId)) return CompanyScope.Forbidden(companyId);
+                return Moment(at, clock) is { } moment
+                    ? Results.Ok(await RunAsync(store, law, moment, companyId, limit ?? 10_000, cancellation))
+                    : Results.ValidationProblem(new Dictionary<string, string[]> { ["at"] = [$"'{at}' is neither a date (2026-12-01) nor a moment (2026-12-01T09:00:00+01:00)"] });
+            })
+            .WithTags("Preview")
+            .WithName("Preview")
+            .WithSummary("What a dunning run would do at that moment (now by default), without doing it")
+            .RequireAuthorization(RelancePolicies.Read)
+            .Produces<IReadOnlyList<PlannedAction>>()
+            .ProducesValidationProblem();
 
     /// <summary>A moment as given; a date alone means that day's run at 10:00 in Paris, within every plan's sending hours by default.</summary>
     public static DateTimeOffset? Moment(string? at, TimeProvider clock)
