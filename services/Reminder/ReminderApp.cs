@@ -1,6 +1,8 @@
 using JasperFx.Events.Projections;
 using Relance.ReminderService.DunningCases;
+using Relance.ReminderService.DunningCases.Acting;
 using Relance.ReminderService.DunningCases.AdoptingPlan;
+using Relance.ReminderService.DunningCases.Calling;
 using Relance.ReminderService.DunningCases.Approving;
 using Relance.ReminderService.DunningCases.ChangingCustomer;
 using Relance.ReminderService.DunningCases.GettingCase;
@@ -49,7 +51,7 @@ public static class ReminderApp
             {
                 options.Projections.Add<DunningCaseProjection>(ProjectionLifecycle.Inline);
                 options.Projections.Add<PublishedPlanProjection>(ProjectionLifecycle.Inline);
-                options.Schema.For<DunningCase>().Index(c => c.NextActionAt).Index(c => c.CompanyId);
+                options.Schema.For<DunningCase>().Index(c => c.NextActionAt).Index(c => c.CompanyId).Index(c => c.CallsDueFrom);
             })
             .AddSubscriptionWithServices<ReminderDispatcher>(ServiceLifetime.Singleton, o => o.Name = ReminderDispatcher.SubscriptionName)
             .AddSubscriptionWithServices<ReminderActionsToErp>(ServiceLifetime.Singleton, o => o.Name = ReminderActionsToErp.SubscriptionName);
@@ -75,6 +77,9 @@ public static class ReminderApp
         app.MapGetCase();
         app.MapAdoptPlan();
         app.MapApprovals();
+        app.MapPendingApprovals();
+        app.MapCaseActions();
+        app.MapWorkQueue();
         app.MapCustomerPlan();
         app.MapPlans();
         app.MapPreview();

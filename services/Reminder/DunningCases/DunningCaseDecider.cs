@@ -105,7 +105,9 @@ public static partial class DunningCaseDecider
             events.Add(new CaseContactChanged(customer, command.Now));
         // A hold already over (expired, or lifted by a person) is not set again by the ERP repeating it.
         var resumesAt = command.Hold is { } wanted ? ClockOf(state).At(wanted.Until.AddDays(1)) : default;
-        if (command.Hold is { } hold && resumesAt > command.Now && (state.Hold?.Reason != hold.Reason || state.Hold?.Until != hold.Until))
+        // A person's hold in force stands: the ERP's does not replace it.
+        var personsHold = state.Hold is { } current && current.By != "erp" && current.ResumesAt > command.Now;
+        if (command.Hold is { } hold && resumesAt > command.Now && !personsHold && (state.Hold?.Reason != hold.Reason || state.Hold?.Until != hold.Until))
             events.Add(new CaseHoldSet(hold.Reason, hold.Until, resumesAt, command.Now));
         // Lifted only while it is in force, and only a hold the ERP set: a person's hold is the person's to lift.
         if (command.Hold is null && state.Hold is { By: "erp" } held && held.ResumesAt > command.Now)

@@ -45,9 +45,10 @@ public static class DunningCaseEvolution
             Requested = state.Requested.Add(new RequestedAction(requested.ReminderId, requested.ActionId, requested.Step, requested.Channel, requested.RequestedAt, requested.Invoices)),
             ActionsNotBefore = requested.NextNotBefore,
             AwaitingApproval = Settled(state.AwaitingApproval, requested.ActionId),
-            Blocked = null,
-            // A person acting on the case takes the ladder out of a refusal's stop.
-            LadderStopped = state.LadderStopped && requested.RequestedBy is null,
+            // A step of the ladder taken: a blocked one is over. An invoice sent again (level 0) changes neither.
+            Blocked = requested.Level > 0 ? null : state.Blocked,
+            // A person taking a step of the ladder takes it out of a refusal's stop.
+            LadderStopped = state.LadderStopped && (requested.RequestedBy is null || requested.Level == 0),
         }),
         (_, StepSkipped skipped) => Planned(Stepped(state, skipped.Step, skipped.Invoices, skipped.SkippedAt) with
         {
