@@ -68,6 +68,11 @@ public static class ReminderApp
                 cfg.PublishToErpsOn<Erp.ErpReminderActionTaken>(Erp.ErpTopology.ReminderActionTakenExchange);
                 cfg.PublishToErpsOn<Erp.ErpPenaltiesClaimed>(Erp.ErpTopology.PenaltiesClaimedExchange);
                 cfg.PublishToErpsOn<Erp.ErpCaseHandedToLitigation>(Erp.ErpTopology.CaseHandedToLitigationExchange);
+                cfg.PublishToErpsOn<Erp.ErpCallLogged>(Erp.ErpTopology.CallLoggedExchange);
+                cfg.PublishToErpsOn<Erp.ErpPaymentPromiseChanged>(Erp.ErpTopology.PaymentPromiseChangedExchange);
+                cfg.PublishToErpsOn<Erp.ErpPaymentPlanChanged>(Erp.ErpTopology.PaymentPlanChangedExchange);
+                cfg.PublishToErpsOn<Erp.ErpDisputeChanged>(Erp.ErpTopology.DisputeChangedExchange);
+                cfg.PublishToErpsOn<Erp.ErpCaseWrittenOff>(Erp.ErpTopology.CaseWrittenOffExchange);
             });
 
         configure?.Invoke(builder);

@@ -28,6 +28,21 @@ public static class ErpTopology
     /// <summary>Fanout exchange carrying <see cref="ErpCaseHandedToLitigation"/>.</summary>
     public const string CaseHandedToLitigationExchange = "relance.erp.case-handed-to-litigation";
 
+    /// <summary>Fanout exchange carrying <see cref="ErpCallLogged"/>.</summary>
+    public const string CallLoggedExchange = "relance.erp.call-logged";
+
+    /// <summary>Fanout exchange carrying <see cref="ErpPaymentPromiseChanged"/>.</summary>
+    public const string PaymentPromiseChangedExchange = "relance.erp.payment-promise-changed";
+
+    /// <summary>Fanout exchange carrying <see cref="ErpPaymentPlanChanged"/>.</summary>
+    public const string PaymentPlanChangedExchange = "relance.erp.payment-plan-changed";
+
+    /// <summary>Fanout exchange carrying <see cref="ErpDisputeChanged"/>.</summary>
+    public const string DisputeChangedExchange = "relance.erp.dispute-changed";
+
+    /// <summary>Fanout exchange carrying <see cref="ErpCaseWrittenOff"/>.</summary>
+    public const string CaseWrittenOffExchange = "relance.erp.case-written-off";
+
     public const string InvoiceIssuedRoutingKey = "invoice.issued";
     public const string InvoiceCorrectedRoutingKey = "invoice.corrected";
     public const string InvoiceCancelledRoutingKey = "invoice.cancelled";
@@ -52,6 +67,22 @@ public static class ErpTopology
         new(CustomerUpsertedRoutingKey, typeof(CustomerUpserted)),
     ];
 
+    /// <summary>Every message Relance tells ERPs, by the fanout exchange carrying it.</summary>
+    public static readonly IReadOnlyList<ErpOutbound> Outbound =
+    [
+        new(AcceptedExchange, typeof(ErpMessageAccepted)),
+        new(RejectionsExchange, typeof(ErpMessageRejected)),
+        new(InvoiceSettledExchange, typeof(ErpInvoiceSettled)),
+        new(ReminderActionTakenExchange, typeof(ErpReminderActionTaken)),
+        new(PenaltiesClaimedExchange, typeof(ErpPenaltiesClaimed)),
+        new(CaseHandedToLitigationExchange, typeof(ErpCaseHandedToLitigation)),
+        new(CallLoggedExchange, typeof(ErpCallLogged)),
+        new(PaymentPromiseChangedExchange, typeof(ErpPaymentPromiseChanged)),
+        new(PaymentPlanChangedExchange, typeof(ErpPaymentPlanChanged)),
+        new(DisputeChangedExchange, typeof(ErpDisputeChanged)),
+        new(CaseWrittenOffExchange, typeof(ErpCaseWrittenOff)),
+    ];
+
     public static ErpInbound For<TMessage>() => Inbound.Single(i => i.MessageType == typeof(TMessage));
 }
 
@@ -61,4 +92,11 @@ public sealed record ErpInbound(string RoutingKey, Type MessageType)
     /// <summary>The durable queue Relance reads it from; its "_error" queue keeps what was rejected.</summary>
     public string Queue => $"invoice-erp-{RoutingKey.Replace('.', '-')}";
     public string ErrorQueue => $"{Queue}_error";
+}
+
+/// <param name="Exchange">The durable fanout exchange Relance publishes the message on; bind a queue of your own to it.</param>
+public sealed record ErpOutbound(string Exchange, Type MessageType)
+{
+    /// <summary>Its JSON Schema in contracts/schemas: the message's name in kebab case (ErpCallLogged: erp-call-logged.schema.json).</summary>
+    public string SchemaFile => $"{string.Concat(MessageType.Name.Select((c, i) => i > 0 && char.IsUpper(c) ? $"-{char.ToLowerInvariant(c)}" : $"{char.ToLowerInvariant(c)}"))}.schema.json";
 }

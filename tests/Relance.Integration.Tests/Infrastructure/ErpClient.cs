@@ -40,7 +40,9 @@ public sealed class ErpClient : IAsyncDisposable
             channel = await connection.CreateChannelAsync();
             return new ErpClient(connection, channel, queue, events);
         }
-        foreach (var exchange in new[] { ErpTopology.ReminderActionTakenExchange, ErpTopology.PenaltiesClaimedExchange, ErpTopology.CaseHandedToLitigationExchange })
+        // Everything else Relance tells ERPs comes from the Reminder service.
+        var answersAndInvoices = new[] { ErpTopology.AcceptedExchange, ErpTopology.RejectionsExchange, ErpTopology.InvoiceSettledExchange };
+        foreach (var exchange in ErpTopology.Outbound.Select(o => o.Exchange).Except(answersAndInvoices))
             await channel.QueueBindAsync(events, exchange, routingKey: "");
         return new ErpClient(connection, channel, queue, events);
     }

@@ -9,9 +9,10 @@ namespace Relance.ReminderService.Integration.Outgoing;
 
 /// <summary>
 /// Tells the ERPs each reminder action taken (step, level, channel, date, invoices) once it really left, the
-/// penalties and indemnities it claimed (so the ERP can invoice them), and the hand-over to litigation.
+/// penalties and indemnities it claimed (so the ERP can invoice them), and the hand-over to litigation; and what people did
+/// on the case (calls, promises, payment plans, disputes, write-offs: see ReminderActionsToErp.HumanLoop.cs).
 /// </summary>
-public sealed class ReminderActionsToErp(IBus bus) : EventForwarder
+public sealed partial class ReminderActionsToErp(IBus bus) : EventForwarder
 {
     public const string SubscriptionName = "reminder-actions-to-erp";
 
@@ -30,6 +31,9 @@ public sealed class ReminderActionsToErp(IBus bus) : EventForwarder
                     handedOver.Reason, handedOver.HandedOverAt), send => send.StampFrom(e), cancellation);
                 if (handedOver.Claims.Count > 0)
                     await PublishClaims(e, dunningCase, handedOver.ActionId, handedOver.Step, handedOver.Claims, handedOver.HandedOverAt, cancellation);
+                break;
+            default:
+                await ForwardHumanLoop(e, operations, cancellation);
                 break;
         }
     }
