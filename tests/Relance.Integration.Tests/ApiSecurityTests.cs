@@ -27,29 +27,15 @@ public sealed class ApiSecurityTests(TestInfrastructure infrastructure, ApiSecur
     const string ProblemJson = "application/problem+json";
 
     /// <summary>Started by the first test (a class fixture cannot take the collection's infrastructure in xUnit 2), stopped after the last.</summary>
-    public sealed class SharedSystem : IAsyncLifetime
+    public sealed class SharedSystem : Infrastructure.SharedSystem
     {
-        readonly SemaphoreSlim _starting = new(1, 1);
-        RelanceSystem? _system;
 
         public string Customer { get; } = $"C-{Guid.NewGuid().ToString("N")[..8]}";
         public string CasePath => $"/cases/ACME/{Customer}/EUR";
         public Guid CorrespondenceId { get; } = Guid.NewGuid();
 
-        public async Task<RelanceSystem> Get(TestInfrastructure infrastructure)
-        {
-            await _starting.WaitAsync();
-            try
-            {
-                return _system ??= await Start(infrastructure);
-            }
-            finally
-            {
-                _starting.Release();
-            }
-        }
 
-        async Task<RelanceSystem> Start(TestInfrastructure infrastructure)
+        protected override async Task<RelanceSystem> Start(TestInfrastructure infrastructure)
         {
             var system = await RelanceSystem.StartAsync(infrastructure, new DateTimeOffset(2026, 10, 20, 6, 0, 0, TimeSpan.Zero),
                 Service.Invoice, Service.Reminder, Service.Correspondence);
@@ -76,12 +62,7 @@ public sealed class ApiSecurityTests(TestInfrastructure infrastructure, ApiSecur
             currency = "EUR",
         };
 
-        public Task InitializeAsync() => Task.CompletedTask;
 
-        public async Task DisposeAsync()
-        {
-            if (_system is not null) await _system.DisposeAsync();
-        }
     }
 
     Task<RelanceSystem> System() => shared.Get(infrastructure);

@@ -36,24 +36,16 @@ public sealed class ErpHumanLoopNotificationsTests(TestInfrastructure infrastruc
         ["plan"] = [("F1", 1200m)],
     };
 
-    public sealed class SharedSystem : IAsyncLifetime
+    public sealed class SharedSystem : Infrastructure.SharedSystem
     {
-        readonly SemaphoreSlim _starting = new(1, 1);
-        RelanceSystem? _system;
         public string Run { get; } = Guid.NewGuid().ToString("N")[..6];
 
         public string Customer(string name) => $"hl-{name}-{Run}";
         public string Invoice(string name, string suffix) => $"{Customer(name)}-{suffix}";
         public string CasePath(string name) => $"/cases/{Company}/{Customer(name)}/EUR";
 
-        public async Task<RelanceSystem> Get(TestInfrastructure infrastructure)
-        {
-            await _starting.WaitAsync();
-            try { return _system ??= await Start(infrastructure); }
-            finally { _starting.Release(); }
-        }
 
-        async Task<RelanceSystem> Start(TestInfrastructure infrastructure)
+        protected override async Task<RelanceSystem> Start(TestInfrastructure infrastructure)
         {
             var system = await RelanceSystem.StartAsync(infrastructure, new DateTimeOffset(2026, 10, 20, 6, 0, 0, TimeSpan.Zero),
                 Service.Invoice, Service.Reminder, Service.Correspondence);
@@ -93,8 +85,6 @@ public sealed class ErpHumanLoopNotificationsTests(TestInfrastructure infrastruc
             return system;
         }
 
-        public Task InitializeAsync() => Task.CompletedTask;
-        public async Task DisposeAsync() { if (_system is not null) await _system.DisposeAsync(); }
     }
 
     async Task<RelanceSystem> System() => await shared.Get(infrastructure);

@@ -22,23 +22,15 @@ public sealed class HumanLoopApiTests(TestInfrastructure infrastructure, HumanLo
     public const string Company = "ACME";
     static readonly string[] Customers = ["queue", "call", "promise", "plan", "hold", "dispute", "manual", "writeoff", "stale"];
 
-    public sealed class SharedSystem : IAsyncLifetime
+    public sealed class SharedSystem : Infrastructure.SharedSystem
     {
-        readonly SemaphoreSlim _starting = new(1, 1);
-        RelanceSystem? _system;
         public string Run { get; } = Guid.NewGuid().ToString("N")[..6];
 
         public string Customer(string name) => $"{name}-{Run}";
         public string CasePath(string name) => $"/cases/{Company}/{Customer(name)}/EUR";
 
-        public async Task<RelanceSystem> Get(TestInfrastructure infrastructure)
-        {
-            await _starting.WaitAsync();
-            try { return _system ??= await Start(infrastructure); }
-            finally { _starting.Release(); }
-        }
 
-        async Task<RelanceSystem> Start(TestInfrastructure infrastructure)
+        protected override async Task<RelanceSystem> Start(TestInfrastructure infrastructure)
         {
             var system = await RelanceSystem.StartAsync(infrastructure, new DateTimeOffset(2026, 10, 20, 6, 0, 0, TimeSpan.Zero),
                 Service.Invoice, Service.Reminder, Service.Correspondence);
@@ -76,8 +68,6 @@ public sealed class HumanLoopApiTests(TestInfrastructure infrastructure, HumanLo
             return system;
         }
 
-        public Task InitializeAsync() => Task.CompletedTask;
-        public async Task DisposeAsync() { if (_system is not null) await _system.DisposeAsync(); }
     }
 
     async Task<RelanceSystem> System() => await shared.Get(infrastructure);
