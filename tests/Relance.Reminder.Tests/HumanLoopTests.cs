@@ -144,7 +144,7 @@ public class HumanLoopTests
         run.RunUntil(At(7, 2, 15)).Do(Logging(run, callId, CallOutcomes.NoAnswer, id: 101));
         call = run.State!.Calls.Single();
         Assert.Equal((At(7, 3), 2), (call.DueAt, call.Attempts));
-        Assert.Equal([callId], run.State.CallsMade);
+        Assert.Empty(run.State.CallsMade); // nobody reached: not a call the letters may recall
         Assert.Equal(Ladder, run.Actions); // nothing else was sent meanwhile
     }
 
@@ -178,18 +178,21 @@ public class HumanLoopTests
     }
 
     [Fact]
-    public void A_wrong_number_is_recorded_and_the_next_phone_step_falls_back_to_email()
+    public void A_wrong_number_is_recorded_the_step_goes_by_email_at_once_and_the_next_phone_step_falls_back_to_email()
     {
         var run = AfterFirstCall();
         run.Do(Logging(run, run.State!.Calls.Single().CallId, CallOutcomes.WrongNumber));
         Assert.Equal(Phone, Assert.IsType<CallLogged>(run.Decided[0]).Phone);
         Assert.Equal(new PhoneNumberReportedWrong(Phone, "alice", At(7, 1, 10)), Assert.IsType<PhoneNumberReportedWrong>(run.Decided[1]));
-        Assert.Equal(2, run.Decided.Count);
+        var instead = Assert.IsType<ReminderRequested>(run.Decided[2]);
+        Assert.Equal(("first-call", "email", "alice"), (instead.Step, instead.Channel, instead.RequestedBy));
+        Assert.Contains("instead of phone", instead.Recipient.Via);
+        Assert.Equal(3, run.Decided.Count);
         Assert.Equal([Phone], run.State!.WrongPhones);
         Assert.Empty(run.State.Calls);
 
         run.RunUntil(At(7, 17));
-        Assert.Equal([.. Ladder, "2026-07-09 email-reminder email [F-1]", "2026-07-16 second-call email [F-1]"], run.Actions);
+        Assert.Equal([.. Ladder, "2026-07-01 first-call email [F-1]", "2026-07-09 email-reminder email [F-1]", "2026-07-16 second-call email [F-1]"], run.Actions);
         Assert.Contains("instead of phone", run.Events.OfType<ReminderRequested>().Single(r => r.Step == "second-call").Recipient.Via);
         Assert.Empty(run.State!.Calls);
 
@@ -443,18 +446,19 @@ public class HumanLoopTests
     public void A_person_holds_the_case_until_a_date_then_the_hold_is_lifted_by_the_system_and_the_chase_resumes()
     {
         var run = OneInvoice().RunUntil(At(7, 2, 10));
-        run.Do(s => HoldDecider.Decide(new SetHold(null, "negotiating", new DateOnly(2026, 7, 20), "alice", At(7, 2, 10)), s));
+        run.Do(s => HoldDecider.Decide(new SetHold(null, "negotiating", new DateOnly(2026, 7, 20), "alice", At(7, 2, 10)), s, CaseSimulation.Policy));
         Assert.Equivalent(new CaseHoldSet("negotiating", new DateOnly(2026, 7, 20), At(7, 21), At(7, 2, 10)) { By = "alice" }, Assert.Single(run.Decided), strict: true);
         Assert.Equal(At(7, 21), run.State!.NextActionAt);
 
         // The ERP's update of the customer, without a hold, does not lift a person's hold.
         run.RunUntil(At(7, 5, 10)).Customer_(CaseSimulation.Customer with { Name = "Dupont SAS" }, null);
         Assert.IsType<CaseContactChanged>(Assert.Single(run.Decided));
-        Assert.Equal("alice", run.State!.Hold!.By);
+        Assert.Equal("alice", run.State!.PersonHold!.By);
+        Assert.Null(run.State.Hold);
 
         run.RunUntil(At(8, 5, 10));
         var lifted = Single<CaseHoldLifted>(run.Events);
-        Assert.Equal(("system", At(7, 21), "expired: on hold until 2026-07-20 (negotiating)"), (lifted.By, lifted.LiftedAt, lifted.Reason));
+        Assert.Equal(("system", At(7, 21), "expired: on hold until 2026-07-20 (negotiating, set by alice)", "person"), (lifted.By, lifted.LiftedAt, lifted.Reason, lifted.Of));
         Assert.Equal(
         [
             .. Ladder,
@@ -469,9 +473,9 @@ public class HumanLoopTests
     public void A_person_lifts_the_hold_early_and_the_chase_resumes_at_the_next_run()
     {
         var run = OneInvoice().RunUntil(At(7, 2, 10));
-        run.Do(s => HoldDecider.Decide(new SetHold(null, "negotiating", new DateOnly(2026, 7, 20), "alice", At(7, 2, 10)), s));
+        run.Do(s => HoldDecider.Decide(new SetHold(null, "negotiating", new DateOnly(2026, 7, 20), "alice", At(7, 2, 10)), s, CaseSimulation.Policy));
         run.RunUntil(At(7, 10, 10)).Do(s => HoldDecider.Decide(new LiftHold(null, "talks failed", "alice", At(7, 10, 10)), s));
-        Assert.Equivalent(new CaseHoldLifted(At(7, 10, 10)) { Reason = "talks failed", By = "alice" }, Assert.Single(run.Decided), strict: true);
+        Assert.Equivalent(new CaseHoldLifted(At(7, 10, 10)) { Reason = "talks failed", By = "alice", Of = "person" }, Assert.Single(run.Decided), strict: true);
         run.RunUntil(At(7, 11));
         Assert.Equal([.. Ladder, "2026-07-10 email-reminder email [F-1]"], run.Actions);
         Assert.Equal(At(7, 10, 11), run.Events.OfType<ReminderRequested>().Last().RequestedAt);
@@ -482,7 +486,7 @@ public class HumanLoopTests
     public void A_hold_on_one_invoice_takes_it_out_of_the_chase_while_the_others_go_on_and_it_expires_by_itself()
     {
         var run = AfterFirstCall(TwoInvoices()).RunUntil(At(7, 2, 10));
-        run.Do(s => HoldDecider.Decide(new SetHold("F-1", "checking the delivery", new DateOnly(2026, 7, 20), "alice", At(7, 2, 10)), s));
+        run.Do(s => HoldDecider.Decide(new SetHold("F-1", "checking the delivery", new DateOnly(2026, 7, 20), "alice", At(7, 2, 10)), s, CaseSimulation.Policy));
         Assert.Equal(new InvoiceHoldSet("F-1", "checking the delivery", new DateOnly(2026, 7, 20), At(7, 21), "alice", At(7, 2, 10)), Assert.Single(run.Decided));
         run.RunUntil(At(7, 24));
         Assert.Equal(
@@ -503,12 +507,12 @@ public class HumanLoopTests
     public void A_hold_is_refused_in_the_past_or_on_an_invoice_the_case_does_not_owe_and_lifting_needs_a_hold()
     {
         var run = AfterFirstCall();
-        IsRefused(run.Refused(s => HoldDecider.Decide(new SetHold(null, "x", new DateOnly(2026, 6, 30), "alice", run.Now), s)), "until", 400);
-        IsRefused(run.Refused(s => HoldDecider.Decide(new SetHold("F-1", "x", new DateOnly(2026, 6, 30), "alice", run.Now), s)), "until", 400);
-        IsRefused(run.Refused(s => HoldDecider.Decide(new SetHold("F-9", "x", new DateOnly(2026, 7, 20), "alice", run.Now), s)), "invoiceNumber", 400);
+        IsRefused(run.Refused(s => HoldDecider.Decide(new SetHold(null, "x", new DateOnly(2026, 6, 30), "alice", run.Now), s, CaseSimulation.Policy)), "until", 400);
+        IsRefused(run.Refused(s => HoldDecider.Decide(new SetHold("F-1", "x", new DateOnly(2026, 6, 30), "alice", run.Now), s, CaseSimulation.Policy)), "until", 400);
+        IsRefused(run.Refused(s => HoldDecider.Decide(new SetHold("F-9", "x", new DateOnly(2026, 7, 20), "alice", run.Now), s, CaseSimulation.Policy)), "invoiceNumber", 400);
         IsRefused(run.Refused(s => HoldDecider.Decide(new LiftHold(null, "x", "alice", run.Now), s)), "hold", 409);
         IsRefused(run.Refused(s => HoldDecider.Decide(new LiftHold("F-1", "x", "alice", run.Now), s)), "hold", 409);
-        run.Do(s => HoldDecider.Decide(new SetHold(null, "today only", new DateOnly(2026, 7, 1), "alice", run.Now), s));
+        run.Do(s => HoldDecider.Decide(new SetHold(null, "today only", new DateOnly(2026, 7, 1), "alice", run.Now), s, CaseSimulation.Policy));
         Assert.Equal(At(7, 2), ((CaseHoldSet)run.Decided.Single()).ResumesAt);
     }
 
@@ -666,8 +670,8 @@ public class HumanLoopTests
     static Func<DunningCase, IReadOnlyList<object>> SendingNow(CaseSimulation run, string? step = null, bool mayApprove = false, string by = "alice") =>
         s => DunningCaseDecider.Decide(new SendStepNow(G(500), step, "customer asked", by, mayApprove, run.Now), s, CaseSimulation.Law);
 
-    static Func<DunningCase, IReadOnlyList<object>> Skipping(CaseSimulation run, string? step = null) =>
-        s => DunningCaseDecider.Decide(new SkipStep(G(501), step, "done by hand", "alice", run.Now), s);
+    static Func<DunningCase, IReadOnlyList<object>> Skipping(CaseSimulation run, string? step = null, bool mayApprove = false) =>
+        s => DunningCaseDecider.Decide(new SkipStep(G(501), step, "done by hand", "alice", mayApprove, run.Now), s);
 
     static Func<DunningCase, IReadOnlyList<object>> Lowering(CaseSimulation run, string? step = null) =>
         s => DunningCaseDecider.Decide(new LowerLevel(step, "customer answered", "alice", run.Now), s);
@@ -740,7 +744,9 @@ public class HumanLoopTests
     {
         var skipped = OneInvoice().RunUntilApprovalAwaited(90).Approve(approve: false).RunDays(1);
         Assert.True(skipped.State!.LadderStopped);
-        skipped.Do(Skipping(skipped));
+        // Passing over a step needing approval is deciding it: not a collector's to do.
+        IsRefused(skipped.Refused(Skipping(skipped)), "step", 403);
+        skipped.Do(Skipping(skipped, mayApprove: true));
         Assert.Equal(("formal-notice", "alice"), (((StepSkipped)skipped.Decided.Single()).Step, ((StepSkipped)skipped.Decided.Single()).By));
         Assert.False(skipped.State!.LadderStopped);
         skipped.RunDays(11);
@@ -827,8 +833,8 @@ public class HumanLoopTests
         run.Do(s => CallDecider.Decide(new AssignCase("carol", "lead", run.Now), s))
             .Do(Logging(run, callId, CallOutcomes.NoAnswer))
             .Do(Promising(run, 1200m, new DateOnly(2026, 7, 10), Numbers("F-1")))
-            .Do(s => HoldDecider.Decide(new SetHold("F-3", "checking the delivery", new DateOnly(2026, 7, 20), "alice", run.Now), s))
-            .Do(s => HoldDecider.Decide(new SetHold(null, "negotiating", new DateOnly(2026, 7, 8), "alice", run.Now), s))
+            .Do(s => HoldDecider.Decide(new SetHold("F-3", "checking the delivery", new DateOnly(2026, 7, 20), "alice", run.Now), s, CaseSimulation.Policy))
+            .Do(s => HoldDecider.Decide(new SetHold(null, "negotiating", new DateOnly(2026, 7, 8), "alice", run.Now), s, CaseSimulation.Policy))
             .Do(Opening(run, Disputes.Quality, Numbers("F-4")))
             .Do(s => [new PhoneNumberReportedWrong("+33 4 72 99 99 99", "alice", run.Now)]);
         // One arrangement at a time through the deciders; the state itself can hold both, and must keep them.
@@ -837,7 +843,7 @@ public class HumanLoopTests
         var state = run.State!;
         Assert.NotNull(state.Promise);
         Assert.NotNull(state.PaymentPlan);
-        Assert.NotNull(state.Hold);
+        Assert.NotNull(state.PersonHold);
         Assert.NotEmpty(state.Calls);
 
         var marten = new Marten.StoreOptions().Serializer();

@@ -163,6 +163,9 @@ public sealed record CaseHoldSet(string Reason, DateOnly Until, DateTimeOffset R
 
 public sealed record CaseHoldLifted(DateTimeOffset LiftedAt)
 {
+    /// <summary>Whose hold ends: the ERP's (erp) or a person's (person); the two are kept apart.</summary>
+    public string Of { get; init; } = "erp";
+
     /// <summary>expired, lifted by the ERP, or why a person lifted it early.</summary>
     public string Reason { get; init; } = "lifted by the ERP";
     public string By { get; init; } = "erp";
@@ -391,7 +394,7 @@ public sealed record DunningCase(
     public ImmutableList<CallTask> Calls { get; init; } = [];
     /// <summary>The earliest time a call of the case is due; indexed, for the work queues.</summary>
     public DateTimeOffset? CallsDueFrom { get; init; }
-    /// <summary>The calls that were really made (logged at least once), for the letters that recall earlier actions.</summary>
+    /// <summary>The calls that reached someone, for the letters that recall earlier actions.</summary>
     public ImmutableList<Guid> CallsMade { get; init; } = [];
     public string? Collector { get; init; }
     public ImmutableHashSet<string> WrongPhones { get; init; } = [];
@@ -399,6 +402,17 @@ public sealed record DunningCase(
     public ActivePaymentPlan? PaymentPlan { get; init; }
     /// <summary>The disputes open on the case, by id, with the kind a person gave and the invoices they cover.</summary>
     public ImmutableList<CaseDispute> Disputes { get; init; } = [];
+    /// <summary>A hold set by a person, kept apart from the ERP's (<see cref="Hold"/>): each ends on its own, the later one rules.</summary>
+    public CaseHoldSet? PersonHold { get; init; }
+    /// <summary>Disputes closed on the case: the same dispute heard again (a redelivered message) does not reopen it.</summary>
+    public ImmutableHashSet<string> ClosedDisputes { get; init; } = [];
+
+    /// <summary>When the holds in force end: the later of the ERP's and a person's.</summary>
+    public DateTimeOffset? HeldUntil => (Hold?.ResumesAt, PersonHold?.ResumesAt) switch
+    {
+        ({ } erp, { } person) => erp > person ? erp : person,
+        (var erp, var person) => erp ?? person,
+    };
 
     public static string StreamKey(string companyId, string customerId, string currency) => $"{companyId}/{customerId}/{currency}";
 }

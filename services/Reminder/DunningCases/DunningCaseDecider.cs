@@ -105,12 +105,11 @@ public static partial class DunningCaseDecider
             events.Add(new CaseContactChanged(customer, command.Now));
         // A hold already over (expired, or lifted by a person) is not set again by the ERP repeating it.
         var resumesAt = command.Hold is { } wanted ? ClockOf(state).At(wanted.Until.AddDays(1)) : default;
-        // A person's hold in force stands: the ERP's does not replace it.
-        var personsHold = state.Hold is { } current && current.By != "erp" && current.ResumesAt > command.Now;
-        if (command.Hold is { } hold && resumesAt > command.Now && !personsHold && (state.Hold?.Reason != hold.Reason || state.Hold?.Until != hold.Until))
+        // The ERP's hold only: a person's is kept apart and the ERP's messages never touch it.
+        if (command.Hold is { } hold && resumesAt > command.Now && (state.Hold?.Reason != hold.Reason || state.Hold?.Until != hold.Until))
             events.Add(new CaseHoldSet(hold.Reason, hold.Until, resumesAt, command.Now));
         // Lifted only while it is in force, and only a hold the ERP set: a person's hold is the person's to lift.
-        if (command.Hold is null && state.Hold is { By: "erp" } held && held.ResumesAt > command.Now)
+        if (command.Hold is null && state.Hold is { } held && held.ResumesAt > command.Now)
             events.Add(new CaseHoldLifted(command.Now));
         return events;
     }
@@ -120,7 +119,8 @@ public static partial class DunningCaseDecider
         var invoice = state?.OpenInvoices.Find(i => i.InvoiceNumber == command.InvoiceNumber);
         if (invoice is null) return [];
         return command.Opened
-            ? invoice.OpenDisputes.Contains(command.DisputeId) ? [] : [new InvoiceDisputed(command.InvoiceNumber, command.DisputeId, command.ReasonOrResolution, command.Now)]
+            // Open already, or closed already (a redelivered message must not reopen what a person resolved).
+            ? invoice.OpenDisputes.Contains(command.DisputeId) || state!.ClosedDisputes.Contains(command.DisputeId) ? [] : [new InvoiceDisputed(command.InvoiceNumber, command.DisputeId, command.ReasonOrResolution, command.Now)]
             : !invoice.OpenDisputes.Contains(command.DisputeId) ? [] : [new InvoiceDisputeClosed(command.InvoiceNumber, command.DisputeId, command.ReasonOrResolution, command.Now)];
     }
 
@@ -269,6 +269,21 @@ public static partial class DunningCaseDecider
             });
         }
         return events;
+    }
+
+    /// <summary>
+    /// A call that cannot be made (a wrong number): its step reaches the customer by the channel the plan falls back
+    /// to, now, for its invoices still chased; nothing when no other channel reaches the customer.
+    /// </summary>
+    public static IReadOnlyList<object> ByFallback(DunningCase state, DunningPlan plan, CallTask call, Guid actionId, string by, DateTimeOffset now)
+    {
+        var index = plan.Steps.FindIndex(s => s.Id == call.Step);
+        var invoices = state.OpenInvoices.Where(i => i.Chased && call.Invoices.Exists(c => c.InvoiceNumber == i.InvoiceNumber)).ToList();
+        if (index < 0 || invoices.Count == 0) return [];
+        var step = plan.Steps[index];
+        var events = Requests(state, plan, step, new ScheduledAction(now, index, Courtesy: false, $"{step.Id}: the phone number was wrong"),
+            actionId, invoices, [], now, $"{step.Id} (step {index + 1} of plan {plan.Id} v{plan.Version}): the call could not be made, {by} found the number wrong", by);
+        return events.OfType<ReminderRequested>().Any(r => r.Channel != "phone") ? [.. events.OfType<ReminderRequested>().Where(r => r.Channel != "phone")] : [];
     }
 
     static ImmutableList<RemindedInvoice> Listed(IEnumerable<CaseInvoice> invoices) =>

@@ -29,9 +29,10 @@ public static class DunningCaseEvolution
             }),
             KnownInvoices = state.KnownInvoices.Add(joined.InvoiceNumber),
         }),
-        // A credit note or a correction the ERP sent: what was awaited after a dispute has come.
-        (_, InvoiceBalanceChanged changed) => Planned(WithInvoice(state, changed.InvoiceNumber,
+        // A credit note or a correction the ERP sent is what was awaited after a dispute; a payment is not.
+        (_, InvoiceBalanceChanged changed) when changed.Reason is "credit-note" or "correction" => Planned(WithInvoice(state, changed.InvoiceNumber,
             i => i with { Outstanding = changed.Outstanding, DueDate = changed.DueDate, AwaitingCorrectionUntil = null, AwaitingCorrectionFor = null })),
+        (_, InvoiceBalanceChanged changed) => Planned(WithInvoice(state, changed.InvoiceNumber, i => i with { Outstanding = changed.Outstanding, DueDate = changed.DueDate })),
         (_, InvoiceLeftCase left) => Planned(state with
         {
             OpenInvoices = state.OpenInvoices.RemoveAll(i => i.InvoiceNumber == left.InvoiceNumber),
@@ -86,8 +87,16 @@ public static class DunningCaseEvolution
         (_, ReminderNarrowed narrowed) => Planned(TakenBack(state, narrowed.ReminderId, narrowed.LeftOut)),
         (_, ReminderSent sent) => state with { SentReminders = state.SentReminders.Add(sent.ReminderId) },
         // A customer completed by the ERP may now be reachable: a blocked step is tried again.
-        (_, CaseContactChanged contact) => Planned(state with { Customer = contact.Customer, Blocked = null }),
-        (_, CaseHoldSet hold) => Planned(state with { Hold = hold }),
+        (_, CaseContactChanged contact) => Planned(state with
+        {
+            Customer = contact.Customer,
+            Blocked = null,
+            Calls = [.. state.Calls.Select(c => c.Queue == "account-manager" && c.Assignee == (state.Customer.AccountManager?.Email ?? state.Customer.AccountManager?.Name)
+                && (contact.Customer.AccountManager?.Email ?? contact.Customer.AccountManager?.Name) is { } manager ? c with { Assignee = manager } : c)],
+        }),
+        (_, CaseHoldSet hold) when hold.By == "erp" => Planned(state with { Hold = hold }),
+        (_, CaseHoldSet hold) => Planned(state with { PersonHold = hold }),
+        (_, CaseHoldLifted lifted) when lifted.Of == "person" => Planned(state with { PersonHold = null, PauseEndedAt = lifted.LiftedAt }),
         (_, CaseHoldLifted lifted) => Planned(state with { Hold = null, PauseEndedAt = lifted.LiftedAt }),
         (_, InvoiceDisputed disputed) => Planned(WithInvoice(state, disputed.InvoiceNumber, i => i with { OpenDisputes = i.OpenDisputes.Add(disputed.DisputeId) }) with
         {
@@ -103,6 +112,7 @@ public static class DunningCaseEvolution
         }) with
         {
             Disputes = [.. state.Disputes.Select(d => d.DisputeId == closed.DisputeId ? d with { Invoices = d.Invoices.Remove(closed.InvoiceNumber) } : d).Where(d => !d.Invoices.IsEmpty)],
+            ClosedDisputes = state.ClosedDisputes.Add(closed.DisputeId),
         }),
         (_, InvoiceCorrectionNotReceived lapsed) => Planned(WithInvoice(state, lapsed.InvoiceNumber, i => i with { AwaitingCorrectionUntil = null, AwaitingCorrectionFor = null })),
         (_, CaseAssigned assigned) => Planned(state with
@@ -172,7 +182,9 @@ public static class DunningCaseEvolution
     static DunningCase Logged(DunningCase state, CallLogged logged)
     {
         if (logged.CallId is not { } callId || state.Calls.Find(c => c.CallId == callId) is not { } call) return state;
-        var made = state.CallsMade.Contains(callId) ? state.CallsMade : state.CallsMade.Add(callId);
+        // Made, for the letters that recall earlier actions, only when someone was reached.
+        var reached = logged.Outcome is not (CallOutcomes.NoAnswer or CallOutcomes.WrongNumber);
+        var made = !reached || state.CallsMade.Contains(callId) ? state.CallsMade : state.CallsMade.Add(callId);
         var again = logged.Outcome is CallOutcomes.NoAnswer or CallOutcomes.CallBack && logged.CallBackAt is { } at;
         return state with
         {

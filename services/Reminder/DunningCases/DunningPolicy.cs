@@ -30,6 +30,12 @@ public sealed record DunningPolicy
     /// <summary>The furthest a promise may be dated; further is a payment plan.</summary>
     public int MaxPromiseDays { get; init; } = 90;
 
+    /// <summary>The furthest a person may hold a case or an invoice; longer is a write-off or a payment plan.</summary>
+    public int MaxHoldDays { get; init; } = 366;
+
+    /// <summary>The furthest a payment plan's last instalment may be dated.</summary>
+    public int MaxPaymentPlanDays { get; init; } = 730;
+
     /// <summary>Days after an instalment's date before it counts as missed.</summary>
     public int InstalmentGraceDays { get; init; } = 3;
 

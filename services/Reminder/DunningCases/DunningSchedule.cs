@@ -44,7 +44,9 @@ public static class DunningSchedule
     public static IEnumerable<ScheduledAction> Reviews(DunningCase state)
     {
         if (state.Hold is { } hold)
-            yield return Review(hold.ResumesAt, $"the hold ({hold.Reason}) ends");
+            yield return Review(hold.ResumesAt, $"the ERP's hold ({hold.Reason}) ends");
+        if (state.PersonHold is { } personHold)
+            yield return Review(personHold.ResumesAt, $"the hold set by {personHold.By} ({personHold.Reason}) ends");
         foreach (var invoice in state.OpenInvoices)
         {
             if (invoice.Hold is { } held)
@@ -96,7 +98,7 @@ public static class DunningSchedule
     {
         var clock = plan.Clock;
         if (step.When.From == StepAnchor.PauseEnd
-            && (state.Hold?.ResumesAt ?? state.PauseEndedAt) is { } pauseEnd
+            && (state.HeldUntil ?? state.PauseEndedAt) is { } pauseEnd
             && (driver.LastStepAt is null || pauseEnd > driver.LastStepAt))
             return (clock.At(clock.DayOf(pauseEnd).AddDays(step.When.Days)), $"{step.When.Days} days after the pause ended {pauseEnd:yyyy-MM-dd}");
         if (step.When.From == StepAnchor.DueDate)
@@ -107,7 +109,7 @@ public static class DunningSchedule
         return (clock.At(driver.DueDate.AddDays(nominal)), $"{nominal:+0;-0;0} days from the due date, the plan's steps before it counted as on time");
     }
 
-    static DateTimeOffset Bounded(DunningCase state, DateTimeOffset at) => Latest(Latest(at, state.ActionsNotBefore), state.Hold?.ResumesAt);
+    static DateTimeOffset Bounded(DunningCase state, DateTimeOffset at) => Latest(Latest(at, state.ActionsNotBefore), state.HeldUntil);
 
     static DateTimeOffset Latest(DateTimeOffset at, DateTimeOffset? other) => other is { } o && o > at ? o : at;
 }

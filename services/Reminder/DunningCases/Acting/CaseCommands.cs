@@ -30,7 +30,7 @@ public static class CaseCommands
         if (await session.LoadAsync<DunningCase>(caseId, cancellation) is null)
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: $"no dunning case {caseId}");
 
-        session.Attribute($"user:{http.User.UserName()}", http.TraceIdentifier, null);
+        session.AttributeTo(http);
         IReadOnlyList<object> events;
         try
         {

@@ -39,8 +39,11 @@ public static class CaseEndpoints
             var problems = new CaseCommands.Problems()
                 .Require(request.Outcome is not null && CallOutcomes.All.Contains(request.Outcome), "outcome", $"required: one of {string.Join(", ", CallOutcomes.All)}")
                 .Require(request.Outcome != CallOutcomes.CallBack || request.CallBackAt is not null, "callBackAt", "required when the customer asks to be called back")
-                .Require(request.Outcome != CallOutcomes.Promise || request.Promise is { Amount: not null, PromisedFor: not null }, "promise", "required when the outcome is a promise: amount and promisedFor")
-                .Require(request.Outcome != CallOutcomes.Dispute || request.Dispute is { Reason: not null }, "dispute", $"required when the outcome is a dispute: reason, one of {string.Join(", ", Disputes.Reasons)}");
+                .Require(request.Outcome != CallOutcomes.Promise || request.Promise is not null, "promise", "required when the outcome is a promise: amount and promisedFor")
+                .Require(request.Outcome != CallOutcomes.Dispute || request.Dispute is not null, "dispute", $"required when the outcome is a dispute: reason, one of {string.Join(", ", Disputes.Reasons)}")
+                .Require(request.Dispute is null || (request.Dispute.Reason is { } reason && Disputes.Reasons.Contains(reason)), "dispute.reason", $"required: one of {string.Join(", ", Disputes.Reasons)}")
+                .Require(request.Promise is null || request.Promise.Amount is not null, "promise.amount", "required: the amount promised")
+                .Require(request.Promise is null || request.Promise.PromisedFor is not null, "promise.promisedFor", "required: the date promised");
             if (problems.Result is { } bad) return Task.FromResult(bad);
             var command = (DunningCase state, System.Security.Claims.ClaimsPrincipal user, DateTimeOffset now) => CallDecider.Decide(new LogCall(
                 Guid.NewGuid(), request.CallId, request.Outcome!, request.ContactName, request.Phone, request.Notes, request.NextStep, request.CallBackAt,
@@ -83,10 +86,10 @@ public static class CaseEndpoints
                 state, policy), events => new { paymentPlanId = events.OfType<PaymentPlanAgreed>().Single().PaymentPlanId });
         }).WithName("AgreePaymentPlan").RequiresIfMatch().WithSummary("Agree a payment plan (échéancier): the chase pauses while instalments are paid on time");
 
-        cases.MapPost("/holds", (string companyId, string customerId, string currency, HoldRequest request, HttpContext http) =>
+        cases.MapPost("/holds", (string companyId, string customerId, string currency, HoldRequest request, HttpContext http, DunningPolicy policy) =>
             new CaseCommands.Problems().Reason(request.Reason).Require(request.Until is not null, "until", "required: the last day of the hold").Result is { } bad ? Task.FromResult(bad)
             : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
-                HoldDecider.Decide(new SetHold(request.InvoiceNumber, request.Reason!, request.Until!.Value, user.UserName(), now), state)))
+                HoldDecider.Decide(new SetHold(request.InvoiceNumber, request.Reason!, request.Until!.Value, user.UserName(), now), state, policy)))
             .WithName("SetHold").RequiresIfMatch().WithSummary("Hold the case or one invoice until a date (lifted by itself the morning after)");
 
         cases.MapPost("/holds/lift", (string companyId, string customerId, string currency, LiftHoldRequest request, HttpContext http) =>
@@ -119,7 +122,7 @@ public static class CaseEndpoints
         cases.MapPost("/actions/skip", (string companyId, string customerId, string currency, StepRequest request, HttpContext http) =>
             new CaseCommands.Problems().Reason(request.Reason).Result is { } bad ? Task.FromResult(bad)
             : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
-                DunningCaseDecider.Decide(new SkipStep(Guid.NewGuid(), request.Step, request.Reason!, user.UserName(), now), state)))
+                DunningCaseDecider.Decide(new SkipStep(Guid.NewGuid(), request.Step, request.Reason!, user.UserName(), user.Has(RelanceRoles.Manager, RelanceRoles.Admin), now), state)))
             .WithName("SkipStep").RequiresIfMatch().WithSummary("Pass over a step (none named: the next)");
 
         cases.MapPost("/notes", (string companyId, string customerId, string currency, NoteRequest request, HttpContext http) =>

@@ -41,6 +41,11 @@ public static class CallDecider
         var plan = Arrangements.OpenWithPlan(state);
         if (!CallOutcomes.All.Contains(command.Outcome))
             throw CaseCommandRefused.Input("outcome", $"one of {string.Join(", ", CallOutcomes.All)}");
+        // What the call obtained must be what its outcome says: a promise sent with another outcome would be lost.
+        if (command.Promise is not null && command.Outcome != CallOutcomes.Promise)
+            throw CaseCommandRefused.Input("promise", $"only with the outcome {CallOutcomes.Promise}");
+        if (command.Dispute is not null && command.Outcome is not (CallOutcomes.Dispute or CallOutcomes.SaysAlreadyPaid))
+            throw CaseCommandRefused.Input("dispute", $"only with the outcome {CallOutcomes.Dispute} or {CallOutcomes.SaysAlreadyPaid}");
         var call = command.CallId is { } callId
             ? state.Calls.Find(c => c.CallId == callId) ?? throw CaseCommandRefused.State("callId", $"no call {callId} waits on this case (already logged, or no longer owed)")
             : null;
@@ -61,23 +66,39 @@ public static class CallDecider
         {
             case CallOutcomes.WrongNumber:
                 if (logged.Phone is { } phone && !state.WrongPhones.Contains(phone))
-                    events.Add(new PhoneNumberReportedWrong(phone, command.By, command.Now));
+                {
+                    var wrong = new PhoneNumberReportedWrong(phone, command.By, command.Now);
+                    events.Add(wrong);
+                    // The step the call was for still reaches the customer, by its fallback channel (an email), now.
+                    if (call is not null)
+                        events.AddRange(DunningCaseDecider.ByFallback(DunningCaseEvolution.Evolve(after, wrong)!, plan, call, DunningCaseDecider.Derive(command.CallLogId, 3), command.By, command.Now));
+                }
                 break;
             case CallOutcomes.Promise:
                 var promise = command.Promise ?? throw CaseCommandRefused.Input("promise", "required when the outcome is a promise: amount and date");
-                events.AddRange(PromisePaymentDecider.Decide(
+                events.AddRange(Nested("promise", () => PromisePaymentDecider.Decide(
                     new PromisePayment(DunningCaseDecider.Derive(command.CallLogId, 1), promise.Amount, promise.PromisedFor, promise.Invoices, command.Notes, command.By, command.Now),
-                    after, policy));
+                    after, policy)));
                 break;
             case CallOutcomes.Dispute or CallOutcomes.SaysAlreadyPaid:
                 var dispute = command.Dispute ?? (command.Outcome == CallOutcomes.SaysAlreadyPaid ? new DisputeTerms(Disputes.AlreadyPaid, call?.Invoices.Select(i => i.InvoiceNumber).ToImmutableList(), command.Notes) : null)
                     ?? throw CaseCommandRefused.Input("dispute", "required when the outcome is a dispute: its reason and, if not all, the invoices");
-                events.AddRange(PeopleDisputeDecider.Decide(
+                events.AddRange(Nested("dispute", () => PeopleDisputeDecider.Decide(
                     new OpenDispute(DunningCaseDecider.Derive(command.CallLogId, 2), $"D-{command.CallLogId:N}"[..14], dispute.Reason, dispute.Invoices, dispute.Comment ?? command.Notes, command.By, command.Now),
-                    after, policy));
+                    after, policy)));
                 break;
         }
         return events;
+    }
+
+    // A refusal of the promise or dispute a call obtained names its field within the call's request.
+    static IReadOnlyList<object> Nested(string field, Func<IReadOnlyList<object>> decide)
+    {
+        try { return decide(); }
+        catch (CaseCommandRefused refused) when (refused.Field != "case")
+        {
+            throw new CaseCommandRefused($"{field}.{refused.Field}", refused.Message, refused.Status);
+        }
     }
 
     public static IReadOnlyList<object> Decide(AssignCall command, DunningCase state)

@@ -53,7 +53,7 @@ public static class WorkQueue
             foreach (var dunningCase in cases)
             {
                 // A case on hold is not chased: its calls wait for the hold to end.
-                if (dunningCase.Hold is { } hold && hold.ResumesAt >= endOfDay) continue;
+                if (dunningCase.HeldUntil is { } heldUntil && heldUntil >= endOfDay) continue;
                 var chased = dunningCase.OpenInvoices.Where(i => i.Chased).Select(i => i.InvoiceNumber).ToHashSet();
                 var calls = dunningCase.Calls.Where(c => c.DueAt < endOfDay && c.Invoices.Exists(i => chased.Contains(i.InvoiceNumber)) && who switch
                 {

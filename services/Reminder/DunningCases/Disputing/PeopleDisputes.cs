@@ -74,15 +74,16 @@ public static class PeopleDisputeDecider
             PaymentDeadlineDays = policy.ResentInvoicePaymentDays,
         };
         var reach = DunningCaseDecider.Reach(state.Customer, plan, step, "email", state.WrongPhones);
-        if (!reach.Reachable)
-            throw CaseCommandRefused.State("invoices", $"the invoice cannot be sent again: {reach.Recipient.Via} (the ERP must complete the customer's email or address)");
+        // Nowhere to send it: the dispute stays open (the invoice is not chased) until the ERP completes the customer and a person resolves it.
+        if (!reach.Reachable) yield break;
         var today = plan.Clock.DayOf(now);
         var until = today.AddDays(policy.ResentInvoicePaymentDays);
         var actionId = DunningCaseDecider.Derive(commandId, 0);
         if (closeDispute)
             foreach (var invoice in invoices)
                 yield return new InvoiceDisputeClosed(invoice.InvoiceNumber, disputeId, "resent-invoice: sent again", now) { Outcome = Disputes.ResentInvoice, By = by };
-        foreach (var invoice in invoices)
+        // A longer hold already on the invoice stands.
+        foreach (var invoice in invoices.Where(i => i.Hold is not { } held || held.Until < until))
             yield return new InvoiceHoldSet(invoice.InvoiceNumber, $"sent again on {today:yyyy-MM-dd} ({why}): {policy.ResentInvoicePaymentDays} days to pay it",
                 until, plan.Clock.At(until.AddDays(1)), by, now);
         yield return new ReminderRequested(DunningCaseDecider.Derive(actionId, 1), actionId, ResendStep, 0, reach.Channel, reach.Recipient,

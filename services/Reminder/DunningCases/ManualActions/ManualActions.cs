@@ -18,6 +18,10 @@ public static partial class DunningCaseDecider
         var step = plan.Steps[index];
         if (step.RequiresApproval && !command.MayApprove)
             throw CaseCommandRefused.Forbidden("step", $"{step.Id} needs approval: only a manager may take it by hand");
+        if (state.HeldUntil is { } heldUntil && heldUntil > command.Now)
+            throw CaseCommandRefused.State("step", $"the case is on hold until {heldUntil:O}: lift the hold first");
+        if (!plan.Clock.WithinSendWindow(command.Now))
+            throw CaseCommandRefused.State("step", $"outside the sending hours ({plan.Clock.SendWindowStart:HH:mm}–{plan.Clock.SendWindowEnd:HH:mm} {plan.Clock.TimeZone}): it can be taken from {plan.Clock.InSendWindow(command.Now):O}");
         // Asked for while it awaits approval: the pending approval is settled by this action.
         var actionId = state.AwaitingApproval is { } pending && pending.StepIndex == index ? pending.ActionId : command.ActionId;
         var events = Ladder(state, plan,
@@ -32,6 +36,11 @@ public static partial class DunningCaseDecider
         var plan = Arrangements.OpenWithPlan(state);
         var index = LadderStep(state, plan, command.Step);
         var step = plan.Steps[index];
+        // Passing over a step that needs approval is deciding it: a manager's call. The hand-over is never passed over (write the case off instead).
+        if (step.RequiresApproval && !command.MayApprove)
+            throw CaseCommandRefused.Forbidden("step", $"{step.Id} needs approval: only a manager may pass over it");
+        if (step.Channels.Contains("litigation"))
+            throw CaseCommandRefused.State("step", $"{step.Id} hands the case over to litigation: approve or refuse it, or write the case off");
         var today = plan.Clock.DayOf(command.Now);
         var below = state.OpenInvoices.Where(i => i.Chased && i.Level < index && i.DueDate < today).ToList();
         if (below.Count == 0)

@@ -4,7 +4,7 @@ namespace Relance.ReminderService.DunningCases.ManualActions;
 public sealed record SendStepNow(Guid ActionId, string? Step, string Reason, string By, bool MayApprove, DateTimeOffset Now);
 
 /// <summary>Pass over a step (none named: the next): the ladder goes on from the one after it.</summary>
-public sealed record SkipStep(Guid ActionId, string? Step, string Reason, string By, DateTimeOffset Now);
+public sealed record SkipStep(Guid ActionId, string? Step, string Reason, string By, bool MayApprove, DateTimeOffset Now);
 
 /// <summary>Go back down the ladder to a step (none named: one step back); the next step is the one after it, timed from now.</summary>
 public sealed record LowerLevel(string? ToStep, string Reason, string By, DateTimeOffset Now);

@@ -19,6 +19,8 @@ public static class AgreePaymentPlanDecider
             var (dueDate, amount) = command.Instalments[n];
             if (amount <= 0) throw CaseCommandRefused.Input($"instalments[{n}].amount", "must be more than zero");
             if (dueDate < today) throw CaseCommandRefused.Input($"instalments[{n}].dueDate", $"{dueDate:yyyy-MM-dd} is in the past (today is {today:yyyy-MM-dd})");
+            if (dueDate > today.AddDays(policy.MaxPaymentPlanDays))
+                throw CaseCommandRefused.Input($"instalments[{n}].dueDate", $"more than {policy.MaxPaymentPlanDays} days ahead (Dunning:MaxPaymentPlanDays)");
             if (n > 0 && dueDate <= command.Instalments[n - 1].DueDate)
                 throw CaseCommandRefused.Input($"instalments[{n}].dueDate", $"must come after the previous instalment's ({command.Instalments[n - 1].DueDate:yyyy-MM-dd})");
         }

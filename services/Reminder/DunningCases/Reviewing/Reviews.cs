@@ -10,7 +10,9 @@ public static partial class DunningCaseDecider
     {
         var events = new List<object>();
         if (state.Hold is { } hold && hold.ResumesAt <= now)
-            events.Add(new CaseHoldLifted(now) { Reason = $"expired: on hold until {hold.Until:yyyy-MM-dd} ({hold.Reason})", By = "system" });
+            events.Add(new CaseHoldLifted(now) { Reason = $"expired: on hold until {hold.Until:yyyy-MM-dd} ({hold.Reason})", By = "system", Of = "erp" });
+        if (state.PersonHold is { } personHold && personHold.ResumesAt <= now)
+            events.Add(new CaseHoldLifted(now) { Reason = $"expired: on hold until {personHold.Until:yyyy-MM-dd} ({personHold.Reason}, set by {personHold.By})", By = "system", Of = "person" });
         foreach (var invoice in state.OpenInvoices)
         {
             if (invoice.Hold is { } held && held.ResumesAt <= now)
@@ -65,7 +67,8 @@ public static partial class DunningCaseDecider
 
     /// <summary>What was paid (or credited) on these invoices since they were arranged: an invoice no longer open owes nothing.</summary>
     public static decimal Paid(DunningCase state, ImmutableList<ArrangedInvoice> invoices) =>
-        Math.Max(0, invoices.Sum(a => a.OutstandingWhenAgreed - (state.OpenInvoices.Find(i => i.InvoiceNumber == a.InvoiceNumber)?.Outstanding ?? 0)));
+        // Each invoice counts for what it went down by, never less than nothing: one corrected upwards takes nothing from another's payment.
+        invoices.Sum(a => Math.Max(0, a.OutstandingWhenAgreed - (state.OpenInvoices.Find(i => i.InvoiceNumber == a.InvoiceNumber)?.Outstanding ?? 0)));
 
     static decimal DueBy(ActivePaymentPlan plan, int number) => plan.Instalments.Where(i => i.Number <= number).Sum(i => i.Amount);
 }

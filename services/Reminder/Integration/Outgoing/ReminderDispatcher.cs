@@ -25,10 +25,10 @@ public sealed class ReminderDispatcher(IBus bus) : EventForwarder
         // The case may have moved on since the request (a payment, a cancellation, a dispute): send only what is still
         // owed, as it is owed now, and nothing at all when nothing is.
         var stillOwed = dunningCase.OpenInvoices
-            .Where(i => i.OpenDisputes.IsEmpty && requested.Invoices.Exists(r => r.InvoiceNumber == i.InvoiceNumber))
+            .Where(i => (requested.Level == 0 ? i.OpenDisputes.IsEmpty : i.Chased || i.LeftToPerson) && requested.Invoices.Exists(r => r.InvoiceNumber == i.InvoiceNumber))
             .ToList();
         var leftOut = requested.Invoices.Select(r => r.InvoiceNumber).Except(stillOwed.Select(i => i.InvoiceNumber)).ToImmutableList();
-        const string why = "paid, cancelled or contested after the reminder was requested";
+        const string why = "paid, cancelled, contested, held, promised or put in a payment plan after the reminder was requested";
         if (stillOwed.Count == 0)
         {
             operations.Events.Append(dunningCase.Id, new ReminderWithdrawn(requested.ReminderId, leftOut, $"every invoice it listed was {why}", e.Timestamp));
