@@ -11,7 +11,7 @@ public static class CallScript
 {
     static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
 
-    public static IReadOnlyList<string> For(DunningCase dunningCase, CallTask call, IReadOnlyList<WorkQueue.QueuedInvoice> invoices, int? deadlineDays, IReadOnlyList<WorkQueue.HistoryEntry> history)
+    public static IReadOnlyList<string> For(DunningCase dunningCase, CallTask call, IReadOnlyList<WorkQueue.QueuedInvoice> invoices, int? deadlineDays, IReadOnlyList<WorkQueue.HistoryEntry> history, DunningPlans.PlanClock clock)
     {
         var contact = call.Recipient?.ContactName is { } name ? name : "la personne en charge des règlements fournisseurs";
         var total = invoices.Sum(i => i.Outstanding);
@@ -27,7 +27,7 @@ public static class CallScript
         lines.AddRange(invoices.Select(i => $"  – facture n° {i.InvoiceNumber}, échue le {i.DueDate.ToString("d MMMM yyyy", French)}, {Money(i.Outstanding, dunningCase.Currency)}"
             + (i.DaysLate > 0 ? $", {i.DaysLate} jour{(i.DaysLate > 1 ? "s" : "")} de retard" : "")));
         lines.Add(history.FirstOrDefault(h => h.What.StartsWith("sent by", StringComparison.Ordinal)) is { } last
-            ? $"Rappeler la dernière relance envoyée le {last.At.ToString("d MMMM yyyy", French)}."
+            ? $"Rappeler la dernière relance envoyée le {clock.DayOf(last.At).ToString("d MMMM yyyy", French)}."
             : "Aucune relance écrite n'a encore été envoyée : rester sur le ton d'un simple rappel.");
         lines.Add(deadlineDays is { } days
             ? $"Objectif : obtenir une date de règlement dans les {days} jours et le montant, puis les confirmer par courriel."

@@ -42,16 +42,19 @@ public static class WorkQueue
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"you may not act for company {companyId}");
             var who = assignee is null or "me" ? http.User.UserName() : assignee;
             var now = clock.GetUtcNow();
-            var planClock = new PlanClock();
-            var date = day ?? planClock.DayOf(now);
-            var endOfDay = planClock.At(date.AddDays(1), TimeOnly.MinValue);
+            // A first cut on the default clock (Paris) with a day's margin; each case's own clock decides below.
+            var defaultClock = new PlanClock();
+            var latest = defaultClock.At((day ?? defaultClock.DayOf(now)).AddDays(2), TimeOnly.MinValue);
 
             var cases = await session.Query<DunningCase>()
-                .Where(c => c.CompanyId == companyId && c.CallsDueFrom != null && c.CallsDueFrom < endOfDay)
+                .Where(c => c.CompanyId == companyId && c.CallsDueFrom != null && c.CallsDueFrom < latest)
                 .ToListAsync(cancellation);
             var queue = new List<QueuedCall>();
             foreach (var dunningCase in cases)
             {
+                var caseClock = dunningCase.Plan?.Clock ?? defaultClock;
+                var date = day ?? caseClock.DayOf(now);
+                var endOfDay = caseClock.At(date.AddDays(1), TimeOnly.MinValue);
                 // A case on hold is not chased: its calls wait for the hold to end.
                 if (dunningCase.HeldUntil is { } heldUntil && heldUntil >= endOfDay) continue;
                 var chased = dunningCase.OpenInvoices.Where(i => i.Chased).Select(i => i.InvoiceNumber).ToHashSet();
@@ -78,7 +81,7 @@ public static class WorkQueue
         var step = dunningCase.Plan?.Steps.Find(s => s.Id == call.Step);
         return new QueuedCall(call.CallId, dunningCase.Id, dunningCase.CompanyId, dunningCase.Customer.CustomerId, dunningCase.Customer.Name, call.Step,
             call.Queue, call.Assignee, call.DueAt, call.Attempts, call.LastOutcome, call.Recipient, invoices, invoices.Sum(i => i.Outstanding),
-            dunningCase.Currency, dunningCase.Version, history, CallScript.For(dunningCase, call, invoices, step?.PaymentDeadlineDays, history));
+            dunningCase.Currency, dunningCase.Version, history, CallScript.For(dunningCase, call, invoices, step?.PaymentDeadlineDays, history, dunningCase.Plan?.Clock ?? new PlanClock()));
     }
 
     /// <summary>What was done on the case, newest first, in words: the steps, the calls, what was agreed or contested.</summary>
