@@ -124,4 +124,21 @@ public sealed class HumanLoopReviewTests
         var run = OneInvoice().RunUntil(At(7, 1, 10));
         IsRefused(run.Refused(Holding(run, new DateOnly(9999, 12, 31))), "until", 400);
     }
+
+    [Fact]
+    public void An_invoice_too_old_to_chase_automatically_is_chased_once_a_person_takes_it_over()
+    {
+        // Due 30 June, first seen on 15 October: 107 days overdue, over the plan's 90.
+        var run = new CaseSimulation(At(10, 15, 10)).Invoice("F-1", Due, 1200m, issued: new(2026, 5, 31)).RunUntil(At(10, 20));
+        Assert.True(run.State!.OpenInvoices.Single().LeftToPerson);
+        Assert.Empty(run.Actions);
+        IsRefused(run.Refused(s => DunningCaseDecider.Decide(new TakeOver(["F-9"], "cash", "alice", run.Now), s)), "invoices[0]", 400);
+
+        run.Do(s => DunningCaseDecider.Decide(new TakeOver(null, "the customer is solvent again", "alice", run.Now), s));
+        var taken = Assert.IsType<InvoicesTakenOver>(Assert.Single(run.Decided));
+        Assert.Equal(("F-1", "alice", "the customer is solvent again"), (Assert.Single(taken.Invoices), taken.By, taken.Reason));
+        run.RunUntil(At(10, 21));
+        Assert.Equal(["2026-10-20 first-call phone [F-1]"], run.Actions);
+        IsRefused(run.Refused(s => DunningCaseDecider.Decide(new TakeOver(null, "again", "alice", run.Now), s)), "invoices", 409);
+    }
 }

@@ -305,6 +305,9 @@ public static class Disputes
 /// <summary>A dispute resolved by a credit note or a corrected invoice that the ERP has not sent in the time allowed: the invoice is chased again as it stands.</summary>
 public sealed record InvoiceCorrectionNotReceived(string InvoiceNumber, string DisputeId, string Reason, DateTimeOffset At);
 
+/// <summary>Invoices too old when first seen to be chased automatically, taken over by a person: the ladder chases them from its first step after the due date.</summary>
+public sealed record InvoicesTakenOver(ImmutableList<string> Invoices, string By, string Reason, DateTimeOffset At);
+
 /// <summary>A note on the case, for the people who work on it and for the record.</summary>
 public sealed record CaseNoteAdded(Guid NoteId, string Text, string By, DateTimeOffset At);
 

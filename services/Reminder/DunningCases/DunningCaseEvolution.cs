@@ -139,6 +139,7 @@ public static class DunningCaseEvolution
         }),
         (_, PaymentPlanBroken broken) => Planned(Unarranged(state, broken.PaymentPlanId) with { PaymentPlan = null }),
         (_, PaymentPlanCompleted completed) => Planned(Unarranged(state, completed.PaymentPlanId) with { PaymentPlan = null }),
+        (_, InvoicesTakenOver taken) => Planned(WithEach(state, taken.Invoices, i => i with { LeftToPerson = false, NotBefore = taken.At })),
         (_, InvoiceHoldSet held) => Planned(WithInvoice(state, held.InvoiceNumber, i => i with { Hold = new InvoiceHold(held.Reason, held.Until, held.ResumesAt, held.By) })),
         (_, InvoiceHoldLifted lifted) => Planned(WithInvoice(state, lifted.InvoiceNumber, i => i with { Hold = null })),
         // Back down the ladder: the next step is the one after the level chosen, timed from now.

@@ -26,6 +26,7 @@ public static class CaseEndpoints
     public sealed record StepRequest(string? Step, string? Reason);
     public sealed record LowerLevelRequest(string? ToStep, string? Reason);
     public sealed record NoteRequest(string? Text);
+    public sealed record TakeOverRequest(ImmutableList<string>? Invoices, string? Reason);
     public sealed record WriteOffRequest(string? Reason);
 
     const string Case = "/cases/{companyId}/{customerId}/{currency}";
@@ -124,6 +125,12 @@ public static class CaseEndpoints
             : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
                 DunningCaseDecider.Decide(new SkipStep(Guid.NewGuid(), request.Step, request.Reason!, user.UserName(), user.Has(RelanceRoles.Manager, RelanceRoles.Admin), now), state)))
             .WithName("SkipStep").RequiresIfMatch().WithSummary("Pass over a step (none named: the next)");
+
+        cases.MapPost("/actions/take-over", (string companyId, string customerId, string currency, TakeOverRequest request, HttpContext http) =>
+            new CaseCommands.Problems().Reason(request.Reason).Result is { } bad ? Task.FromResult(bad)
+            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
+                DunningCaseDecider.Decide(new TakeOver(request.Invoices, request.Reason!, user.UserName(), now), state)))
+            .WithName("TakeOver").RequiresIfMatch().WithSummary("Chase invoices that were too old when first seen to be chased automatically");
 
         cases.MapPost("/notes", (string companyId, string customerId, string currency, NoteRequest request, HttpContext http) =>
             new CaseCommands.Problems().Require(!string.IsNullOrWhiteSpace(request.Text), "text", "required").Result is { } bad ? Task.FromResult(bad)

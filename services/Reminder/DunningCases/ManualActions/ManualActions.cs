@@ -68,6 +68,18 @@ public static partial class DunningCaseDecider
         return [new CaseLevelLowered(current, to, to >= 0 ? plan.Steps[to].Id : null, command.By, command.Reason, command.Now)];
     }
 
+    public static IReadOnlyList<object> Decide(ManualActions.TakeOver command, DunningCase state)
+    {
+        Arrangements.OpenWithPlan(state);
+        var left = state.OpenInvoices.Where(i => i.LeftToPerson).Select(i => i.InvoiceNumber).ToList();
+        if (left.Count == 0) throw CaseCommandRefused.State("invoices", "no invoice of the case is left to a person");
+        var taken = command.Invoices is { Count: > 0 } named ? named : [.. left];
+        for (var n = 0; n < taken.Count; n++)
+            if (!left.Contains(taken[n]))
+                throw CaseCommandRefused.Input($"invoices[{n}]", $"{taken[n]} is not an invoice of this case left to a person");
+        return [new InvoicesTakenOver([.. taken.Distinct()], command.By, command.Reason, command.Now)];
+    }
+
     public static IReadOnlyList<object> Decide(ManualActions.AddNote command, DunningCase state) =>
         [new CaseNoteAdded(command.NoteId, command.Text, command.By, command.Now)];
 

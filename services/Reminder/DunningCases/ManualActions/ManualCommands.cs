@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Relance.ReminderService.DunningCases.ManualActions;
 
 /// <summary>Take a step now (none named: the case's next step), whatever its timing or minimum amount.</summary>
@@ -8,6 +10,9 @@ public sealed record SkipStep(Guid ActionId, string? Step, string Reason, string
 
 /// <summary>Go back down the ladder to a step (none named: one step back); the next step is the one after it, timed from now.</summary>
 public sealed record LowerLevel(string? ToStep, string Reason, string By, DateTimeOffset Now);
+
+/// <summary>Chase invoices left to a person (too old when first seen): the named ones, or all of them.</summary>
+public sealed record TakeOver(ImmutableList<string>? Invoices, string Reason, string By, DateTimeOffset Now);
 
 public sealed record AddNote(Guid NoteId, string Text, string By, DateTimeOffset Now);
 
