@@ -127,6 +127,7 @@ public class HumanLoopTests
         Assert.Empty(run.State!.Calls);
         Assert.Null(run.State.CallsDueFrom);
         Assert.Equal([call.CallId], run.State.CallsMade);
+        Assert.Equal([new MadeCall(call.CallId, run.Now)], run.State.CallsMadeAt);
         Assert.Equal(At(7, 9), run.State.NextActionAt); // the ladder goes on: the email reminder
     }
 

@@ -204,6 +204,8 @@ public sealed record DunningCaseReopened(DateTimeOffset ReopenedAt);
 /// <summary>A call to make: a phone step of the plan, waiting in someone's work queue until it is logged.</summary>
 /// <param name="Queue">Whose work it is by the plan: collector or account-manager.</param>
 /// <param name="Assignee">The person it is assigned to; none while unassigned.</param>
+public sealed record MadeCall(Guid CallId, DateTimeOffset At);
+
 public sealed record CaseDispute(string DisputeId, string? Category, string Reason, ImmutableList<string> Invoices, string By, DateTimeOffset OpenedAt);
 
 public sealed record CallTask(Guid CallId, Guid ActionId, string Step, int Level, string Queue, string? Assignee, DateTimeOffset DueAt, ImmutableList<RemindedInvoice> Invoices)
@@ -399,6 +401,8 @@ public sealed record DunningCase(
     public DateTimeOffset? CallsDueFrom { get; init; }
     /// <summary>The calls that reached someone, for the letters that recall earlier actions.</summary>
     public ImmutableList<Guid> CallsMade { get; init; } = [];
+    /// <summary>When each call of <see cref="CallsMade"/> reached someone (the first time): the date a letter recalls.</summary>
+    public ImmutableList<MadeCall> CallsMadeAt { get; init; } = [];
     public string? Collector { get; init; }
     public ImmutableHashSet<string> WrongPhones { get; init; } = [];
     public ActivePromise? Promise { get; init; }

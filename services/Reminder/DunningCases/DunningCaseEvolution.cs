@@ -190,6 +190,7 @@ public static class DunningCaseEvolution
         return state with
         {
             CallsMade = made,
+            CallsMadeAt = made == state.CallsMade ? state.CallsMadeAt : state.CallsMadeAt.Add(new MadeCall(callId, logged.At)),
             Calls = again
                 ? state.Calls.Replace(call, call with { DueAt = logged.CallBackAt!.Value, Attempts = call.Attempts + 1, LastOutcome = logged.Outcome })
                 : state.Calls.Remove(call),

@@ -61,12 +61,14 @@ public sealed class ReminderDispatcher(IBus bus) : EventForwarder
             PaymentDeadlineDays = requested.PaymentDeadlineDays,
             Claims = [.. requested.Claims.Where(c => stillOwed.Exists(i => i.InvoiceNumber == c.InvoiceNumber)).Select(c =>
                 new Correspondence.ReminderClaim(c.InvoiceNumber, c.DaysLate, c.AnnualRatePercent, c.RateBasis, c.Penalty, dunningCase.Currency, c.RecoveryIndemnity, c.IndemnityCurrency))],
-            // The earlier actions that really happened about these invoices: sent, or a call a person logged as made.
+            // The earlier actions that really happened about these invoices: sent, or a call that reached someone, when it did.
             PreviousActions = [.. dunningCase.Requested
                 .Where(r => r.ActionId != requested.ActionId && r.RequestedAt <= requested.RequestedAt
                     && (dunningCase.SentReminders.Contains(r.ReminderId) || dunningCase.CallsMade.Contains(r.ReminderId))
                     && r.Invoices.Exists(i => stillOwed.Exists(o => o.InvoiceNumber == i.InvoiceNumber)))
-                .Select(r => new Correspondence.PreviousReminderAction(r.Step, r.Channel, r.RequestedAt))],
+                .Select(r => new Correspondence.PreviousReminderAction(r.Step, r.Channel,
+                    dunningCase.CallsMadeAt.Find(c => c.CallId == r.ReminderId)?.At ?? r.RequestedAt))
+                .OrderBy(a => a.TakenAt)],
         }, send => send.StampFrom(e), cancellation);
     }
 }
