@@ -3,6 +3,7 @@ using Relance.ReminderService.DunningCases;
 using Relance.ReminderService.DunningCases.Acting;
 using Relance.ReminderService.DunningCases.AdoptingPlan;
 using Relance.ReminderService.DunningCases.Calling;
+using Relance.ReminderService.DunningCases.ManualActions;
 using Relance.ReminderService.DunningCases.Approving;
 using Relance.ReminderService.DunningCases.ChangingCustomer;
 using Relance.ReminderService.DunningCases.GettingCase;
@@ -85,6 +86,7 @@ public static class ReminderApp
         app.MapPendingApprovals();
         app.MapCaseActions();
         app.MapWorkQueue();
+        app.MapLeftToPeople();
         app.MapCustomerPlan();
         app.MapPlans();
         app.MapPreview();

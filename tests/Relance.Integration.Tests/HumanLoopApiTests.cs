@@ -20,7 +20,7 @@ namespace Relance.Integration.Tests;
 public sealed class HumanLoopApiTests(TestInfrastructure infrastructure, HumanLoopApiTests.SharedSystem shared) : IClassFixture<HumanLoopApiTests.SharedSystem>
 {
     public const string Company = "ACME";
-    static readonly string[] Customers = ["queue", "call", "promise", "plan", "hold", "dispute", "manual", "writeoff", "stale"];
+    static readonly string[] Customers = ["queue", "call", "promise", "plan", "hold", "dispute", "manual", "writeoff", "stale", "old"];
 
     public sealed class SharedSystem : Infrastructure.SharedSystem
     {
@@ -48,8 +48,9 @@ public sealed class HumanLoopApiTests(TestInfrastructure infrastructure, HumanLo
                     companyId = Company,
                     invoiceNumber = $"{Customer(name)}-F1",
                     customer = new { customerId = Customer(name), name = $"Client {name}", email = $"anne.{name}@client.test" },
-                    issueDate = "2026-10-01",
-                    dueDate = "2026-10-31",
+                    issueDate = name == "old" ? "2026-05-02" : "2026-10-01",
+                    // "old" was due in June: 140 days overdue when first seen, more than the plan chases by itself.
+                    dueDate = name == "old" ? "2026-06-01" : "2026-10-31",
                     amountExcludingVat = 1000m,
                     amountIncludingVat = 1200m,
                     currency = "EUR",
@@ -302,5 +303,24 @@ public sealed class HumanLoopApiTests(TestInfrastructure infrastructure, HumanLo
         await FieldError(await marc.GetAsync("/approvals"), "companyId");
         await Problem(await (await As("olga", RelanceRoles.Manager, "OTHER")).GetAsync($"/approvals?companyId={Company}"), HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.Unauthorized, (await (await System()).Http(Service.Reminder).GetAsync($"/approvals?companyId={Company}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Invoices_too_old_to_chase_by_themselves_are_listed_until_a_person_takes_them_over()
+    {
+        var carla = await Collector();
+        var path = shared.CasePath("old");
+        var left = await carla.GetFromJsonAsync<JsonElement[]>($"/left-to-people?companyId={Company}");
+        var old = Assert.Single(left!, i => i.GetProperty("customerId").GetString() == shared.Customer("old"));
+        Assert.Equal(shared.Customer("old") + "-F1", old.GetProperty("invoiceNumber").GetString());
+        Assert.Equal(JsonValueKind.Null, (await Read(carla, path)).Case.GetProperty("nextActionAt").ValueKind);
+        Assert.DoesNotContain(left!, i => i.GetProperty("customerId").GetString() == shared.Customer("queue"));
+
+        await FieldError(await Act(carla, path, "/actions/take-over", new { }), "reason");
+        await FieldError(await Act(carla, path, "/actions/take-over", new { reason = "solvent again", invoices = new[] { "NOPE" } }), "invoices[0]");
+        Assert.Equal(HttpStatusCode.OK, (await Act(carla, path, "/actions/take-over", new { reason = "the customer is solvent again" })).StatusCode);
+        Assert.DoesNotContain((await carla.GetFromJsonAsync<JsonElement[]>($"/left-to-people?companyId={Company}"))!, i => i.GetProperty("customerId").GetString() == shared.Customer("old"));
+        Assert.NotEqual(JsonValueKind.Null, (await Read(carla, path)).Case.GetProperty("nextActionAt").ValueKind);
+        await Problem(await Act(carla, path, "/actions/take-over", new { reason = "again" }), HttpStatusCode.Conflict);
     }
 }
