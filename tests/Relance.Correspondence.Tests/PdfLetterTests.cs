@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Relance.CorrespondenceService.Correspondences;
 using Relance.CorrespondenceService.Email;
+using Relance.CorrespondenceService.Letters;
 using Relance.Tests.Shared;
 using static Relance.Correspondence.Tests.Examples;
 
@@ -63,6 +64,27 @@ public class PdfLetterTests
     }
 
     [Fact]
+    public void The_recipients_address_sits_where_a_dl_window_envelope_shows_it()
+    {
+        using var pdf = UglyToad.PdfPig.PdfDocument.Open(Pdf(FormalNotice()));
+        var page = pdf.GetPage(1);
+        static double Mm(double points) => points * 25.4 / 72;
+        Assert.Equal((210, 297), ((int)Math.Round(Mm(page.Width)), (int)Math.Round(Mm(page.Height))));
+        var words = page.GetWords().ToList();
+        var name = words.First(w => w.Text == "Dupont");
+        var city = words.First(w => w.Text == "75002");
+        // Window on the right, about 100 mm from the left edge, its top 45 to 50 mm from the top of the page.
+        Assert.InRange(Mm(name.BoundingBox.Left), 105, 115);
+        Assert.InRange(Mm(page.Height - name.BoundingBox.Top), 45, 60);
+        Assert.InRange(Mm(page.Height - city.BoundingBox.Bottom), 60, 90);
+        Assert.InRange(Mm(city.BoundingBox.Left), 105, 115);
+        // The letterhead top left, above the window.
+        var creditor = words.First(w => w.Text == "ACME");
+        Assert.InRange(Mm(creditor.BoundingBox.Left), 15, 30);
+        Assert.InRange(Mm(page.Height - creditor.BoundingBox.Top), 10, 30);
+    }
+
+    [Fact]
     public void A_reminder_letter_recalls_the_earlier_reminders_and_claims_the_penalties_and_the_40_euro_indemnity()
     {
         var pdf = Pdf(ReminderLetter(Channels.Letter) with { Invoices = [F1], Claims = [OnF1] });
@@ -105,6 +127,15 @@ public class PdfLetterTests
         Assert.Contains("Pour ACME SAS,", pages[^1]);
         Assert.Contains("Signature :", pages[^1]);
         Assert.Equal(pdf, Pdf(FormalNotice() with { Invoices = invoices, Claims = [] }));
+    }
+
+    [Fact]
+    public void Missing_fonts_fail_loudly_naming_the_debian_package()
+    {
+        DejaVuFonts.EnsureInstalled();
+        var missing = Assert.Throws<InvalidOperationException>(() => DejaVuFonts.EnsureInstalled("/nonexistent/fonts"));
+        Assert.Contains("/nonexistent/fonts/DejaVuSans.ttf", missing.Message);
+        Assert.Contains("apt-get install fonts-dejavu-core", missing.Message);
     }
 
     static string French(decimal amount) => CorrespondenceService.Writing.French.Money(amount, "EUR");

@@ -298,12 +298,12 @@ public sealed class DejaVuFonts : IFontResolver
     const string Regular = "DejaVuSans", Bold = "DejaVuSans-Bold";
     static readonly Lock Gate = new();
 
-    static string PathOf(string face) => Path.Combine(Directory, face + ".ttf");
+    static string PathOf(string face, string directory = Directory) => Path.Combine(directory, face + ".ttf");
 
-    /// <summary>Throws, naming the Debian package to install, when a font file is missing.</summary>
-    public static void EnsureInstalled()
+    /// <summary>Throws, naming the Debian package to install, when a font file is missing from <paramref name="directory"/>.</summary>
+    public static void EnsureInstalled(string directory = Directory)
     {
-        var missing = new[] { Regular, Bold }.Select(PathOf).Where(p => !File.Exists(p)).ToList();
+        var missing = new[] { Regular, Bold }.Select(face => PathOf(face, directory)).Where(p => !File.Exists(p)).ToList();
         if (missing.Count > 0)
             throw new InvalidOperationException(
                 $"The letters' font is missing ({string.Join(", ", missing)}): install the Debian package fonts-dejavu-core (apt-get install fonts-dejavu-core).");
