@@ -35,6 +35,9 @@ apt_install() {
 ensure_tools() {
   command -v dotnet >/dev/null || { log "the .NET 10 SDK is required (https://dot.net); install it first"; exit 1; }
   command -v curl >/dev/null || apt_install curl ca-certificates
+  # The Correspondence service writes its letters (PDF) in DejaVu Sans, read from this package's files.
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] \
+    || apt_install fonts-dejavu-core
 }
 
 ensure_postgres() {

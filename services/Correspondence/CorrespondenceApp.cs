@@ -18,6 +18,8 @@ public static class CorrespondenceApp
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // Letters are PDF in DejaVu Sans: without the font files, fail at start rather than at the first letter.
+        Letters.DejaVuFonts.Register();
         var builder = RelanceHost.CreateBuilder(args, Name, defaultPort: 5103);
 
         builder.Services.AddSingleton(builder.Configuration.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions());

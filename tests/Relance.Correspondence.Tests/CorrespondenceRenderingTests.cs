@@ -3,6 +3,7 @@ using MimeKit;
 using Relance.CorrespondenceService.Correspondences;
 using Relance.CorrespondenceService.Correspondences.SendingReminder;
 using Relance.CorrespondenceService.Email;
+using Relance.Tests.Shared;
 using static Relance.Correspondence.Tests.Examples;
 
 namespace Relance.Correspondence.Tests;
@@ -46,22 +47,33 @@ public class CorrespondenceRenderingTests
     }
 
     [Fact]
-    public void A_letter_is_its_utf8_text_with_the_configured_letterhead_and_the_hash_of_those_bytes()
+    public void A_letter_is_its_pdf_with_the_configured_letterhead_and_the_hash_of_those_bytes()
     {
         var rendered = CorrespondenceRendering.Render(FormalNotice(), Sender, Now);
         Assert.Null(rendered.Mime);
-        Assert.Equal(("formal-notice/fr/v1", "text/plain; charset=utf-8", Now), (rendered.Template, rendered.MediaType(), rendered.RenderedAt));
-        Assert.Equal(Encoding.UTF8.GetBytes(rendered.Letter!), rendered.Bytes());
+        Assert.Null(rendered.Letter);
+        Assert.Equal(("formal-notice/fr/v1", "application/pdf", Now), (rendered.Template, rendered.MediaType(), rendered.RenderedAt));
+        Assert.Equal(rendered.Pdf, rendered.Bytes());
         Assert.Equal(MimeMessages.Sha256(rendered.Bytes()), rendered.ContentSha256);
-        Assert.StartsWith("ACME SAS\nService recouvrement\n1 place de l'Exemple\n69002 Lyon\nrecouvrement@acme.example\n\n", rendered.Letter);
-        Assert.Contains("Lettre recommandée avec accusé de réception", rendered.Letter);
+        var lines = PdfText.Lines(rendered.Bytes());
+        Assert.StartsWith("ACME SAS\nService recouvrement\n1 place de l'Exemple\n69002 Lyon\nrecouvrement@acme.example\n", lines);
+        Assert.Contains("Lettre recommandée avec accusé de réception\n", lines);
         Assert.Equal("Mise en demeure de payer – factures impayées – ACME SAS – F-1, F-2", rendered.Subject);
+    }
+
+    [Fact]
+    public void A_letter_rendered_before_letters_were_pdf_is_still_served_as_its_utf8_text()
+    {
+        var old = new CorrespondenceRendered("formal-notice/fr/v1", "Mise en demeure", null, "abc", Now) { Letter = "Madame, Monsieur,\n" };
+        Assert.Equal(("text/plain; charset=utf-8", "Madame, Monsieur,\n"), (old.MediaType(), Encoding.UTF8.GetString(old.Bytes())));
     }
 
     [Fact]
     public void A_creditor_with_no_address_configured_is_still_named_with_how_to_reach_it()
     {
         var rendered = CorrespondenceRendering.Render(FormalNotice() with { CompanyId = "BATIPRO" }, Sender, Now);
-        Assert.StartsWith("BATIPRO\nService recouvrement\nrecouvrement@acme.example\n\nDupont <SARL>\n", rendered.Letter);
+        var lines = PdfText.Lines(rendered.Bytes());
+        Assert.StartsWith("BATIPRO\nService recouvrement\nrecouvrement@acme.example\nDupont <SARL>\n", lines);
+        Assert.Contains("Le 23 novembre 2026\n", lines);
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Relance.Contracts.Correspondence;
 using Relance.Integration.Tests.Infrastructure;
 using Relance.ServiceDefaults;
+using Relance.Tests.Shared;
 
 namespace Relance.Integration.Tests;
 
@@ -108,17 +109,19 @@ public sealed class CorrespondenceLadderTests(TestInfrastructure infrastructure)
 
         // The stored document is the one announced: its bytes hash to the announced SHA-256.
         var response = await Correspondence.GetAsync($"/correspondences/{notice.ReminderId}/content");
-        Assert.Equal("text/plain; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.ToString());
         var content = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), sent.ContentSha256);
-        var letter = Normalised(Encoding.UTF8.GetString(content));
-        Assert.Contains("Dupont SARL\nÀ l'attention de Mme Martin\n12 rue de la Paix\n75002 Paris\n\nLe 23 novembre 2026\n\nLettre recommandée avec accusé de réception\n", letter);
-        Assert.Contains($"Objet : Mise en demeure de payer – factures impayées – ACME SAS – F-{_run}-1, F-{_run}-2\n", letter);
+        Assert.Equal("%PDF-", Encoding.ASCII.GetString(content, 0, 5));
+        var lines = PdfText.Lines(content);
+        var letter = PdfText.Flat(content);
+        Assert.Contains("Dupont SARL\nÀ l'attention de Mme Martin\n12 rue de la Paix\n75002 Paris\nLe 23 novembre 2026\nLettre recommandée avec accusé de réception\n", lines);
+        Assert.Contains($"Objet : Mise en demeure de payer – factures impayées – ACME SAS – F-{_run}-1, F-{_run}-2", letter);
         Assert.Contains("nous vous mettons en demeure de nous régler la somme de 1 635,72 € au plus tard le 01/12/2026, soit dans un délai de 8 jours", letter);
-        Assert.Contains($"- Facture F-{_run}-1 : pénalités de retard de 9,19 € (23 jours au taux annuel de 12,15 %, taux BCE majoré de 10 points), " +
-                        "indemnité forfaitaire pour frais de recouvrement de 40,00 €\n", letter);
-        Assert.Contains("- le 04/11/2026 à 10h30, par téléphone\n", letter);
-        Assert.EndsWith("Pour ACME SAS,\nService recouvrement\n\nSignature :\n", letter);
+        Assert.Contains($"• Facture F-{_run}-1 : pénalités de retard de 9,19 € (23 jours au taux annuel de 12,15 %, taux BCE majoré de 10 points), " +
+                        "indemnité forfaitaire pour frais de recouvrement de 40,00 €", letter);
+        Assert.Contains("• le 04/11/2026 à 10h30, par téléphone\n", lines);
+        Assert.Matches(@"Pour ACME SAS, Service recouvrement Signature :( page (\d+)/\2)?$", letter);
 
         // Recorded as queued for posting, not as sent; nothing went by email.
         Assert.Equal(["correspondence_requested", "correspondence_rendered", "letter_queued_for_posting"], await EventTypes(notice.ReminderId));

@@ -81,13 +81,21 @@ public sealed record CorrespondenceRendered(
     string ContentSha256,
     DateTimeOffset RenderedAt)
 {
-    /// <summary>For a letter: the exact document to print (plain text), whose UTF-8 bytes' SHA-256 is <see cref="ContentSha256"/>.</summary>
+    /// <summary>For a letter: the exact PDF to print, whose SHA-256 is <see cref="ContentSha256"/>.</summary>
+    public byte[]? Pdf { get; init; }
+
+    /// <summary>
+    /// For a letter rendered before letters were PDF: the exact document to print (plain text), whose UTF-8
+    /// bytes' SHA-256 is <see cref="ContentSha256"/>. Read from the events already stored; no longer written.
+    /// </summary>
     public string? Letter { get; init; }
 
     /// <summary>The bytes <see cref="ContentSha256"/> is the hash of.</summary>
-    public byte[] Bytes() => Letter is not null ? Encoding.UTF8.GetBytes(Letter) : Encoding.ASCII.GetBytes(Mime ?? "");
+    public byte[] Bytes() =>
+        Pdf ?? (Letter is not null ? Encoding.UTF8.GetBytes(Letter) : Encoding.ASCII.GetBytes(Mime ?? ""));
 
-    public string MediaType() => Letter is not null ? "text/plain; charset=utf-8" : "message/rfc822";
+    public string MediaType() =>
+        Pdf is not null ? "application/pdf" : Letter is not null ? "text/plain; charset=utf-8" : "message/rfc822";
 }
 
 public sealed record CorrespondenceSent(

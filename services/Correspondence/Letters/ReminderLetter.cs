@@ -4,11 +4,13 @@ using Relance.CorrespondenceService.Writing;
 
 namespace Relance.CorrespondenceService.Letters;
 
-public sealed record RenderedLetter(string Template, string Subject, string Text);
+/// <param name="Text">The letter in plain text (the same words, for reading and searching).</param>
+/// <param name="Pdf">The letter to print and post: the bytes archived and hashed.</param>
+public sealed record RenderedLetter(string Template, string Subject, string Text, byte[] Pdf);
 
 /// <summary>
-/// Lays a document out as a letter to print and post, in plain UTF-8 text with "\n" line ends (so its hash
-/// does not depend on the machine): the sender's details, the recipient's address, the date the letter bears,
+/// Lays a document out as a letter to print and post: as a PDF (<see cref="PdfLetter"/>), and in plain UTF-8
+/// text with "\n" line ends, the same words: the sender's details, the recipient's address, the date the letter bears,
 /// the registered-letter mention, the subject, the body, and the signature. Pure: same request, same bytes.
 /// </summary>
 public static class ReminderLetter
@@ -18,7 +20,7 @@ public static class ReminderLetter
     {
         var kind = Templates.For(request) ?? throw new InvalidOperationException($"correspondence {request.ReminderId} has no template");
         var document = Templates.Compose(kind, request, from, Medium.Letter);
-        return new RenderedLetter(document.Template, document.Subject, Layout(document, request, from));
+        return new RenderedLetter(document.Template, document.Subject, Layout(document, request, from), PdfLetter.Render(document, request, from));
     }
 
     static string Layout(Document document, CorrespondenceRequested request, Letterhead from)

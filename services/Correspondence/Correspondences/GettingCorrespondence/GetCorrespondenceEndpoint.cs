@@ -35,7 +35,7 @@ public static class GetCorrespondenceEndpoint
             .Produces<IReadOnlyList<ProofTrail.Entry>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        // The exact bytes sent (an email's MIME, a letter's text), to check against the recorded SHA-256.
+        // The exact bytes sent (an email's MIME, a letter's PDF), to check against the recorded SHA-256.
         correspondences.MapGet("/content", async (string id, HttpContext http, IQuerySession session, CancellationToken cancellation) =>
                 await Readable(id, http, session, cancellation) switch
                 {
@@ -44,8 +44,8 @@ public static class GetCorrespondenceEndpoint
                     (_, var refused) => refused!,
                 })
             .WithName("GetCorrespondenceContent")
-            .WithSummary("The exact bytes sent: message/rfc822 for an email, text/plain; charset=utf-8 for a letter")
-            .Produces<byte[]>(StatusCodes.Status200OK, "message/rfc822", "text/plain")
+            .WithSummary("The exact bytes sent: message/rfc822 for an email, application/pdf for a letter (text/plain; charset=utf-8 for one rendered before letters were PDF)")
+            .Produces<byte[]>(StatusCodes.Status200OK, "message/rfc822", "application/pdf", "text/plain")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 

@@ -5,7 +5,7 @@ namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 
 /// <summary>
 /// A request written with its template and laid out for its channel, with the SHA-256 of the exact bytes:
-/// an email (MIME, the account manager in copy when named) or a letter (plain UTF-8 text). Pure.
+/// an email (MIME, the account manager in copy when named) or a letter (a print-ready PDF). Pure.
 /// </summary>
 public static class CorrespondenceRendering
 {
@@ -15,7 +15,7 @@ public static class CorrespondenceRendering
         {
             var letter = ReminderLetter.Render(request, sender.LetterheadOf(request.CompanyId));
             return new CorrespondenceRendered(letter.Template, letter.Subject, Mime: null,
-                MimeMessages.Sha256(System.Text.Encoding.UTF8.GetBytes(letter.Text)), now) { Letter = letter.Text };
+                MimeMessages.Sha256(letter.Pdf), now) { Pdf = letter.Pdf };
         }
 
         var email = ReminderEmail.Render(request, sender.CreditorName(request.CompanyId), sender.Name);
