@@ -19,7 +19,7 @@ namespace Relance.Reminder.Tests;
 /// warning letter +10, formal notice +10 (approval), litigation +10 (approval); 3 days at least between actions.
 /// </summary>
 [Trait("Category", "Unit")]
-public class HumanLoopTests
+public partial class HumanLoopTests
 {
     static readonly DateOnly Due = new(2026, 6, 30);
     static readonly DunningPolicy Policy = CaseSimulation.Policy;

@@ -21,7 +21,8 @@ public static class DevTokens
     {
         var settings = new AuthSettings(Audience: audience, Issuer: issuer, SigningKey: signingKey);
         if (settings.Problem("A token") is { } problem) throw new InvalidOperationException(problem);
-        var now = issuedAt ?? DateTimeOffset.UtcNow;
+        // The services check a token's times against the real clock (JWT validation), not a business clock moved by tests.
+        var now = issuedAt ?? TimeProvider.System.GetUtcNow();
         var claims = new List<Claim> { new("sub", user), new("preferred_username", user) };
         claims.AddRange(roles.Select(role => new Claim(RelanceClaims.Role, role)));
         claims.AddRange(companies.Select(company => new Claim(RelanceClaims.Company, company)));

@@ -5,8 +5,9 @@ using Relance.ServiceDefaults;
 namespace Relance.ReminderService.DunningCases.Acting;
 
 /// <summary>
-/// How a person's command reaches a case over HTTP: the person may act for the company, names the version of the
-/// case they decided on (If-Match), and the decision is appended only on that version, attributed to them. A
+/// How a person's command reaches a case over HTTP (the company scope is checked before, for every route naming a
+/// company): the request's fields are checked, the person names the version of the case they decided on (If-Match),
+/// and the decision is appended only on that version, attributed to them. A
 /// refusal names the field; nothing is appended. A repeated request after success finds a newer version (412):
 /// a retry never acts twice.
 /// </summary>
@@ -15,11 +16,10 @@ public static class CaseCommands
     public delegate IReadOnlyList<object> Decision(DunningCase state, ClaimsPrincipal user, DateTimeOffset now);
 
     public static async Task<IResult> ActAsync(
-        HttpContext http, string companyId, string customerId, string currency, Decision decide,
+        HttpContext http, string companyId, string customerId, string currency, Problems problems, Decision decide,
         Func<IReadOnlyList<object>, object?>? answer = null)
     {
-        if (!http.User.MayActFor(companyId))
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"you may not act for company {companyId}");
+        if (problems.Result is { } bad) return bad;
         if (!HttpConcurrency.TryGetExpectedVersion(http.Request, out var expected, out var problem)) return problem!;
 
         var services = http.RequestServices;

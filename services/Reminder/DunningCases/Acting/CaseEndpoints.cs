@@ -45,31 +45,26 @@ public static class CaseEndpoints
                 .Require(request.Dispute is null || (request.Dispute.Reason is { } reason && Disputes.Reasons.Contains(reason)), "dispute.reason", $"required: one of {string.Join(", ", Disputes.Reasons)}")
                 .Require(request.Promise is null || request.Promise.Amount is not null, "promise.amount", "required: the amount promised")
                 .Require(request.Promise is null || request.Promise.PromisedFor is not null, "promise.promisedFor", "required: the date promised");
-            if (problems.Result is { } bad) return Task.FromResult(bad);
-            var command = (DunningCase state, System.Security.Claims.ClaimsPrincipal user, DateTimeOffset now) => CallDecider.Decide(new LogCall(
-                Guid.NewGuid(), request.CallId, request.Outcome!, request.ContactName, request.Phone, request.Notes, request.NextStep, request.CallBackAt,
-                request.Promise is { } p ? new PromiseTerms(p.Amount!.Value, p.PromisedFor!.Value, p.Invoices) : null,
-                request.Dispute is { } d ? new DisputeTerms(d.Reason!, d.Invoices, d.Comment) : null,
-                user.UserName(), now), state, policy);
-            return CaseCommands.ActAsync(http, companyId, customerId, currency, (s, u, n) => command(s, u, n),
+            return CaseCommands.ActAsync(http, companyId, customerId, currency, problems, (state, user, now) => CallDecider.Decide(new LogCall(
+                    Guid.NewGuid(), request.CallId, request.Outcome!, request.ContactName, request.Phone, request.Notes, request.NextStep, request.CallBackAt,
+                    request.Promise is { } p ? new PromiseTerms(p.Amount!.Value, p.PromisedFor!.Value, p.Invoices) : null,
+                    request.Dispute is { } d ? new DisputeTerms(d.Reason!, d.Invoices, d.Comment) : null,
+                    user.UserName(), now), state, policy),
                 events => new { callLogId = events.OfType<CallLogged>().Single().CallLogId });
         }).WithName("LogCall").RequiresIfMatch().WithSummary("Log a call with the customer: outcome, notes, next step; a promise or a dispute obtained takes effect with it");
 
         cases.MapPut("/calls/{callId:guid}/assignee", (string companyId, string customerId, string currency, Guid callId, AssigneeRequest request, HttpContext http) =>
-            new CaseCommands.Problems().Require(!string.IsNullOrWhiteSpace(request.Assignee), "assignee", "required: who makes the call").Result is { } bad ? Task.FromResult(bad)
-            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) => CallDecider.Decide(new AssignCall(callId, request.Assignee!, user.UserName(), now), state)))
+            CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems().Require(!string.IsNullOrWhiteSpace(request.Assignee), "assignee", "required: who makes the call"), (state, user, now) => CallDecider.Decide(new AssignCall(callId, request.Assignee!, user.UserName(), now), state)))
             .WithName("AssignCall").RequiresIfMatch().WithSummary("Give a call to make to a person");
 
         cases.MapPut("/collector", (string companyId, string customerId, string currency, AssigneeRequest request, HttpContext http) =>
-            new CaseCommands.Problems().Require(!string.IsNullOrWhiteSpace(request.Assignee), "assignee", "required: the collector").Result is { } bad ? Task.FromResult(bad)
-            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) => CallDecider.Decide(new AssignCase(request.Assignee!, user.UserName(), now), state)))
+            CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems().Require(!string.IsNullOrWhiteSpace(request.Assignee), "assignee", "required: the collector"), (state, user, now) => CallDecider.Decide(new AssignCase(request.Assignee!, user.UserName(), now), state)))
             .WithName("AssignCase").RequiresIfMatch().WithSummary("Give the case to a collector: the collector's calls go to this person");
 
         cases.MapPost("/promises", (string companyId, string customerId, string currency, PromiseRequest request, HttpContext http, DunningPolicy policy) =>
-            new CaseCommands.Problems()
+            CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems()
                 .Require(request.Amount is not null, "amount", "required: the amount promised")
-                .Require(request.PromisedFor is not null, "promisedFor", "required: the date promised").Result is { } bad ? Task.FromResult(bad)
-            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) => PromisePaymentDecider.Decide(
+                .Require(request.PromisedFor is not null, "promisedFor", "required: the date promised"), (state, user, now) => PromisePaymentDecider.Decide(
                 new PromisePayment(Guid.NewGuid(), request.Amount!.Value, request.PromisedFor!.Value, request.Invoices, request.Notes, user.UserName(), now), state, policy),
                 events => new { promiseId = events.OfType<PaymentPromised>().Single().PromiseId }))
             .WithName("PromisePayment").RequiresIfMatch().WithSummary("Record a promise to pay: the chase of its invoices pauses until the date plus a grace period");
@@ -81,74 +76,63 @@ public static class CaseEndpoints
             for (var n = 0; n < (request.Instalments?.Count ?? 0); n++)
                 problems.Require(request.Instalments![n].DueDate is not null, $"instalments[{n}].dueDate", "required")
                     .Require(request.Instalments[n].Amount is not null, $"instalments[{n}].amount", "required");
-            if (problems.Result is { } bad) return Task.FromResult(bad);
-            return CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) => AgreePaymentPlanDecider.Decide(
+            return CaseCommands.ActAsync(http, companyId, customerId, currency, problems, (state, user, now) => AgreePaymentPlanDecider.Decide(
                 new AgreePaymentPlan(Guid.NewGuid(), [.. request.Instalments!.Select(i => (i.DueDate!.Value, i.Amount!.Value))], request.Invoices, request.Reason!, user.UserName(), now),
                 state, policy), events => new { paymentPlanId = events.OfType<PaymentPlanAgreed>().Single().PaymentPlanId });
         }).WithName("AgreePaymentPlan").RequiresIfMatch().WithSummary("Agree a payment plan (échéancier): the chase pauses while instalments are paid on time");
 
         cases.MapPost("/holds", (string companyId, string customerId, string currency, HoldRequest request, HttpContext http, DunningPolicy policy) =>
-            new CaseCommands.Problems().Reason(request.Reason).Require(request.Until is not null, "until", "required: the last day of the hold").Result is { } bad ? Task.FromResult(bad)
-            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
+            CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems().Reason(request.Reason).Require(request.Until is not null, "until", "required: the last day of the hold"), (state, user, now) =>
                 HoldDecider.Decide(new SetHold(request.InvoiceNumber, request.Reason!, request.Until!.Value, user.UserName(), now), state, policy)))
             .WithName("SetHold").RequiresIfMatch().WithSummary("Hold the case or one invoice until a date (lifted by itself the morning after)");
 
         cases.MapPost("/holds/lift", (string companyId, string customerId, string currency, LiftHoldRequest request, HttpContext http) =>
-            new CaseCommands.Problems().Reason(request.Reason).Result is { } bad ? Task.FromResult(bad)
-            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
+            CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems().Reason(request.Reason), (state, user, now) =>
                 HoldDecider.Decide(new LiftHold(request.InvoiceNumber, request.Reason!, user.UserName(), now), state)))
             .WithName("LiftHold").RequiresIfMatch().WithSummary("Lift a hold before its date");
 
         cases.MapPost("/disputes", (string companyId, string customerId, string currency, DisputeRequest request, HttpContext http, DunningPolicy policy) =>
         {
             var disputeId = $"D-{Guid.NewGuid():N}"[..14];
-            return new CaseCommands.Problems().Require(request.Reason is not null && Disputes.Reasons.Contains(request.Reason), "reason", $"required: one of {string.Join(", ", Disputes.Reasons)}").Result is { } bad ? Task.FromResult(bad)
-                : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
+            return CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems().Require(request.Reason is not null && Disputes.Reasons.Contains(request.Reason), "reason", $"required: one of {string.Join(", ", Disputes.Reasons)}"), (state, user, now) =>
                     PeopleDisputeDecider.Decide(new OpenDispute(Guid.NewGuid(), disputeId, request.Reason!, request.Invoices, request.Comment, user.UserName(), now), state, policy),
                     _ => new { disputeId });
         }).WithName("OpenDispute").RequiresIfMatch().WithSummary("Record a dispute on invoices (none listed: the whole case); 'not-received' sends the invoice again");
 
         cases.MapPost("/disputes/{disputeId}/resolution", (string companyId, string customerId, string currency, string disputeId, ResolutionRequest request, HttpContext http, DunningPolicy policy) =>
-            new CaseCommands.Problems().Require(request.Resolution is not null && Disputes.Resolutions.Contains(request.Resolution), "resolution", $"required: one of {string.Join(", ", Disputes.Resolutions)}").Result is { } bad ? Task.FromResult(bad)
-            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
+            CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems().Require(request.Resolution is not null && Disputes.Resolutions.Contains(request.Resolution), "resolution", $"required: one of {string.Join(", ", Disputes.Resolutions)}"), (state, user, now) =>
                 PeopleDisputeDecider.Decide(new ResolveDispute(Guid.NewGuid(), disputeId, request.Resolution!, request.Comment, user.UserName(), now), state, policy)))
             .WithName("ResolveDispute").RequiresIfMatch().WithSummary("Resolve a dispute: credit note, corrected invoice, resent invoice, or rejected");
 
         cases.MapPost("/actions/send-now", (string companyId, string customerId, string currency, StepRequest request, HttpContext http, LatePaymentLaw law) =>
-            new CaseCommands.Problems().Reason(request.Reason).Result is { } bad ? Task.FromResult(bad)
-            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) => DunningCaseDecider.Decide(
+            CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems().Reason(request.Reason), (state, user, now) => DunningCaseDecider.Decide(
                 new SendStepNow(Guid.NewGuid(), request.Step, request.Reason!, user.UserName(), user.Has(RelanceRoles.Manager, RelanceRoles.Admin), now), state, law)))
             .WithName("SendStepNow").RequiresIfMatch().WithSummary("Take a step now (none named: the next); a step needing approval only by a manager");
 
         cases.MapPost("/actions/skip", (string companyId, string customerId, string currency, StepRequest request, HttpContext http) =>
-            new CaseCommands.Problems().Reason(request.Reason).Result is { } bad ? Task.FromResult(bad)
-            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
+            CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems().Reason(request.Reason), (state, user, now) =>
                 DunningCaseDecider.Decide(new SkipStep(Guid.NewGuid(), request.Step, request.Reason!, user.UserName(), user.Has(RelanceRoles.Manager, RelanceRoles.Admin), now), state)))
             .WithName("SkipStep").RequiresIfMatch().WithSummary("Pass over a step (none named: the next)");
 
         cases.MapPost("/actions/take-over", (string companyId, string customerId, string currency, TakeOverRequest request, HttpContext http) =>
-            new CaseCommands.Problems().Reason(request.Reason).Result is { } bad ? Task.FromResult(bad)
-            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
+            CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems().Reason(request.Reason), (state, user, now) =>
                 DunningCaseDecider.Decide(new TakeOver(request.Invoices, request.Reason!, user.UserName(), now), state)))
             .WithName("TakeOver").RequiresIfMatch().WithSummary("Chase invoices that were too old when first seen to be chased automatically");
 
         cases.MapPost("/notes", (string companyId, string customerId, string currency, NoteRequest request, HttpContext http) =>
-            new CaseCommands.Problems().Require(!string.IsNullOrWhiteSpace(request.Text), "text", "required").Result is { } bad ? Task.FromResult(bad)
-            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
+            CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems().Require(!string.IsNullOrWhiteSpace(request.Text), "text", "required"), (state, user, now) =>
                 DunningCaseDecider.Decide(new AddNote(Guid.NewGuid(), request.Text!, user.UserName(), now), state)))
             .WithName("AddNote").RequiresIfMatch().WithSummary("Add a note to the case");
 
         var managed = app.MapGroup(Case).WithTags("Working a case").RequireAuthorization(RelancePolicies.Approve);
 
         managed.MapPost("/actions/go-back", (string companyId, string customerId, string currency, LowerLevelRequest request, HttpContext http) =>
-            new CaseCommands.Problems().Reason(request.Reason).Result is { } bad ? Task.FromResult(bad)
-            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
+            CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems().Reason(request.Reason), (state, user, now) =>
                 DunningCaseDecider.Decide(new LowerLevel(request.ToStep, request.Reason!, user.UserName(), now), state)))
             .WithName("GoBackALevel").RequiresIfMatch().WithSummary("Take the case back down the ladder (one step, or to the step named)");
 
         managed.MapPost("/write-off", (string companyId, string customerId, string currency, WriteOffRequest request, HttpContext http) =>
-            new CaseCommands.Problems().Reason(request.Reason).Result is { } bad ? Task.FromResult(bad)
-            : CaseCommands.ActAsync(http, companyId, customerId, currency, (state, user, now) =>
+            CaseCommands.ActAsync(http, companyId, customerId, currency, new CaseCommands.Problems().Reason(request.Reason), (state, user, now) =>
                 DunningCaseDecider.Decide(new WriteOff(request.Reason!, user.UserName(), now), state)))
             .WithName("WriteOff").RequiresIfMatch().WithSummary("Close the case as written off");
     }

@@ -15,7 +15,7 @@ public static class PendingApprovals
             if (string.IsNullOrWhiteSpace(companyId))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["companyId"] = ["required: the company whose approvals to list"] });
             if (!http.User.MayActFor(companyId))
-                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"you may not act for company {companyId}");
+                return CompanyScope.Forbidden(companyId);
             var cases = await session.Query<DunningCase>()
                 .Where(c => c.CompanyId == companyId && c.AwaitingApproval != null)
                 .ToListAsync(cancellation);

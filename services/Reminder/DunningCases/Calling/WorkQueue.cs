@@ -39,7 +39,7 @@ public static class WorkQueue
             if (string.IsNullOrWhiteSpace(companyId))
                 return Results.ValidationProblem(new Dictionary<string, string[]> { ["companyId"] = ["required: the company whose calls to list"] });
             if (!http.User.MayActFor(companyId))
-                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: $"you may not act for company {companyId}");
+                return CompanyScope.Forbidden(companyId);
             var who = assignee is null or "me" ? http.User.UserName() : assignee;
             var now = clock.GetUtcNow();
             // A first cut on the default clock (Paris) with a day's margin; each case's own clock decides below.

@@ -10,15 +10,9 @@ using Relance.ReminderService.DunningCases.Promising;
 
 namespace Relance.Reminder.Tests;
 
-/// <summary>The human loop's edges: holds of the ERP and of people kept apart, what a payment is and is not, gates a collector may not cross.</summary>
-public sealed class HumanLoopReviewTests
+// The human loop's edges: holds of the ERP and of people kept apart, what a payment is and is not, gates a collector may not cross.
+public partial class HumanLoopTests
 {
-    static readonly DateOnly Due = new(2026, 6, 30);
-    static DateTimeOffset At(int month, int day, int hour = 9) => new(2026, month, day, hour, 0, 0, TimeSpan.FromHours(2));
-    static Guid G(int n) => new($"00000000-0000-0000-0000-{n:D12}");
-    static CaseSimulation OneInvoice(decimal amount = 1200m) => new CaseSimulation(At(5, 31, 10)).Invoice("F-1", Due, amount, issued: new(2026, 5, 31));
-    static void IsRefused(CaseCommandRefused refused, string field, int status) => Assert.Equal((field, status), (refused.Field, refused.Status));
-
     static Func<DunningCase, IReadOnlyList<object>> Holding(CaseSimulation run, DateOnly until, string? invoice = null) =>
         s => HoldDecider.Decide(new SetHold(invoice, "negotiating", until, "alice", run.Now), s, CaseSimulation.Policy);
 
