@@ -37,6 +37,21 @@ public class LatePaymentLawTests
         Assert.Contains("le taux contractuel de 5 % étant inférieur à 3 fois le taux de l'intérêt légal de 2,62 %", tooLow.Basis);
     }
 
+    // Worked by hand (amount × rate × days / 365 per half-year, summed, rounded to the cent) from the rates in
+    // late-payment-law.json, so that a change of formula or of the configured rates shows here.
+    [Theory]
+    [InlineData(10_000, "2026-06-15", "2026-07-14", null, 29, 12.15, 96.53)]  // 15 + 14 days at 12.15 %: 96.534…
+    [InlineData(1_000, "2025-06-20", "2025-07-10", null, 20, 12.15, 6.93)]    // 10 days at 13.15 % (3.6027) + 10 at 12.15 % (3.3288)
+    [InlineData(5_000, "2025-05-31", "2026-01-31", null, 245, 12.15, 411.88)] // 30 days at 13.15 % (54.0411) + 184 + 31 days at 12.15 % (357.8425): three half-years
+    [InlineData(1_000, "2026-03-01", "2026-03-31", 15.0, 30, 15, 12.33)]        // the contract's 15 %: 12.3288
+    [InlineData(1_000, "2026-03-01", "2026-03-31", 5.0, 30, 7.86, 6.46)]        // 5 % < 3 × 2.62 %: the floor of 7.86 % applies, 6.4603
+    public void Penalties_match_the_figures_worked_by_hand(
+        int amount, string due, string asOf, double? contractualRate, int daysLate, double rate, double penalty)
+    {
+        var computed = Law.Penalty(amount, DateOnly.Parse(due), DateOnly.Parse(asOf), (decimal?)contractualRate);
+        Assert.Equal((daysLate, (decimal)rate, (decimal)penalty), (computed.DaysLate, computed.AnnualRatePercent, computed.Amount));
+    }
+
     [Fact]
     public void Nothing_is_owed_before_the_day_after_the_due_date() =>
         Assert.Equal(0m, Law.Penalty(1_000m, new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 1), null).Amount);
