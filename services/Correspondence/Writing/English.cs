@@ -7,7 +7,8 @@ public static class English
 {
     public static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("en-GB");
 
-    public static string Date(DateOnly date) => date.ToString("dd/MM/yyyy", Culture);
+    /// <summary>"1 Dec 2026": the month in words, so that no reader takes the day for the month.</summary>
+    public static string Date(DateOnly date) => date.ToString("d MMM yyyy", Culture);
 
     /// <summary>"23 November 2026": the date a letter bears.</summary>
     public static string LongDate(DateOnly date) => date.ToString("d MMMM yyyy", Culture);

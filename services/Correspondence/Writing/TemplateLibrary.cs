@@ -46,6 +46,7 @@ public sealed class TemplateLibrary
     /// <exception cref="TemplateException">A template does not parse, does not render with sample data, or a formal notice lacks a mandatory mention.</exception>
     public static TemplateLibrary Load(string shipped, string? overrides = null)
     {
+        if (string.IsNullOrWhiteSpace(overrides)) overrides = null;
         if (!Directory.Exists(shipped)) throw new TemplateException($"The templates folder {shipped} does not exist.");
         if (overrides is not null && !Directory.Exists(overrides))
             throw new TemplateException($"The templates folder {overrides} (Correspondence:Templates:Path) does not exist.");

@@ -67,6 +67,7 @@ public static class TemplateModel
             ["overdue"] = invoices.Any(i => i.DueDate < request.AsOf),
             ["any_postponed"] = invoices.Any(i => i.OriginalDueDate is { } o && o != i.DueDate),
             ["any_payment_clause"] = invoices.Any(i => !string.IsNullOrWhiteSpace(i.PaymentClause)),
+            ["payment_clause_count"] = invoices.Count(i => !string.IsNullOrWhiteSpace(i.PaymentClause)),
             ["due_now"] = dueNow.Select(Invoice).ToList(),
             ["due_later"] = invoices.Except(dueNow).Select(Invoice).ToList(),
             ["total_outstanding"] = formats.Total(principal),

@@ -47,7 +47,8 @@ static class TemplateSamples
             if (file is null) { yield return $"no template for {Templates.Family(kind)}, in {language} nor in French"; continue; }
             foreach (var channel in new[] { Channels.Email, Channels.RegisteredLetter })
             {
-                var problem = Try(file, () =>
+                var frame = channel == Channels.Email ? null : library.Find(Templates.LetterFamily, file.Language);
+                var problem = Try(frame is null ? file.Path : $"{file.Path} (in the frame of {frame.Path})", () =>
                 {
                     var request = Sample(kind, language, channel);
                     if (channel == Channels.Email) ReminderEmail.Render(request, From, library);
@@ -57,11 +58,11 @@ static class TemplateSamples
             }
             var sms = library.Find(Templates.SmsFamily(kind), language);
             if (sms is null) { yield return $"no template for {Templates.SmsFamily(kind)}, in {language} nor in French"; continue; }
-            if (Try(sms, () => SmsTexts.Sms(Sample(kind, language, "sms"), From, library)) is { } smsProblem) yield return smsProblem;
+            if (Try(sms.Path, () => SmsTexts.Sms(Sample(kind, language, "sms"), From, library)) is { } smsProblem) yield return smsProblem;
         }
     }
 
-    static string? Try(TemplateFile file, Action render)
+    static string? Try(string files, Action render)
     {
         try
         {
@@ -74,7 +75,7 @@ static class TemplateSamples
         }
         catch (MessageRejectedException e)
         {
-            return $"{file.Path}: with sample data, {e.Message}";
+            return $"{files}: with sample data, {e.Message}";
         }
     }
 }
