@@ -144,6 +144,15 @@ public sealed class TemplateLibraryTests : IDisposable
     }
 
     [Fact]
+    public void The_service_does_not_start_with_a_template_folder_holding_a_broken_formal_notice()
+    {
+        var path = Write("formal-notice/en/v2", ShippedText("formal-notice/en/v1").Replace("@role consequences", ""));
+        var refused = Assert.Throws<TemplateException>(() => CorrespondenceService.CorrespondenceApp.Build([$"--Correspondence:Templates:Path={_folder}", "--Auth:SigningKey=a-test-key-of-at-least-thirty-two-bytes"]));
+        Assert.Contains(path, refused.Message);
+        Assert.Contains("the consequences of non-payment", refused.Message);
+    }
+
+    [Fact]
     public void A_misnamed_file_or_a_missing_folder_fails_the_load()
     {
         Assert.Contains("does not exist", Assert.Throws<TemplateException>(() => TemplateLibrary.Load(TemplateLibrary.Shipped, Path.Combine(_folder, "nope"))).Message);
