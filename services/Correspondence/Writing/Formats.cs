@@ -8,7 +8,6 @@ public sealed class Formats
 {
     public const string French = "fr";
     public const string English = "en";
-    public static readonly IReadOnlyList<string> Languages = [French, English];
 
     // Times are metropolitan French times, whatever the server's zone: the creditor is French.
     static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
