@@ -107,7 +107,7 @@ public sealed class TemplateLibrary
     static TemplateOptions CreateOptions()
     {
         // Not StrictVariables: it takes a value that is nil (no contact, no deadline) for an unknown one.
-        var options = new TemplateOptions { StrictFilters = true, MaxSteps = 100_000 };
+        var options = new TemplateOptions { StrictFilters = true, MaxSteps = 10_000_000 }; // a guard against a runaway loop, far above the longest invoice list
         // Every string a template prints comes from the data: none may break the markup.
         options.ValueConverters.Add(value => value is string s ? new StringValue(Markup.Escape(s)) : null);
         // {{ days | plural: "jour", "jours" }}: the word for the number.
