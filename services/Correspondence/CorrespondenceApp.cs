@@ -21,6 +21,8 @@ public static class CorrespondenceApp
         // Letters are PDF in DejaVu Sans: without the font files, fail at start rather than at the first letter.
         Letters.DejaVuFonts.Register();
         var builder = RelanceHost.CreateBuilder(args, Name, defaultPort: 5103);
+        // The documents' words: a broken template (or a formal notice lacking a mandatory mention) fails start, naming its file.
+        Writing.Templates.Use(Writing.TemplateLibrary.Load(Writing.TemplateLibrary.Shipped, builder.Configuration["Correspondence:Templates:Path"]));
 
         builder.Services.AddSingleton(builder.Configuration.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Correspondence:Sender").Get<SenderIdentity>() ?? new SenderIdentity());

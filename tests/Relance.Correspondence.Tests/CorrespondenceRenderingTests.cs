@@ -29,8 +29,8 @@ public class CorrespondenceRenderingTests
         var rendered = CorrespondenceRendering.Render(ReminderLetter(), Sender, Now);
         var email = Parsed(rendered);
         Assert.Equal(("compta@dupont.fr", "commercial@acme.example"), (email.To.Mailboxes.Single().Address, email.Cc.Mailboxes.Single().Address));
-        Assert.Equal("reminder-letter/fr/v1", email.Headers["X-Relance-Template"]);
-        Assert.Equal(("reminder-letter/fr/v1", email.Subject, "message/rfc822"), (rendered.Template, rendered.Subject, rendered.MediaType()));
+        Assert.Equal("reminder-letter/fr/v2", email.Headers["X-Relance-Template"]);
+        Assert.Equal(("reminder-letter/fr/v2", email.Subject, "message/rfc822"), (rendered.Template, rendered.Subject, rendered.MediaType()));
         Assert.Contains("Total à régler : 1", email.TextBody);
 
         var alone = CorrespondenceRendering.Render(ReminderLetter() with { Recipient = ReminderLetter().Recipient with { AccountManagerEmail = null } }, Sender, Now);
@@ -52,7 +52,7 @@ public class CorrespondenceRenderingTests
         var rendered = CorrespondenceRendering.Render(FormalNotice(), Sender, Now);
         Assert.Null(rendered.Mime);
         Assert.Null(rendered.Letter);
-        Assert.Equal(("formal-notice/fr/v1", "application/pdf", Now), (rendered.Template, rendered.MediaType(), rendered.RenderedAt));
+        Assert.Equal(("formal-notice/fr/v2", "application/pdf", Now), (rendered.Template, rendered.MediaType(), rendered.RenderedAt));
         Assert.Equal(rendered.Pdf, rendered.Bytes());
         Assert.Equal(MimeMessages.Sha256(rendered.Bytes()), rendered.ContentSha256);
         var lines = PdfText.Lines(rendered.Bytes());
@@ -71,7 +71,7 @@ public class CorrespondenceRenderingTests
     [Fact]
     public void A_creditor_with_no_address_configured_is_still_named_with_how_to_reach_it()
     {
-        var rendered = CorrespondenceRendering.Render(FormalNotice() with { CompanyId = "BATIPRO" }, Sender, Now);
+        var rendered = CorrespondenceRendering.Render(WarningLetter() with { CompanyId = "BATIPRO" }, Sender, Now);
         var lines = PdfText.Lines(rendered.Bytes());
         Assert.StartsWith("BATIPRO\nService recouvrement\nrecouvrement@acme.example\nDupont <SARL>\n", lines);
         Assert.Contains("Le 23 novembre 2026\n", lines);

@@ -30,14 +30,20 @@ public class EventSchemaTests
     [Fact]
     public void A_request_stored_before_the_ladder_reads_as_a_courteous_email_with_nothing_claimed()
     {
-        var read = StoredBeforeTheLadder(ReminderLetter(), "level", "tone", "template", "paymentDeadlineDays", "claims", "previousActions",
+        var read = StoredBeforeTheLadder(ReminderLetter(), "level", "tone", "template", "paymentDeadlineDays", "claims", "previousActions", "language",
             "contactName", "phone", "postalAddress", "accountManagerEmail");
         Assert.Equal((1, Tones.Courteous, (string?)null, (int?)null), (read.Level, read.Tone, read.Template, read.PaymentDeadlineDays));
         Assert.Empty(read.Claims);
         Assert.Empty(read.PreviousActions);
         Assert.Equal(new Recipient("C1", "Dupont <SARL>", "compta@dupont.fr"), read.Recipient);
         Assert.Equal([F2, F1], read.Invoices);
+        Assert.Equal("fr", read.Language);
     }
+
+    [Fact]
+    public void A_rendering_stored_before_templates_were_files_has_no_template_hash() =>
+        Assert.Null(StoredBeforeTheLadder(new CorrespondenceRendered("formal-notice/fr/v1", "Mise en demeure", null, "abc", DateTimeOffset.UnixEpoch) { TemplateSha256 = "def" },
+            "templateSha256").TemplateSha256);
 
     [Fact]
     public void A_rendering_stored_before_letters_reads_as_an_email()
@@ -66,9 +72,11 @@ public class EventSchemaTests
                 PostalAddress = new(["Bâtiment B", "12 rue de la Paix"], "75002", "Paris", "France"),
                 AccountManagerEmail = "commercial@acme.example",
             },
-            [new("F-2", new(2026, 10, 15), new(2026, 11, 14), 345.5m, "EUR"), new("F-1", new(2026, 10, 1), new(2026, 10, 31), 1200m, "EUR")],
+            [new("F-2", new(2026, 10, 15), new(2026, 11, 14), 345.5m, "EUR"),
+             new("F-1", new(2026, 10, 1), new(2026, 10, 31), 1200m, "EUR") { PaymentClause = "30 jours", OriginalDueDate = new(2026, 10, 20) }],
             AsOf)
         {
+            Language = "en",
             Channel = Messages.ReminderChannels.RegisteredLetter,
             Level = 7,
             Tone = Messages.ReminderTones.Formal,
@@ -88,6 +96,8 @@ public class EventSchemaTests
             Level = 7,
             Template = "formal-notice",
             Recipient = FormalNotice().Recipient with { Phone = "+33 1 23 45 67 89" },
+            Invoices = [F2, F1 with { PaymentClause = "30 jours", OriginalDueDate = new(2026, 10, 20) }],
+            Language = "en",
         };
         Assert.Equivalent(expected, SendReminderConsumer.Request(message, now), strict: true);
     }

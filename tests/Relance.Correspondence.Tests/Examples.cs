@@ -23,6 +23,9 @@ static class Examples
 
     public static readonly Letterhead Acme = new("ACME SAS", "Service recouvrement", "recouvrement@acme.example", ["1 place de l'Exemple", "69002 Lyon"]);
 
+    /// <summary>A creditor as an email names it: no postal address configured.</summary>
+    public static Letterhead ByEmail(string creditor) => new(creditor, "Service recouvrement", "", []);
+
     public static CorrespondenceRequested Request(string step, string tone, string channel = Channels.Email) =>
         new(ReminderId, "ACME/C1/EUR", "ACME", step, channel,
             new Recipient("C1", "Dupont <SARL>", "compta@dupont.fr")

@@ -19,7 +19,7 @@ public class InvoiceResendTests
             Claims = [],
         };
 
-    static RenderedEmail Email(CorrespondenceRequested request) => ReminderEmail.Render(request, "ACME SAS", "Service recouvrement");
+    static RenderedEmail Email(CorrespondenceRequested request) => ReminderEmail.Render(request, ByEmail("ACME SAS"));
 
     static string Text(CorrespondenceRequested request) => Normalised(Email(request).Text).ReplaceLineEndings("\n");
 
@@ -29,7 +29,7 @@ public class InvoiceResendTests
     public void One_invoice_the_subject_names_it_in_the_singular()
     {
         var email = Email(Resend(invoices: F1));
-        Assert.Equal("invoice-resend/fr/v1", email.Template);
+        Assert.Equal("invoice-resend/fr/v2", email.Template);
         Assert.Equal("Nouvel envoi des références de votre facture n° F-1 – ACME SAS", email.Subject);
         var text = Text(Resend(invoices: F1));
         Assert.StartsWith("Madame, Monsieur,\n\nÀ la suite de notre récent échange, vous nous avez indiqué ne pas avoir reçu la facture suivante, " +
@@ -109,7 +109,7 @@ public class InvoiceResendTests
         Assert.Contains("nous vous prions de ne pas tenir compte de la présente lettre.", letter);
         Assert.DoesNotContain("courriel", letter);
         Assert.EndsWith("Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.\n\nPour ACME SAS,\nService recouvrement\n\nSignature :\n", letter);
-        Assert.Equal("invoice-resend/fr/v1", CorrespondenceService.Letters.ReminderLetter.Render(Resend(Channels.Letter), Acme).Template);
+        Assert.Equal("invoice-resend/fr/v2", CorrespondenceService.Letters.ReminderLetter.Render(Resend(Channels.Letter), Acme).Template);
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace Relance.Correspondence.Tests;
 [Trait("Category", "Unit")]
 public class PaymentDemandTests
 {
-    static RenderedEmail Email(CorrespondenceRequested request) => ReminderEmail.Render(request, "ACME SAS", "Service recouvrement");
+    // A formal notice names the creditor's postal address: the letterhead has one, and the emails print it under the signature.
+    static RenderedEmail Email(CorrespondenceRequested request) => ReminderEmail.Render(request, Acme);
 
     static string Text(CorrespondenceRequested request) => Normalised(Email(request).Text).ReplaceLineEndings("\n");
 
@@ -16,7 +17,7 @@ public class PaymentDemandTests
     public void The_reminder_letter_is_a_relance_pour_factures_impayees()
     {
         var email = Email(ReminderLetter());
-        Assert.Equal("reminder-letter/fr/v1", email.Template);
+        Assert.Equal("reminder-letter/fr/v2", email.Template);
         Assert.Equal("Relance pour factures impayées – ACME SAS – F-1, F-2", email.Subject);
         Assert.Equal("Relance pour facture impayée – ACME SAS – F-1", Email(ReminderLetter() with { Invoices = [F1], Claims = [OnF1] }).Subject);
     }
@@ -118,7 +119,7 @@ public class PaymentDemandTests
     public void The_warning_letter_announces_a_collection_agency()
     {
         var email = Email(WarningLetter(Channels.Email));
-        Assert.Equal("warning-letter/fr/v1", email.Template);
+        Assert.Equal("warning-letter/fr/v2", email.Template);
         Assert.Equal("Avertissement avant recouvrement – factures impayées – ACME SAS – F-1, F-2", email.Subject);
         var text = Normalised(email.Text);
         Assert.Contains("À défaut de règlement dans ce délai, nous confierons sans autre avis le recouvrement de ces sommes à un mandataire de recouvrement.", text);
@@ -130,7 +131,7 @@ public class PaymentDemandTests
     public void The_formal_notice_says_mise_en_demeure_and_the_deadline_and_the_consequences()
     {
         var email = Email(FormalNotice(Channels.Email));
-        Assert.Equal("formal-notice/fr/v1", email.Template);
+        Assert.Equal("formal-notice/fr/v2", email.Template);
         Assert.Equal("Mise en demeure de payer – factures impayées – ACME SAS – F-1, F-2", email.Subject);
         var text = Normalised(email.Text);
         Assert.Contains("Par la présente, nous vous mettons en demeure de nous régler la somme de 1 635,72 € au plus tard le 01/12/2026, " +
@@ -146,7 +147,8 @@ public class PaymentDemandTests
         foreach (var request in new[] { ReminderLetter(), WarningLetter(Channels.Email), FormalNotice(Channels.Email) })
             Assert.EndsWith("Si votre règlement a été effectué entre-temps, nous vous remercions de ne pas tenir compte de la présente.\n" +
                             "Pour toute question sur ces factures, il vous suffit de répondre à ce courriel.\n\n" +
-                            "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.\nService recouvrement\nACME SAS\n", Text(request));
+                            "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.\nService recouvrement\nACME SAS\n" +
+                            "1 place de l'Exemple\n69002 Lyon\n", Text(request));
     }
 
     [Fact]

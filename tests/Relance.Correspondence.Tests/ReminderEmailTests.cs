@@ -21,7 +21,7 @@ public class ReminderEmailTests
     [Fact]
     public void Before_the_due_date_it_is_a_courteous_reminder_of_the_date()
     {
-        var email = ReminderEmail.Render(Request(new(2026, 10, 28), F1), "ACME SAS", "Service recouvrement");
+        var email = ReminderEmail.Render(Request(new(2026, 10, 28), F1), Examples.ByEmail("ACME SAS"));
         Assert.Equal("Rappel : facture ACME SAS F-1 à échéance le 31/10/2026", email.Subject);
         var text = Normalised(email.Text);
         Assert.StartsWith("Madame, Monsieur,", text);
@@ -34,7 +34,7 @@ public class ReminderEmailTests
     [Fact]
     public void After_the_due_date_it_lists_every_invoice_with_its_days_late_and_the_total()
     {
-        var email = ReminderEmail.Render(Request(new(2026, 11, 23), F2, F1), "ACME SAS", "Service recouvrement");
+        var email = ReminderEmail.Render(Request(new(2026, 11, 23), F2, F1), Examples.ByEmail("ACME SAS"));
         Assert.Equal("Relance : factures ACME SAS en attente de règlement (F-1, F-2)", email.Subject);
         var text = Normalised(email.Text);
         Assert.Contains("les factures suivantes de ACME SAS restent à régler", text);
@@ -48,12 +48,12 @@ public class ReminderEmailTests
     [Fact]
     public void Several_invoices_not_yet_due_are_named_in_the_subject() =>
         Assert.Equal("Rappel : factures ACME SAS F-1, F-2 arrivant à échéance",
-            ReminderEmail.Render(Request(new(2026, 10, 20), F2, F1), "ACME SAS", "Service recouvrement").Subject);
+            ReminderEmail.Render(Request(new(2026, 10, 20), F2, F1), Examples.ByEmail("ACME SAS")).Subject);
 
     [Fact]
     public void The_html_part_escapes_what_the_erp_sent()
     {
-        var email = ReminderEmail.Render(Request(new(2026, 11, 23), F1 with { InvoiceNumber = "F<1>" }), "A&B <SAS>", "Service recouvrement");
+        var email = ReminderEmail.Render(Request(new(2026, 11, 23), F1 with { InvoiceNumber = "F<1>" }), Examples.ByEmail("A&B <SAS>"));
         Assert.Contains("F&lt;1&gt;", email.Html);
         Assert.Contains("A&amp;B &lt;SAS&gt;", email.Html);
         Assert.DoesNotContain("<SAS>", email.Html);
@@ -62,7 +62,7 @@ public class ReminderEmailTests
     [Fact]
     public void The_mime_bytes_are_7_bit_and_their_hash_is_the_one_recorded()
     {
-        var email = ReminderEmail.Render(Request(new(2026, 11, 23), F1), "ACME SAS", "Service recouvrement");
+        var email = ReminderEmail.Render(Request(new(2026, 11, 23), F1), Examples.ByEmail("ACME SAS"));
         var id = Guid.Parse("2f7c9b0e-1d2a-4c3b-9e8f-7a6b5c4d3e2f");
         var (mime, sha256) = MimeMessages.Build(email, new SenderIdentity(), "Dupont SARL", "compta@dupont.fr", id, new(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
 

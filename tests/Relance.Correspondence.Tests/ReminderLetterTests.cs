@@ -18,7 +18,7 @@ public class ReminderLetterTests
         Assert.StartsWith(
             "ACME SAS\nService recouvrement\n1 place de l'Exemple\n69002 Lyon\nrecouvrement@acme.example\n\n" +
             "Dupont <SARL>\nÀ l'attention de Mme Martin\nBâtiment B\n12 rue de la Paix\n75002 Paris\n\n" +
-            "Le 23 novembre 2026\n\n" +
+            "Lyon, le 23 novembre 2026\n\n" +
             "Lettre recommandée avec accusé de réception\n\n" +
             "Objet : Mise en demeure de payer – factures impayées – ACME SAS – F-1, F-2\n" +
             "Référence client : C1\n\n" +
@@ -40,7 +40,7 @@ public class ReminderLetterTests
     public void It_records_the_template_and_the_subject()
     {
         var letter = CorrespondenceService.Letters.ReminderLetter.Render(WarningLetter(), Acme);
-        Assert.Equal(("warning-letter/fr/v1", "Avertissement avant recouvrement – factures impayées – ACME SAS – F-1, F-2"), (letter.Template, letter.Subject));
+        Assert.Equal(("warning-letter/fr/v2", "Avertissement avant recouvrement – factures impayées – ACME SAS – F-1, F-2"), (letter.Template, letter.Subject));
     }
 
     [Fact]
@@ -75,8 +75,8 @@ public class ReminderLetterTests
     [Fact]
     public void The_first_of_the_month_is_the_premier()
     {
-        Assert.Contains("\nLe 1er décembre 2026\n", Letter(FormalNotice() with { AsOf = new(2026, 12, 1) }));
-        Assert.Contains("\nLe 2 décembre 2026\n", Letter(FormalNotice() with { AsOf = new(2026, 12, 2) }));
+        Assert.Contains("\nLyon, le 1er décembre 2026\n", Letter(FormalNotice() with { AsOf = new(2026, 12, 1) }));
+        Assert.Contains("\nLyon, le 2 décembre 2026\n", Letter(FormalNotice() with { AsOf = new(2026, 12, 2) }));
     }
 
     [Fact]

@@ -8,20 +8,20 @@ namespace Relance.Correspondence.Tests;
 public class TemplatesTests
 {
     [Theory]
-    [InlineData("first-reminder", TemplateKind.CourteousReminder, "first-reminder/fr/v1")]
-    [InlineData("courtesy-reminder-1", TemplateKind.CourteousReminder, "first-reminder/fr/v1")]
-    [InlineData("courtesy-reminder-2", TemplateKind.CourteousReminder, "first-reminder/fr/v1")]
-    [InlineData("email-reminder", TemplateKind.CourteousReminder, "first-reminder/fr/v1")]
-    [InlineData("reminder-letter", TemplateKind.ReminderLetter, "reminder-letter/fr/v1")]
-    [InlineData("warning-letter", TemplateKind.WarningLetter, "warning-letter/fr/v1")]
-    [InlineData("formal-notice", TemplateKind.FormalNotice, "formal-notice/fr/v1")]
-    [InlineData("invoice-resend", TemplateKind.InvoiceResend, "invoice-resend/fr/v1")]
+    [InlineData("first-reminder", TemplateKind.CourteousReminder, "first-reminder/fr/v2")]
+    [InlineData("courtesy-reminder-1", TemplateKind.CourteousReminder, "first-reminder/fr/v2")]
+    [InlineData("courtesy-reminder-2", TemplateKind.CourteousReminder, "first-reminder/fr/v2")]
+    [InlineData("email-reminder", TemplateKind.CourteousReminder, "first-reminder/fr/v2")]
+    [InlineData("reminder-letter", TemplateKind.ReminderLetter, "reminder-letter/fr/v2")]
+    [InlineData("warning-letter", TemplateKind.WarningLetter, "warning-letter/fr/v2")]
+    [InlineData("formal-notice", TemplateKind.FormalNotice, "formal-notice/fr/v2")]
+    [InlineData("invoice-resend", TemplateKind.InvoiceResend, "invoice-resend/fr/v2")]
     public void Each_step_of_the_default_plan_has_its_template(string step, TemplateKind kind, string name)
     {
         // The tone is deliberately another one: the step's own template wins.
         var chosen = Templates.For(Request(step, Tones.Formal) with { Template = null });
         Assert.Equal(kind, chosen);
-        Assert.Equal(name, Templates.Name(chosen!.Value));
+        Assert.Equal(name, Templates.Library.Find(Templates.Family(chosen!.Value), "fr")!.Name);
     }
 
     [Theory]
@@ -38,7 +38,7 @@ public class TemplatesTests
     {
         var chosen = Templates.For(Request("invoice-resend", Tones.Courteous) with { Template = template, Level = 0 });
         Assert.Equal(TemplateKind.InvoiceResend, chosen);
-        Assert.Equal("invoice-resend/fr/v1", Templates.Name(chosen!.Value));
+        Assert.Equal("invoice-resend/fr/v2", Templates.Library.Find(Templates.Family(chosen!.Value), "fr")!.Name);
     }
 
     [Theory]

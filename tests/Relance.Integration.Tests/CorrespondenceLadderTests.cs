@@ -115,7 +115,7 @@ public sealed class CorrespondenceLadderTests(TestInfrastructure infrastructure)
         Assert.Equal("%PDF-", Encoding.ASCII.GetString(content, 0, 5));
         var lines = PdfText.Lines(content);
         var letter = PdfText.Flat(content);
-        Assert.Contains("Dupont SARL\nÀ l'attention de Mme Martin\n12 rue de la Paix\n75002 Paris\nLe 23 novembre 2026\nLettre recommandée avec accusé de réception\n", lines);
+        Assert.Contains("Dupont SARL\nÀ l'attention de Mme Martin\n12 rue de la Paix\n75002 Paris\nLyon, le 23 novembre 2026\nLettre recommandée avec accusé de réception\n", lines);
         Assert.Contains($"Objet : Mise en demeure de payer – factures impayées – ACME SAS – F-{_run}-1, F-{_run}-2", letter);
         Assert.Contains("nous vous mettons en demeure de nous régler la somme de 1 635,72 € au plus tard le 01/12/2026, soit dans un délai de 8 jours", letter);
         Assert.Contains($"• Facture F-{_run}-1 : pénalités de retard de 9,19 € (23 jours au taux annuel de 12,15 %, taux BCE majoré de 10 points), " +
@@ -202,5 +202,45 @@ public sealed class CorrespondenceLadderTests(TestInfrastructure infrastructure)
 
         Assert.Equal(HttpStatusCode.NotFound, (await Correspondence.GetAsync($"/correspondences/{letter.ReminderId}")).StatusCode);
         Assert.DoesNotContain(_announced, a => a.ReminderId == letter.ReminderId);
+    }
+
+    [Fact]
+    public async Task A_formal_notice_in_english_names_its_template_version_and_hash_and_quotes_the_payment_clause()
+    {
+        var notice = Step("formal-notice", ReminderTones.Formal, ReminderChannels.RegisteredLetter, deadlineDays: 8) with { Language = "en" };
+        notice = notice with
+        {
+            Invoices = [notice.Invoices[0] with { PaymentClause = "30 days net from the invoice date", OriginalDueDate = new(2026, 10, 20) }, notice.Invoices[1]],
+        };
+        await Send(notice);
+
+        await Announcement(notice.ReminderId);
+        var content = await Correspondence.GetByteArrayAsync($"/correspondences/{notice.ReminderId}/content");
+        var letter = PdfText.Flat(content);
+        Assert.Contains($"Subject: Formal notice to pay – unpaid invoices – ACME SAS – F-{_run}-1, F-{_run}-2", letter);
+        Assert.Contains("Lyon, 23 November 2026", letter);
+        Assert.Contains($"The due date of invoice F-{_run}-1, originally 20 Oct 2026, was postponed to 31 Oct 2026.", letter);
+        Assert.Contains($"Invoice F-{_run}-1: “30 days net from the invoice date”", letter);
+        Assert.Contains("We hereby give you formal notice to pay us the sum of €1,635.72 by 1 Dec 2026 at the latest", letter);
+
+        var events = (await Correspondence.GetFromJsonAsync<JsonElement[]>($"/correspondences/{notice.ReminderId}/events"))!;
+        var rendered = events.Single(e => e.GetProperty("type").GetString() == "correspondence_rendered").GetProperty("data");
+        Assert.Equal("formal-notice/en/v1", rendered.GetProperty("template").GetString());
+        var shipped = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Templates", "formal-notice", "en", "v1.liquid"));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(shipped)), rendered.GetProperty("templateSha256").GetString());
+    }
+
+    [Fact]
+    public async Task A_formal_notice_from_a_creditor_without_a_postal_address_is_refused_naming_the_mention_and_nothing_recorded()
+    {
+        var notice = Step("formal-notice", ReminderTones.Formal, ReminderChannels.RegisteredLetter, deadlineDays: 8) with { CompanyId = "NOWHERE" };
+        await Send(notice);
+
+        var fault = await Eventually.Get(() => Task.FromResult(_faults.FirstOrDefault(f => f.Message.ReminderId == notice.ReminderId)), Wait, "the fault");
+        Assert.StartsWith("FormalNotice: formal-notice/fr/v2 lacks the sender's details: no postal address is configured for the creditor",
+            Assert.Single(fault.Exceptions).Message);
+        Assert.Equal(HttpStatusCode.NotFound, (await _system.AsUser(Service.Correspondence, "auditor@relance.test", [RelanceRoles.Auditor], "NOWHERE")
+            .GetAsync($"/correspondences/{notice.ReminderId}")).StatusCode);
+        Assert.DoesNotContain(_announced, a => a.ReminderId == notice.ReminderId);
     }
 }

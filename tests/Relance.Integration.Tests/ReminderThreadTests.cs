@@ -311,6 +311,34 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
     }
 
     [Fact]
+    public async Task A_customer_preferring_english_is_reminded_in_english_quoting_the_contracts_payment_clause()
+    {
+        await _system.Erp.PublishAsync(ErpTopology.CustomerUpsertedRoutingKey, JsonSerializer.Serialize(new
+        {
+            companyId = "ACME", customerId = Customer, legalName = "Dupont Ltd", preferredLanguage = "en",
+            contacts = new[] { new { role = "billing", name = "Accounts payable", email = Email } },
+        }, JsonSerializerOptions.Web), $"erp-{_run}-customer-en");
+        Assert.Equal("applied", await _system.Erp.OutcomeOf($"erp-{_run}-customer-en"));
+        var number = $"F-{_run}-en";
+        await _system.Erp.PublishInvoiceAsync(new
+        {
+            companyId = "ACME", invoiceNumber = number,
+            customer = new { customerId = Customer, name = "Dupont Ltd", email = Email },
+            issueDate = "2026-10-01", dueDate = "2026-10-01", amountExcludingVat = 1000m, amountIncludingVat = 1200m, currency = "EUR",
+            paymentClause = "Payment at 30 days from the invoice date.",
+        }, $"erp-{_run}-en");
+        await Eventually.Until(async () => await Case() is not null, Wait, "the dunning case");
+        _system.Advance(TimeSpan.FromMinutes(1)); // the grouping delay after its arrival
+
+        var mail = (await Eventually.Get(async () => (await _mail.To(Email)).SingleOrDefault(), Wait, "the reminder email",
+            betweenTries: () => _system.Advance(TimeSpan.FromSeconds(1))))!;
+        Assert.Equal($"Reminder of unpaid invoice – ACME SAS – {number}", mail.Subject);
+        Assert.StartsWith("Dear Sir or Madam,", mail.Text);
+        Assert.Contains("19 days overdue", mail.Text);
+        Assert.Contains($"- Invoice {number}: “Payment at 30 days from the invoice date.”", mail.Text);
+    }
+
+    [Fact]
     public async Task An_invoice_settled_before_its_case_heard_of_it_is_never_chased()
     {
         // As after a registration delayed by retries, or replayed from its error queue: the settlement comes first.

@@ -36,6 +36,9 @@ public sealed record SendReminder(
 
     /// <summary>The earlier actions of the case, which a reminder letter must recall with their dates.</summary>
     public IReadOnlyList<PreviousReminderAction> PreviousActions { get; init; } = [];
+
+    /// <summary>The customer's preferred language, "fr" or "en"; the documents are French when there is no template in it.</summary>
+    public string Language { get; init; } = "fr";
 }
 
 public sealed record ReminderRecipient(string CustomerId, string Name, string Email)
@@ -54,12 +57,20 @@ public sealed record ReminderRecipient(string CustomerId, string Name, string Em
 
 public sealed record ReminderPostalAddress(IReadOnlyList<string> Lines, string PostalCode, string City, string Country);
 
+/// <param name="DueDate">The due date in force (postponed or not).</param>
 public sealed record ReminderInvoice(
     string InvoiceNumber,
     DateOnly IssueDate,
     DateOnly DueDate,
     decimal Outstanding,
-    string Currency);
+    string Currency)
+{
+    /// <summary>The contract's payment clause as the ERP sent it, which the reminder letter quotes.</summary>
+    public string? PaymentClause { get; init; }
+
+    /// <summary>The due date the invoice was issued with, when it differs from <see cref="DueDate"/> (postponed).</summary>
+    public DateOnly? OriginalDueDate { get; init; }
+}
 
 /// <summary>What is claimed on one invoice besides its amount (Code de commerce L441-10 II).</summary>
 /// <param name="AnnualRatePercent">The late-penalty rate applied (the last period's when several apply).</param>

@@ -18,6 +18,9 @@ public sealed record InvoiceRegistered(
 {
     /// <summary>The contract's late-penalty rate, when it sets one (else the legal rate applies).</summary>
     public decimal? LatePenaltyRatePercent { get; init; }
+
+    /// <summary>The contract's payment clause as the ERP sent it, which the reminder letter quotes.</summary>
+    public string? PaymentClause { get; init; }
 }
 
 /// <summary>What is owed on an invoice, or when, changed (payment, credit note, correction), and something is still owed.</summary>

@@ -38,6 +38,9 @@ public sealed record CorrespondenceRequested(
 
     /// <summary>The earlier actions of the case, recalled with their dates.</summary>
     public ImmutableList<PreviousAction> PreviousActions { get; init; } = [];
+
+    /// <summary>The language to write in ("fr", "en"): the customer's preferred one. French when there is no template in it.</summary>
+    public string Language { get; init; } = "fr";
 }
 
 public sealed record Recipient(string CustomerId, string Name, string Email)
@@ -56,7 +59,15 @@ public sealed record Recipient(string CustomerId, string Name, string Email)
 
 public sealed record PostalAddress(ImmutableList<string> Lines, string PostalCode, string City, string Country);
 
-public sealed record ChasedInvoice(string InvoiceNumber, DateOnly IssueDate, DateOnly DueDate, decimal Outstanding, string Currency);
+/// <param name="DueDate">The due date in force, postponed or not.</param>
+public sealed record ChasedInvoice(string InvoiceNumber, DateOnly IssueDate, DateOnly DueDate, decimal Outstanding, string Currency)
+{
+    /// <summary>The contract's payment clause, quoted by the reminder letter, when the ERP sent one.</summary>
+    public string? PaymentClause { get; init; }
+
+    /// <summary>The due date the invoice was issued with, when known: a <see cref="DueDate"/> after it was postponed.</summary>
+    public DateOnly? OriginalDueDate { get; init; }
+}
 
 /// <summary>What is claimed on one invoice besides its amount (Code de commerce L441-10 II), computed by the sender.</summary>
 /// <param name="RateBasis">Where the rate comes from, printed as it is.</param>
@@ -89,6 +100,9 @@ public sealed record CorrespondenceRendered(
     /// bytes' SHA-256 is <see cref="ContentSha256"/>. Read from the events already stored; no longer written.
     /// </summary>
     public string? Letter { get; init; }
+
+    /// <summary>The SHA-256 of the text of the template <see cref="Template"/> names, as it was read (shipped or overridden).</summary>
+    public string? TemplateSha256 { get; init; }
 
     /// <summary>The bytes <see cref="ContentSha256"/> is the hash of.</summary>
     public byte[] Bytes() =>

@@ -5,29 +5,32 @@ using Relance.CorrespondenceService.Writing;
 
 namespace Relance.CorrespondenceService.Email;
 
-public sealed record RenderedEmail(string Template, string Subject, string Text, string Html);
+public sealed record RenderedEmail(string Template, string Subject, string Text, string Html)
+{
+    public string TemplateSha256 { get; init; } = "";
+}
 
 /// <summary>
 /// Lays a document out as an email: a plain-text part and an HTML part saying the same, closed by the
-/// department and the creditor. Pure: same document, same email.
+/// department, the creditor and its postal address when configured. A formal notice lacking a mandatory mention
+/// is refused (<see cref="FormalNoticeMentions"/>). Pure: same document, same email.
 /// </summary>
 public static class ReminderEmail
 {
-    /// <summary>The request written with the template that carries it out, as an email.</summary>
-    /// <param name="creditor">The company the invoices are owed to, as the debtor knows it.</param>
-    public static RenderedEmail Render(CorrespondenceRequested request, string creditor, string senderName)
+    /// <summary>The request written with the template that carries it out, as an email from <paramref name="from"/>.</summary>
+    public static RenderedEmail Render(CorrespondenceRequested request, Letterhead from) => Render(request, from, Templates.Library);
+
+    public static RenderedEmail Render(CorrespondenceRequested request, Letterhead from, TemplateLibrary templates)
     {
         var kind = Templates.For(request) ?? throw new InvalidOperationException($"correspondence {request.ReminderId} has no template");
-        // An email needs no postal letterhead: its sender is in its From header.
-        return Layout(Templates.Compose(kind, request, new Letterhead(creditor, senderName, "", []), Medium.Email), senderName, creditor);
-    }
-
-    static RenderedEmail Layout(Document document, string senderName, string creditor)
-    {
-        IReadOnlyList<Block> blocks = [.. document.Body, new Paragraph([document.Closing, senderName, creditor])];
-        return new RenderedEmail(document.Template, document.Subject,
+        var document = Templates.Compose(templates, kind, request, from, Medium.Email);
+        IReadOnlyList<string> signature = [document.Closing, from.Department, from.Creditor, .. from.Address.Where(l => !string.IsNullOrWhiteSpace(l))];
+        IReadOnlyList<Block> blocks = [.. document.Body, new Paragraph(signature)];
+        var email = new RenderedEmail(document.Template, document.Subject,
             string.Join("\n", blocks.Select(Text)),
-            string.Concat(blocks.Select(Html)));
+            string.Concat(blocks.Select(Html))) { TemplateSha256 = document.TemplateSha256 };
+        if (kind == TemplateKind.FormalNotice) FormalNoticeMentions.Ensure(request, from, document, email.Text, signature.Skip(1).ToList(), Medium.Email);
+        return email;
     }
 
     static string Text(Block block) => block switch
@@ -44,7 +47,7 @@ public static class ReminderEmail
         Paragraph p => $"<p>{string.Join("<br>", p.Lines.Select(H))}</p>",
         Bullets b => $"<ul>{string.Concat(b.Items.Select(i => $"<li>{H(i)}</li>"))}</ul>",
         Table t => new StringBuilder("<table border=\"1\" cellpadding=\"6\" cellspacing=\"0\"><tr>")
-            // Headers are the template's own words, written as they were in first-reminder/fr/v1.
+            // Headers are the template's own words, not values (those are escaped as they enter the template).
             .AppendJoin("", t.Headers.Select(h => $"<th>{h}</th>")).Append("</tr>")
             .AppendJoin("", t.Rows.Select(r => $"<tr>{string.Concat(r.Cells.Select(c => $"<td>{H(c)}</td>"))}</tr>"))
             .Append("</table>").ToString(),

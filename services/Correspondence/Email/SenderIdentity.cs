@@ -14,8 +14,11 @@ public sealed record SenderIdentity
     /// <summary>The creditor companies' postal addresses (lines), by company id, printed at the head of letters.</summary>
     public Dictionary<string, string[]> Addresses { get; init; } = [];
 
+    /// <summary>The creditor companies' bank details (account holder, IBAN, BIC, bank name), by company id, printed for a quick transfer.</summary>
+    public Dictionary<string, BankDetails> Banks { get; init; } = [];
+
     public string CreditorName(string companyId) => Companies.GetValueOrDefault(companyId) ?? companyId;
 
     public Letterhead LetterheadOf(string companyId) =>
-        new(CreditorName(companyId), Name, Email, Addresses.GetValueOrDefault(companyId) ?? []);
+        new(CreditorName(companyId), Name, Email, Addresses.GetValueOrDefault(companyId) ?? []) { Bank = Banks.GetValueOrDefault(companyId) };
 }

@@ -30,7 +30,7 @@ public static class PdfLetter
     const double Size = 10, Leading = 13.5, Gap = 6, SmallSize = 8.5, SmallLeading = 11;
 
     /// <summary>The letter as PDF bytes.</summary>
-    public static byte[] Render(Document document, CorrespondenceRequested request, Letterhead from)
+    public static byte[] Render(Document document, LetterFrame frame, CorrespondenceRequested request, Letterhead from)
     {
         DejaVuFonts.Register();
         var address = request.Recipient.PostalAddress
@@ -51,16 +51,15 @@ public static class PdfLetter
 
         y = WindowTop + Leading;
         layout.Text(request.Recipient.Name, bold, WindowLeft, y, WindowWidth);
-        var window = (string.IsNullOrWhiteSpace(request.Recipient.ContactName) ? [] : new[] { $"À l'attention de {request.Recipient.ContactName}" })
-            .Concat(PostalAddresses.Lines(address));
+        var window = (frame.Attention is null ? [] : new[] { frame.Attention }).Concat(PostalAddresses.Lines(address));
         foreach (var line in window) layout.Text(line, regular, WindowLeft, y += Leading, WindowWidth);
 
-        layout.Text(PlaceAndDate(from, request.AsOf), regular, WindowLeft, Math.Max(y + 2 * Leading, Mm(90)));
+        layout.Text(frame.Dated, regular, WindowLeft, Math.Max(y + 2 * Leading, Mm(90)));
 
         // The body flows from under the window, on as many pages as it takes.
         layout.Y = BodyTop;
-        if (request.Channel == Channels.RegisteredLetter) layout.Paragraph(["Lettre recommandée avec accusé de réception"], bold);
-        layout.Paragraph([$"Objet : {document.Subject}", $"Référence client : {request.Recipient.CustomerId}"], bold);
+        if (request.Channel == Channels.RegisteredLetter) layout.Paragraph([frame.Registered], bold);
+        layout.Paragraph([frame.Subject, frame.Reference], bold);
         foreach (var block in document.Body)
         {
             switch (block)
@@ -72,18 +71,9 @@ public static class PdfLetter
             }
         }
         layout.Paragraph([document.Closing], regular);
-        layout.Signature([$"Pour {from.Creditor},", from.Department, "Signature :"], regular, Mm(25));
+        layout.Signature(frame.Signature, regular, Mm(25));
 
         return Write(layout.Pages, document, request, from, small);
-    }
-
-    /// <summary>"Lyon, le 23 novembre 2026": the city of the sender's last address line, when it has one.</summary>
-    static string PlaceAndDate(Letterhead from, DateOnly date)
-    {
-        var last = from.Address.LastOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim();
-        var parts = last?.Split(' ', 2);
-        var city = parts is [var code, var name] && code.All(char.IsAsciiDigit) ? name.Trim() : null;
-        return city is null ? $"Le {French.LongDate(date)}" : $"{city}, le {French.LongDate(date)}";
     }
 
     static byte[] Write(List<List<Run>> pages, Document document, CorrespondenceRequested request, Letterhead from, XFont small)

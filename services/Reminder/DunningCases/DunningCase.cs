@@ -20,6 +20,9 @@ public sealed record CaseCustomer(string CustomerId, string Name, string Email)
     public CasePostalAddress? PostalAddress { get; init; }
     public CaseContact? AccountManager { get; init; }
     public string? Segment { get; init; }
+
+    /// <summary>The language its documents are written in ("fr", "en"), as the ERP gave it; French when it gave none.</summary>
+    public string? PreferredLanguage { get; init; }
 }
 
 /// <param name="Role">billing, accounting, management…</param>
@@ -52,6 +55,9 @@ public sealed record InvoiceJoinedCase(
 
     /// <summary>Why its payment terms exceed the legal maximum; none when they comply.</summary>
     public string? PaymentTermsBreach { get; init; }
+
+    /// <summary>The contract's payment clause, quoted by the reminder letter.</summary>
+    public string? PaymentClause { get; init; }
 }
 
 public sealed record InvoiceBalanceChanged(
@@ -345,6 +351,9 @@ public sealed record CaseInvoice(
     public ImmutableList<string> OpenDisputes { get; init; } = [];
     public decimal? LatePenaltyRatePercent { get; init; }
     public string? PaymentTermsBreach { get; init; }
+    public string? PaymentClause { get; init; }
+    /// <summary>The due date it joined the case with; <see cref="DueDate"/> differs once the ERP postponed it.</summary>
+    public DateOnly? OriginalDueDate { get; init; }
     public InvoiceHold? Hold { get; init; }
     /// <summary>The promise or payment plan covering it, while one is in force.</summary>
     public Guid? Arrangement { get; init; }

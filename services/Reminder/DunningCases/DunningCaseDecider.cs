@@ -84,6 +84,7 @@ public static partial class DunningCaseDecider
         {
             LatePenaltyRatePercent = command.LatePenaltyRatePercent,
             PaymentTermsBreach = law.PaymentTermsBreach(command.IssueDate, command.DueDate),
+            PaymentClause = command.PaymentClause,
         };
     }
 

@@ -26,6 +26,8 @@ public static class DunningCaseEvolution
             {
                 LatePenaltyRatePercent = joined.LatePenaltyRatePercent,
                 PaymentTermsBreach = joined.PaymentTermsBreach,
+                PaymentClause = joined.PaymentClause,
+                OriginalDueDate = joined.DueDate,
             }),
             KnownInvoices = state.KnownInvoices.Add(joined.InvoiceNumber),
         }),

@@ -142,6 +142,9 @@ public sealed class RelanceSystem : IAsyncDisposable
             $"--Smtp:Port={_infrastructure.SmtpPort}",
             "--Reminder:Scheduler:PollInterval=00:00:01",
             "--Correspondence:Sender:Companies:ACME=ACME SAS",
+            // A formal notice names the creditor's postal address: without one it is refused.
+            "--Correspondence:Sender:Addresses:ACME:0=1 place de l'Exemple",
+            "--Correspondence:Sender:Addresses:ACME:1=69002 Lyon",
             "--Serilog:MinimumLevel:Default=Warning",
             // A service answers "not ready" while it starts: expected here, not worth a log line.
             "--Serilog:MinimumLevel:Override:Microsoft.Extensions.Diagnostics.HealthChecks=Fatal",

@@ -5,7 +5,9 @@ namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 
 /// <summary>
 /// A request written with its template and laid out for its channel, with the SHA-256 of the exact bytes:
-/// an email (MIME, the account manager in copy when named) or a letter (a print-ready PDF). Pure.
+/// an email (MIME, the account manager in copy when named) or a letter (a print-ready PDF), with the template's
+/// name, version and SHA-256. Pure for a given template library. A formal notice lacking a mandatory mention is
+/// refused with <see cref="Relance.ServiceDefaults.MessageRejectedException"/>.
 /// </summary>
 public static class CorrespondenceRendering
 {
@@ -15,12 +17,12 @@ public static class CorrespondenceRendering
         {
             var letter = ReminderLetter.Render(request, sender.LetterheadOf(request.CompanyId));
             return new CorrespondenceRendered(letter.Template, letter.Subject, Mime: null,
-                MimeMessages.Sha256(letter.Pdf), now) { Pdf = letter.Pdf };
+                MimeMessages.Sha256(letter.Pdf), now) { Pdf = letter.Pdf, TemplateSha256 = letter.TemplateSha256 };
         }
 
-        var email = ReminderEmail.Render(request, sender.CreditorName(request.CompanyId), sender.Name);
+        var email = ReminderEmail.Render(request, sender.LetterheadOf(request.CompanyId));
         var (mime, sha256) = MimeMessages.Build(email, sender, request.Recipient.Name, request.Recipient.Email, request.ReminderId, now,
             copyTo: request.Recipient.AccountManagerEmail);
-        return new CorrespondenceRendered(email.Template, email.Subject, mime, sha256, now);
+        return new CorrespondenceRendered(email.Template, email.Subject, mime, sha256, now) { TemplateSha256 = email.TemplateSha256 };
     }
 }

@@ -41,12 +41,19 @@ public sealed class SendReminderHandler(
     {
         var id = request.ReminderId.ToString();
 
+        // A request seen for the first time is rendered before it is recorded: one the templates cannot write as the law
+        // wants it (a formal notice lacking a mandatory mention) is refused, and nothing is recorded.
+        CorrespondenceRendered? rendered = null;
+        await using (var session = store.QuerySession())
+            if (await session.LoadAsync<Correspondence>(id, cancellation) is null && CorrespondenceDecider.Check(request).Count == 0)
+                rendered = CorrespondenceRendering.Render(request, sender, clock.GetUtcNow());
+
         var state = await Decide(id, attribute, s => CorrespondenceDecider.Request(request, s), cancellation);
         if (state.Dispatched) return;
 
         if (state.Rendered is null)
         {
-            var rendered = CorrespondenceRendering.Render(state.Request, sender, clock.GetUtcNow());
+            rendered ??= CorrespondenceRendering.Render(state.Request, sender, clock.GetUtcNow());
             state = await Decide(id, attribute, s => CorrespondenceDecider.Render(rendered, s), cancellation);
         }
 

@@ -21,7 +21,11 @@ public sealed class SendReminderConsumer(SendReminderHandler handler, TimeProvid
                 PostalAddress = m.Recipient.PostalAddress is { } a ? new PostalAddress([.. a.Lines], a.PostalCode, a.City, a.Country) : null,
                 AccountManagerEmail = m.Recipient.AccountManagerEmail,
             },
-            [.. m.Invoices.Select(i => new ChasedInvoice(i.InvoiceNumber, i.IssueDate, i.DueDate, i.Outstanding, i.Currency))],
+            [.. m.Invoices.Select(i => new ChasedInvoice(i.InvoiceNumber, i.IssueDate, i.DueDate, i.Outstanding, i.Currency)
+            {
+                PaymentClause = i.PaymentClause,
+                OriginalDueDate = i.OriginalDueDate,
+            })],
             m.AsOf, now)
         {
             Level = m.Level,
@@ -30,5 +34,6 @@ public sealed class SendReminderConsumer(SendReminderHandler handler, TimeProvid
             PaymentDeadlineDays = m.PaymentDeadlineDays,
             Claims = [.. m.Claims.Select(c => new Claim(c.InvoiceNumber, c.DaysLate, c.AnnualRatePercent, c.RateBasis, c.Penalty, c.Currency, c.RecoveryIndemnity, c.IndemnityCurrency))],
             PreviousActions = [.. m.PreviousActions.Select(a => new PreviousAction(a.Step, a.Channel, a.TakenAt))],
+            Language = string.IsNullOrWhiteSpace(m.Language) ? "fr" : m.Language.Trim().ToLowerInvariant(),
         };
 }

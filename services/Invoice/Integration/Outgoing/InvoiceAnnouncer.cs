@@ -36,6 +36,7 @@ public sealed class InvoiceAnnouncer(IBus bus) : EventForwarder
                 issued.IssueDate, issued.DueDate, issued.AmountIncludingVat, issued.AmountIncludingVat, issued.Currency)
             {
                 LatePenaltyRatePercent = issued.LatePenaltyRatePercent,
+                PaymentClause = issued.PaymentClause,
             }, cancellation);
             return;
         }

@@ -26,6 +26,8 @@ public sealed record AddInvoiceToCase(
 
     public decimal? LatePenaltyRatePercent { get; init; }
 
+    public string? PaymentClause { get; init; }
+
     public string CaseId => DunningCase.StreamKey(CompanyId, Customer.CustomerId, Currency);
 }
 

@@ -38,6 +38,7 @@ public sealed class InvoiceRegisteredConsumer(IDocumentSession session, DunningP
             {
                 Hold = profile?.Hold,
                 LatePenaltyRatePercent = m.LatePenaltyRatePercent,
+                PaymentClause = m.PaymentClause,
             },
             policy, law, context.CancellationToken);
         await EarlyNews.ApplyAsync(session, caseId, m.InvoiceNumber, clock.GetUtcNow(), context.CancellationToken);
@@ -113,6 +114,7 @@ public sealed class CustomerUpdatedConsumer(IDocumentSession session, TimeProvid
             PostalAddress = m.PostalAddress is { } a ? new CasePostalAddress([.. a.Lines], a.PostalCode, a.City, a.Country) : null,
             AccountManager = m.AccountManager is { } am ? new CaseContact(am.Role, am.Name, am.Email, am.Phone) : null,
             Segment = m.Segment,
+            PreferredLanguage = m.PreferredLanguage,
         };
         return ChangeCustomerHandler.Handle(session, new ChangeCustomer(m.CompanyId, m.CustomerId, customer, hold, clock.GetUtcNow()), context.CancellationToken);
     }

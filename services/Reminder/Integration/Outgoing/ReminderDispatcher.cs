@@ -51,7 +51,11 @@ public sealed class ReminderDispatcher(IBus bus) : EventForwarder
                 PostalAddress = recipient.PostalAddress is { } a ? new Correspondence.ReminderPostalAddress(a.Lines, a.PostalCode, a.City, a.Country) : null,
                 AccountManagerEmail = recipient.AccountManager?.Email,
             },
-            [.. stillOwed.Select(i => new Correspondence.ReminderInvoice(i.InvoiceNumber, i.IssueDate, i.DueDate, i.Outstanding, dunningCase.Currency))],
+            [.. stillOwed.Select(i => new Correspondence.ReminderInvoice(i.InvoiceNumber, i.IssueDate, i.DueDate, i.Outstanding, dunningCase.Currency)
+            {
+                PaymentClause = i.PaymentClause,
+                OriginalDueDate = i.OriginalDueDate,
+            })],
             DateOnly.FromDateTime(requested.RequestedAt.UtcDateTime))
         {
             Channel = requested.Channel,
@@ -69,6 +73,7 @@ public sealed class ReminderDispatcher(IBus bus) : EventForwarder
                 .Select(r => new Correspondence.PreviousReminderAction(r.Step, r.Channel,
                     dunningCase.CallsMadeAt.Find(c => c.CallId == r.ReminderId)?.At ?? r.RequestedAt))
                 .OrderBy(a => a.TakenAt)],
+            Language = dunningCase.Customer.PreferredLanguage ?? "fr",
         }, send => send.StampFrom(e), cancellation);
     }
 }
