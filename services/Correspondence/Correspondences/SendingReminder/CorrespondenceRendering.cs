@@ -5,11 +5,12 @@ namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 
 /// <summary>
 /// A request written with its template and laid out for its channel, with the SHA-256 of the exact bytes:
-/// an email (MIME, the account manager in copy when named) or a letter (a print-ready PDF). Pure.
+/// an email (MIME, the account manager in copy when named, the invoices' documents attached) or a letter (a print-ready PDF). Pure.
 /// </summary>
 public static class CorrespondenceRendering
 {
-    public static CorrespondenceRendered Render(CorrespondenceRequested request, SenderIdentity sender, DateTimeOffset now)
+    /// <param name="attachments">For an email: the invoices' documents to attach, and those missing (recorded as such).</param>
+    public static CorrespondenceRendered Render(CorrespondenceRequested request, SenderIdentity sender, DateTimeOffset now, EmailAttachments? attachments = null)
     {
         if (Channels.IsLetter(request.Channel))
         {
@@ -20,7 +21,11 @@ public static class CorrespondenceRendering
 
         var email = ReminderEmail.Render(request, sender.CreditorName(request.CompanyId), sender.Name);
         var (mime, sha256) = MimeMessages.Build(email, sender, request.Recipient.Name, request.Recipient.Email, request.ReminderId, now,
-            copyTo: request.Recipient.AccountManagerEmail);
-        return new CorrespondenceRendered(email.Template, email.Subject, mime, sha256, now);
+            copyTo: request.Recipient.AccountManagerEmail, attachments: attachments?.Attached);
+        return new CorrespondenceRendered(email.Template, email.Subject, mime, sha256, now)
+        {
+            Attachments = [.. (attachments?.Attached ?? []).Select(a => a.Proof())],
+            MissingAttachments = attachments?.Missing ?? [],
+        };
     }
 }
