@@ -53,13 +53,13 @@ static class Samples
     /// A reminder email as it is stored and sent: the formal notice's words, with a copy of each invoice
     /// (a real PDF of the size of one) and the bank details attached.
     /// </summary>
-    public static string ReminderEmailMime()
+    public static string ReminderEmailMime(bool withAttachments = true)
     {
         var request = FormalNotice(Guid.NewGuid(), Channels.Email);
         var copies = request.Invoices.Select(i => new EmailAttachment(i.InvoiceNumber, "invoice", $"Facture {i.InvoiceNumber}.pdf", "application/pdf",
             InvoiceCopy(Guid.NewGuid())));
         var rib = new EmailAttachment(request.Invoices[0].InvoiceNumber, "bank-details", "RIB ACME SAS.pdf", "application/pdf", InvoiceCopy(Guid.NewGuid()));
-        return CorrespondenceRendering.Render(request, Sender, Now, new EmailAttachments([.. copies, rib], [])).Mime!;
+        return CorrespondenceRendering.Render(request, Sender, Now, withAttachments ? new EmailAttachments([.. copies, rib], []) : EmailAttachments.None).Mime!;
     }
 
     static byte[] InvoiceCopy(Guid id) =>

@@ -92,9 +92,13 @@ public sealed class SmtpSender(SmtpOptions options) : IAsyncDisposable
     async Task<SmtpClient> ConnectAsync(CancellationToken cancellation)
     {
         var client = new SmtpClient();
+        // No Nagle: SMTP is short commands each awaiting an answer, which Nagle's algorithm and the server's delayed
+        // acknowledgment would hold up to 40 ms each.
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await client.ConnectAsync(options.Host, options.Port, options.Security, cancellation);
+            await socket.ConnectAsync(options.Host, options.Port, cancellation);
+            await client.ConnectAsync(socket, options.Host, options.Port, options.Security, cancellation);
             if (!string.IsNullOrEmpty(options.User))
                 await client.AuthenticateAsync(options.User, options.Password ?? "", cancellation);
             return client;
@@ -102,6 +106,7 @@ public sealed class SmtpSender(SmtpOptions options) : IAsyncDisposable
         catch
         {
             client.Dispose();
+            socket.Dispose();
             throw;
         }
     }
