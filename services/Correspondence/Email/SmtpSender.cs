@@ -40,8 +40,10 @@ public sealed class SmtpSender(SmtpOptions options) : IAsyncDisposable
 
     public async Task<string> SendAsync(string mime, CancellationToken cancellation)
     {
-        using var stream = new MemoryStream(Encoding.ASCII.GetBytes(mime));
-        var message = await MimeMessage.LoadAsync(stream, cancellation);
+        using var stream = new MemoryStream(Encoding.ASCII.GetBytes(mime), writable: false);
+        // Persistent: the parts are read from the stored bytes as they are sent, not copied first (a quarter of the
+        // processor time for a reminder with 470 KB of attachments).
+        var message = await MimeMessage.LoadAsync(ParserOptions.Default, stream, persistent: true, cancellation);
         await _slots.WaitAsync(cancellation);
         try
         {
