@@ -6,6 +6,9 @@ using Relance.CorrespondenceService.Correspondences.GettingCorrespondence;
 using Relance.CorrespondenceService.Correspondences.SendingReminder;
 using Relance.CorrespondenceService.Email;
 using Relance.CorrespondenceService.Integration.Incoming;
+using Relance.CorrespondenceService.InvoiceDocuments;
+using Relance.CorrespondenceService.InvoiceDocuments.AttachingDocuments;
+using Relance.CorrespondenceService.InvoiceDocuments.KeepingDocuments;
 using Relance.CorrespondenceService.Integration.Outgoing;
 using Relance.ServiceDefaults;
 
@@ -28,11 +31,20 @@ public static class CorrespondenceApp
         builder.Services.AddSingleton(builder.Configuration.GetSection("Correspondence:Sender").Get<SenderIdentity>() ?? new SenderIdentity());
         builder.Services.AddSingleton<SmtpSender>();
         builder.Services.AddScoped<SendReminderHandler>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Correspondence:Documents").Get<DocumentOptions>() ?? new DocumentOptions());
+        builder.Services.AddHttpClient<DocumentFetcher>();
+        builder.Services.AddScoped<KeepInvoiceDocumentsHandler>();
+        builder.Services.AddScoped<DocumentsToAttach>();
 
-        builder.AddRelanceEventStore(Name, options => options.Projections.Add<CorrespondenceProjection>(ProjectionLifecycle.Inline))
+        builder.AddRelanceEventStore(Name, options =>
+            {
+                options.Projections.Add<CorrespondenceProjection>(ProjectionLifecycle.Inline);
+                options.Projections.Add<InvoiceDocumentsProjection>(ProjectionLifecycle.Inline);
+            })
             .AddSubscriptionWithServices<CorrespondenceAnnouncer>(ServiceLifetime.Singleton, o => o.Name = CorrespondenceAnnouncer.SubscriptionName);
 
         builder.AddRelanceMessaging(bus =>
+        {
             bus.AddConsumer<SendReminderConsumer>(consumer =>
                     // An SMTP server down for a while must not lose the reminder: keep trying for about half an hour
                     // (the request and its rendered bytes are already stored), then the message waits in the error queue.
@@ -42,7 +54,11 @@ public static class CorrespondenceApp
                         retry.Ignore<MessageRejectedException>();
                         retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10));
                     }))
-                .Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue));
+                .Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue);
+            // Fetch failures are recorded, not thrown: what is retried here is the database or the broker being away.
+            bus.AddConsumer<InvoiceDocumentsConsumer>(consumer =>
+                consumer.UseMessageRetry(retry => retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10))));
+        });
 
         configure?.Invoke(builder);
 

@@ -96,3 +96,20 @@ public sealed record CustomerUpdated(
 public sealed record CustomerContactInfo(string Role, string Name, string? Email, string? Phone);
 
 public sealed record CustomerPostalAddress(IReadOnlyList<string> Lines, string PostalCode, string City, string Country);
+
+/// <summary>
+/// The documents the ERP sent with an accepted invoice, to attach to the reminders about it: published right after
+/// its <see cref="InvoiceRegistered"/>, only when there are some. Apart from that event so that only the services that
+/// keep documents carry their content.
+/// </summary>
+public sealed record InvoiceDocumentsRegistered(
+    string CompanyId,
+    string InvoiceNumber,
+    string CustomerId,
+    IReadOnlyList<InvoiceDocumentInfo> Documents);
+
+/// <summary>One document, in the order the ERP listed them.</summary>
+/// <param name="Kind">invoice, quote, purchase-order, contract, bank-details or other.</param>
+/// <param name="Url">Where to fetch it (http or https), when the ERP sent it by reference.</param>
+/// <param name="ContentBase64">The document itself (at most 5 MB), when the ERP sent it by content.</param>
+public sealed record InvoiceDocumentInfo(string Kind, string Name, string MediaType, string? Url, string? ContentBase64);

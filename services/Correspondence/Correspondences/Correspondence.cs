@@ -110,7 +110,19 @@ public sealed record CorrespondenceRendered(
 
     public string MediaType() =>
         Pdf is not null ? "application/pdf" : Letter is not null ? "text/plain; charset=utf-8" : "message/rfc822";
+
+    /// <summary>For an email: the invoices' documents attached inside <see cref="Mime"/> (so covered by <see cref="ContentSha256"/>), in order.</summary>
+    public ImmutableList<AttachedDocument> Attachments { get; init; } = [];
+
+    /// <summary>For an email: the invoices' documents that should have gone with it and did not, with why.</summary>
+    public ImmutableList<MissingDocument> MissingAttachments { get; init; } = [];
 }
+
+/// <summary>A document attached to an email; the same content is attached once, under the first invoice that carries it.</summary>
+/// <param name="Sha256">Of the document's bytes (decoded), as the recipient saves them.</param>
+public sealed record AttachedDocument(string InvoiceNumber, string Kind, string Name, string MediaType, string Sha256, long Length);
+
+public sealed record MissingDocument(string InvoiceNumber, string Kind, string Name, string Reason);
 
 public sealed record CorrespondenceSent(
     string Channel,

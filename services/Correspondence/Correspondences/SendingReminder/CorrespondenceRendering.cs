@@ -5,13 +5,14 @@ namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 
 /// <summary>
 /// A request written with its template and laid out for its channel, with the SHA-256 of the exact bytes:
-/// an email (MIME, the account manager in copy when named) or a letter (a print-ready PDF), with the template's
-/// name, version and SHA-256. Pure for a given template library. A formal notice lacking a mandatory mention is
-/// refused with <see cref="Relance.ServiceDefaults.MessageRejectedException"/>.
+/// an email (MIME, the account manager in copy when named, the invoices' documents attached) or a letter (a print-ready
+/// PDF), with the template's name, version and SHA-256. Pure for a given template library. A formal notice lacking a
+/// mandatory mention is refused with <see cref="Relance.ServiceDefaults.MessageRejectedException"/>.
 /// </summary>
 public static class CorrespondenceRendering
 {
-    public static CorrespondenceRendered Render(CorrespondenceRequested request, SenderIdentity sender, DateTimeOffset now)
+    /// <param name="attachments">For an email: the invoices' documents to attach, and those missing (recorded as such).</param>
+    public static CorrespondenceRendered Render(CorrespondenceRequested request, SenderIdentity sender, DateTimeOffset now, EmailAttachments? attachments = null)
     {
         if (Channels.IsLetter(request.Channel))
         {
@@ -22,7 +23,12 @@ public static class CorrespondenceRendering
 
         var email = ReminderEmail.Render(request, sender.LetterheadOf(request.CompanyId));
         var (mime, sha256) = MimeMessages.Build(email, sender, request.Recipient.Name, request.Recipient.Email, request.ReminderId, now,
-            copyTo: request.Recipient.AccountManagerEmail);
-        return new CorrespondenceRendered(email.Template, email.Subject, mime, sha256, now) { TemplateSha256 = email.TemplateSha256 };
+            copyTo: request.Recipient.AccountManagerEmail, attachments: attachments?.Attached);
+        return new CorrespondenceRendered(email.Template, email.Subject, mime, sha256, now)
+        {
+            TemplateSha256 = email.TemplateSha256,
+            Attachments = [.. (attachments?.Attached ?? []).Select(a => a.Proof())],
+            MissingAttachments = attachments?.Missing ?? [],
+        };
     }
 }

@@ -2,6 +2,7 @@ using Marten;
 using Marten.Storage;
 using Npgsql;
 using Relance.CorrespondenceService.Email;
+using Relance.CorrespondenceService.InvoiceDocuments.AttachingDocuments;
 using Relance.CorrespondenceService.Letters;
 using Relance.ServiceDefaults;
 
@@ -14,10 +15,11 @@ namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 /// correspondence, so two deliveries of the same request at once are handled one after the other: the
 /// second finds the work done and sends nothing. If the process dies between the SMTP server's acceptance
 /// and the record, the lock goes with its connection and a redelivery sends the same stored bytes again
-/// (same Message-Id, so the receiving server can tell).
+/// (same Message-Id, so the receiving server can tell). An email waits for the documents of its invoices still
+/// being fetched (see <see cref="DocumentsToAttach"/>): nothing is rendered until they are kept, or given up on.
 /// </summary>
 public sealed class SendReminderHandler(
-    IDocumentStore store, SmtpSender smtp, SenderIdentity sender, TimeProvider clock, ILogger<SendReminderHandler> logger)
+    IDocumentStore store, SmtpSender smtp, SenderIdentity sender, DocumentsToAttach documents, TimeProvider clock, ILogger<SendReminderHandler> logger)
 {
     public async Task Handle(CorrespondenceRequested request, Action<IDocumentSession> attribute, CancellationToken cancellation)
     {
@@ -53,8 +55,12 @@ public sealed class SendReminderHandler(
 
         if (state.Rendered is null)
         {
-            rendered ??= CorrespondenceRendering.Render(state.Request, sender, clock.GetUtcNow());
-            state = await Decide(id, attribute, s => CorrespondenceDecider.Render(rendered, s), cancellation);
+            var attachments = Channels.IsLetter(state.Request.Channel) ? EmailAttachments.None
+                : await documents.ForEmail(state.Request, clock.GetUtcNow(), cancellation);
+            // The check's rendering serves as it is for a letter; an email is written again with its attachments.
+            var final = Channels.IsLetter(state.Request.Channel) && rendered is not null ? rendered
+                : CorrespondenceRendering.Render(state.Request, sender, clock.GetUtcNow(), attachments);
+            state = await Decide(id, attribute, s => CorrespondenceDecider.Render(final, s), cancellation);
         }
 
         if (Channels.IsLetter(state.Request.Channel))

@@ -7,7 +7,7 @@ using Public = Relance.Contracts.Invoicing;
 
 namespace Relance.InvoiceService.Integration.Outgoing;
 
-/// <summary>Announces customers, accepted invoices and every change of what is owed on them to the other services.</summary>
+/// <summary>Announces customers, accepted invoices (and the documents sent with them) and every change of what is owed on them to the other services.</summary>
 public sealed class InvoiceAnnouncer(IBus bus) : EventForwarder
 {
     public const string SubscriptionName = "invoice-announcements";
@@ -38,6 +38,9 @@ public sealed class InvoiceAnnouncer(IBus bus) : EventForwarder
                 LatePenaltyRatePercent = issued.LatePenaltyRatePercent,
                 PaymentClause = issued.PaymentClause,
             }, cancellation);
+            if (issued.Documents.Count > 0)
+                await Publish(e, new Public.InvoiceDocumentsRegistered(issued.CompanyId, issued.InvoiceNumber, issued.Customer.CustomerId,
+                    [.. issued.Documents.Select(d => new Public.InvoiceDocumentInfo(d.Kind, d.Name, d.MediaType, d.Url, d.ContentBase64))]), cancellation);
             return;
         }
 
