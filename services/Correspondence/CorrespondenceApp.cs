@@ -4,9 +4,11 @@ using Relance.Contracts.Correspondence;
 using Relance.CorrespondenceService.Correspondences;
 using Relance.CorrespondenceService.Correspondences.GettingCorrespondence;
 using Relance.CorrespondenceService.Correspondences.SendingReminder;
+using Relance.CorrespondenceService.Correspondences.TrackingLetter;
 using Relance.CorrespondenceService.Email;
 using Relance.CorrespondenceService.Integration.Incoming;
 using Relance.CorrespondenceService.Integration.Outgoing;
+using Relance.CorrespondenceService.Letters.Posting;
 using Relance.ServiceDefaults;
 
 namespace Relance.CorrespondenceService;
@@ -26,12 +28,13 @@ public static class CorrespondenceApp
         builder.Services.AddSingleton(builder.Configuration.GetSection("Correspondence:Sender").Get<SenderIdentity>() ?? new SenderIdentity());
         builder.Services.AddSingleton<SmtpSender>();
         builder.Services.AddScoped<SendReminderHandler>();
+        builder.Services.AddPostalProvider(builder.Configuration, builder.Environment);
 
         builder.AddRelanceEventStore(Name, options => options.Projections.Add<CorrespondenceProjection>(ProjectionLifecycle.Inline))
             .AddSubscriptionWithServices<CorrespondenceAnnouncer>(ServiceLifetime.Singleton, o => o.Name = CorrespondenceAnnouncer.SubscriptionName);
 
         builder.AddRelanceMessaging(bus =>
-            bus.AddConsumer<SendReminderConsumer>(consumer =>
+            bus.AddPostalConsumers().AddConsumer<SendReminderConsumer>(consumer =>
                     // An SMTP server down for a while must not lose the reminder: keep trying for about half an hour
                     // (the request and its rendered bytes are already stored), then the message waits in the error queue.
                     // A request refused as it is (a letter with no address…) goes there at once: retrying changes nothing.
@@ -40,13 +43,15 @@ public static class CorrespondenceApp
                         retry.Ignore<MessageRejectedException>();
                         retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10));
                     }))
-                .Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue));
+                .Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue),
+            (context, cfg) => cfg.ConfigurePostalEndpoints(context));
 
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseRelanceDefaults();
         app.MapGetCorrespondence();
+        app.MapTrackLetter();
         return app;
     }
 }
