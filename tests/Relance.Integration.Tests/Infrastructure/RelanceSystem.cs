@@ -41,6 +41,9 @@ public sealed class RelanceSystem : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
     public string VirtualHost { get; }
     public Uri RabbitMq => new($"{_infrastructure.RabbitMq.GetLeftPart(UriPartial.Authority)}/{VirtualHost}");
+    /// <summary>Where the Correspondence service hands letters over (Correspondence:Postal:Folder), new for each system.</summary>
+    public string PostalFolder => Path.Combine(Path.GetTempPath(), $"relance-test-postal-{_id}");
+
     /// <summary>An ERP on the broker, when the Invoice service runs.</summary>
     public ErpClient Erp { get; private set; } = null!;
 
@@ -142,6 +145,7 @@ public sealed class RelanceSystem : IAsyncDisposable
             $"--Smtp:Port={_infrastructure.SmtpPort}",
             "--Reminder:Scheduler:PollInterval=00:00:01",
             "--Correspondence:Sender:Companies:ACME=ACME SAS",
+            $"--Correspondence:Postal:Folder={PostalFolder}",
             "--Serilog:MinimumLevel:Default=Warning",
             // A service answers "not ready" while it starts: expected here, not worth a log line.
             "--Serilog:MinimumLevel:Override:Microsoft.Extensions.Diagnostics.HealthChecks=Fatal",
@@ -197,6 +201,7 @@ public sealed class RelanceSystem : IAsyncDisposable
 
         using (var management = _infrastructure.Management())
             await management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}");
+        if (Directory.Exists(PostalFolder)) Directory.Delete(PostalFolder, recursive: true);
 
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_infrastructure.Postgres) { Database = "postgres" }.ConnectionString);
