@@ -56,6 +56,7 @@ public sealed class DunningScenarioTests(TestInfrastructure infrastructure)
         // The post: the notice posted that day, its acknowledgment of receipt signed two days later. The 8 days it
         // grants run from the signature: the hand-over is due on 25 May, a day after the plan's own 10 days.
         await s.TrackLetter("formal-notice", new { update = "posted", date = "2026-05-14", trackingNumber = "1A01234567890" }, "letter_posted");
+        await s.RunDays(2);
         await s.TrackLetter("formal-notice", new { update = "acknowledged", date = "2026-05-16" }, "letter_receipt_acknowledged");
         await s.RunUntilApprovalAwaited(20);
         Assert.Contains("from its receipt (acknowledgment of receipt signed 2026-05-16)",
