@@ -134,6 +134,32 @@ public sealed class PostalTrackingTests(TestInfrastructure infrastructure) : IAs
     }
 
     [Fact]
+    public async Task A_letter_found_handed_over_after_a_crash_is_recorded_without_a_second_hand_over()
+    {
+        var notice = Notice();
+        var id = notice.ReminderId.ToString();
+        // A first life of the service handed the letter over and died before recording it: the folder holds the letter.
+        await using (var first = await RelanceSystem.StartAsync(infrastructure, _system.Clock.GetUtcNow(), Service.Correspondence))
+        {
+            await (await first.Services(Service.Correspondence).GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{CorrespondenceTopology.SendReminderQueue}"))).Send(notice);
+            await Eventually.Until(() => Task.FromResult(File.Exists(Path.Combine(first.PostalFolder, id, "manifest.json"))), Wait, "the first hand-over");
+            Directory.CreateDirectory(Path.Combine(_system.PostalFolder, id));
+            foreach (var file in Directory.GetFiles(Path.Combine(first.PostalFolder, id)))
+                File.Copy(file, Path.Combine(_system.PostalFolder, id, Path.GetFileName(file)));
+        }
+        var letter = Path.Combine(_system.PostalFolder, id, "letter.pdf");
+        var writtenAt = File.GetLastWriteTimeUtc(letter);
+        var manifest = await File.ReadAllTextAsync(Path.Combine(_system.PostalFolder, id, "manifest.json"));
+
+        // The redelivered request (same request, same bytes) finds it there: recorded, not handed over again.
+        var sent = await Sent(notice);
+        Assert.Equal(sent.ContentSha256, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(letter))));
+        Assert.Equal((writtenAt, manifest), (File.GetLastWriteTimeUtc(letter), await File.ReadAllTextAsync(Path.Combine(_system.PostalFolder, id, "manifest.json"))));
+        Assert.Equal([id], Directory.GetFileSystemEntries(_system.PostalFolder).Select(Path.GetFileName));
+        Assert.Contains("letter_handed_to_postal_provider", await EventTypes(notice.ReminderId));
+    }
+
+    [Fact]
     public async Task Tracking_by_the_api_is_recorded_once_announced_and_the_scanned_card_archived_with_its_hash()
     {
         var notice = Notice();
