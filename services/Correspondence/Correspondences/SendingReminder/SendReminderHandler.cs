@@ -2,7 +2,6 @@ using Marten;
 using Marten.Storage;
 using Npgsql;
 using Relance.CorrespondenceService.Email;
-using Relance.CorrespondenceService.Letters;
 using Relance.CorrespondenceService.Letters.Posting;
 using Relance.ServiceDefaults;
 

@@ -23,8 +23,6 @@ public sealed class FolderPostalProvider(string folder, TimeProvider clock) : IP
 
     public string Name => PostalOptions.FolderProvider;
 
-    public string Folder => folder;
-
     public async Task<PostalHandOver> HandOver(LetterForPosting letter, CancellationToken cancellation)
     {
         if (await Find(letter.CorrespondenceId, cancellation) is { } existing) return Same(existing, letter);
