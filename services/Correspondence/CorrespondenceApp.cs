@@ -4,12 +4,14 @@ using Relance.Contracts.Correspondence;
 using Relance.CorrespondenceService.Correspondences;
 using Relance.CorrespondenceService.Correspondences.GettingCorrespondence;
 using Relance.CorrespondenceService.Correspondences.SendingReminder;
+using Relance.CorrespondenceService.Correspondences.TrackingLetter;
 using Relance.CorrespondenceService.Email;
 using Relance.CorrespondenceService.Integration.Incoming;
 using Relance.CorrespondenceService.InvoiceDocuments;
 using Relance.CorrespondenceService.InvoiceDocuments.AttachingDocuments;
 using Relance.CorrespondenceService.InvoiceDocuments.KeepingDocuments;
 using Relance.CorrespondenceService.Integration.Outgoing;
+using Relance.CorrespondenceService.Letters.Posting;
 using Relance.ServiceDefaults;
 
 namespace Relance.CorrespondenceService;
@@ -35,6 +37,7 @@ public static class CorrespondenceApp
         builder.Services.AddHttpClient<DocumentFetcher>();
         builder.Services.AddScoped<KeepInvoiceDocumentsHandler>();
         builder.Services.AddScoped<DocumentsToAttach>();
+        builder.Services.AddPostalProvider(builder.Configuration, builder.Environment);
 
         builder.AddRelanceEventStore(Name, options =>
             {
@@ -45,6 +48,7 @@ public static class CorrespondenceApp
 
         builder.AddRelanceMessaging(bus =>
         {
+            bus.AddPostalConsumers();
             bus.AddConsumer<SendReminderConsumer>(consumer =>
                     // An SMTP server down for a while must not lose the reminder: keep trying for about half an hour
                     // (the request and its rendered bytes are already stored), then the message waits in the error queue.
@@ -58,13 +62,15 @@ public static class CorrespondenceApp
             // Fetch failures are recorded, not thrown: what is retried here is the database or the broker being away.
             bus.AddConsumer<InvoiceDocumentsConsumer>(consumer =>
                 consumer.UseMessageRetry(retry => retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10))));
-        });
+        },
+        (context, cfg) => cfg.ConfigurePostalEndpoints(context));
 
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseRelanceDefaults();
         app.MapGetCorrespondence();
+        app.MapTrackLetter();
         return app;
     }
 }

@@ -62,6 +62,7 @@ public static class ReminderApp
             {
                 bus.AddInvoiceEventConsumers();
                 bus.AddConsumer<ReminderSentConsumer>();
+                bus.AddConsumer<LetterTrackingConsumer>();
             },
             (context, cfg) =>
             {

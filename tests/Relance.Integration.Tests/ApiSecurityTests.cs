@@ -156,7 +156,7 @@ public sealed class ApiSecurityTests(TestInfrastructure infrastructure, ApiSecur
         var correspondence = $"/correspondences/{shared.CorrespondenceId}";
         Assert.Equal(HttpStatusCode.OK, (await (await As(Service.Correspondence, RelanceRoles.Auditor, "ACME")).GetAsync(correspondence)).StatusCode);
         var stranger = await As(Service.Correspondence, RelanceRoles.Auditor, "BATIPRO");
-        foreach (var path in new[] { correspondence, $"{correspondence}/events", $"{correspondence}/content" })
+        foreach (var path in new[] { correspondence, $"{correspondence}/events", $"{correspondence}/content", $"{correspondence}/postal-tracking", $"{correspondence}/postal-tracking/acknowledgment-card" })
             await Problem(await stranger.GetAsync(path), HttpStatusCode.Forbidden);
     }
 

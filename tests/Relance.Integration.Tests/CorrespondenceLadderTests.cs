@@ -124,7 +124,7 @@ public sealed class CorrespondenceLadderTests(TestInfrastructure infrastructure)
         Assert.Matches(@"Pour ACME SAS, Service recouvrement Signature :( page (\d+)/\2)?$", letter);
 
         // Recorded as queued for posting, not as sent; nothing went by email.
-        Assert.Equal(["correspondence_requested", "correspondence_rendered", "letter_queued_for_posting"], await EventTypes(notice.ReminderId));
+        Assert.Equal(["correspondence_requested", "correspondence_rendered", "letter_queued_for_posting", "letter_handed_to_postal_provider"], await EventTypes(notice.ReminderId));
         var state = (await Correspondence.GetFromJsonAsync<JsonElement>($"/correspondences/{notice.ReminderId}"))!;
         Assert.Equal("QueuedForPosting", state.GetProperty("status").GetString());
         Assert.Equal(sent.ContentSha256, state.GetProperty("contentSha256").GetString());
@@ -134,7 +134,7 @@ public sealed class CorrespondenceLadderTests(TestInfrastructure infrastructure)
         // Delivered again (as after a crash): nothing more is recorded nor announced.
         await Send(notice);
         await Task.Delay(TimeSpan.FromSeconds(3));
-        Assert.Equal(3, (await EventTypes(notice.ReminderId)).Length);
+        Assert.Equal(4, (await EventTypes(notice.ReminderId)).Length);
         Assert.Single(_announced, a => a.ReminderId == notice.ReminderId);
     }
 

@@ -2,6 +2,7 @@ using Relance.Testing;
 using System.Reflection;
 using System.Text.Json;
 using Relance.Contracts.Erp;
+using Relance.Contracts.Postal;
 using Relance.InvoiceService.Integration.Incoming;
 using Relance.ServiceDefaults;
 
@@ -23,6 +24,9 @@ public class ContractDriftTests
         var data = new TheoryData<string, Type>();
         foreach (var inbound in ErpTopology.Inbound) data.Add($"{inbound.RoutingKey}.schema.json", inbound.MessageType);
         foreach (var outbound in ErpTopology.Outbound) data.Add(outbound.SchemaFile, outbound.MessageType);
+        // A postal provider's tracking and its answer (read by the Correspondence service, which checks the examples).
+        data.Add(PostalTopology.LetterTrackedSchema, typeof(LetterTracked));
+        data.Add(PostalTopology.TrackingRejectedSchema, typeof(LetterTrackingRejected));
         return data;
     }
 
@@ -82,6 +86,8 @@ public class ContractDriftTests
         var asyncApi = File.ReadAllText(Path.Combine(Contracts, "asyncapi.yaml"));
         foreach (var exchange in typeof(ErpTopology).GetFields().Where(f => f.Name.EndsWith("Exchange")).Select(f => (string)f.GetValue(null)!))
             Assert.Contains(exchange, asyncApi);
+        foreach (var exchange in typeof(PostalTopology).GetFields().Where(f => f.Name.EndsWith("Exchange")).Select(f => (string)f.GetValue(null)!))
+            Assert.Contains($"address: {exchange}", asyncApi);
     }
 
     static void Validate(object message)
@@ -145,5 +151,5 @@ public class ContractDriftTests
         type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0] : null;
 
     static bool IsRecord(Type type) =>
-        (Nullable.GetUnderlyingType(type) ?? type) is { IsClass: true } t && t != typeof(string) && t.Namespace == typeof(ErpTopology).Namespace;
+        (Nullable.GetUnderlyingType(type) ?? type) is { IsClass: true } t && t != typeof(string) && t.Namespace?.StartsWith("Relance.Contracts.", StringComparison.Ordinal) == true;
 }

@@ -722,8 +722,9 @@ public partial class HumanLoopTests
         pending.Do(SendingNow(pending, mayApprove: true, by: "manager@acme"));
         Assert.Equal(awaiting.ActionId, ((ReminderRequested)pending.Decided.Single()).ActionId);
         Assert.Null(pending.State!.AwaitingApproval);
-        pending.RunDays(11);
-        Assert.Equal(["2026-08-12 formal-notice awaits approval", "2026-08-12 formal-notice registered-letter [F-1]", "2026-08-22 litigation awaits approval"],
+        // No proof of receipt heard of: the hand-over waits for the notice's deadline from its presumed receipt (FormalNoticeReceiptTests).
+        pending.RunDays(31);
+        Assert.Equal(["2026-08-12 formal-notice awaits approval", "2026-08-12 formal-notice registered-letter [F-1]", "2026-09-11 litigation awaits approval"],
             pending.Actions.TakeLast(3));
     }
 
@@ -756,8 +757,8 @@ public partial class HumanLoopTests
         var sent = OneInvoice().RunUntilApprovalAwaited(90).Approve(approve: false).RunDays(1);
         sent.Do(SendingNow(sent, "formal-notice", mayApprove: true, by: "manager@acme"));
         Assert.False(sent.State!.LadderStopped);
-        sent.RunDays(11);
-        Assert.Equal(["2026-08-13 formal-notice registered-letter [F-1]", "2026-08-23 litigation awaits approval"], sent.Actions.TakeLast(2));
+        sent.RunDays(31);
+        Assert.Equal(["2026-08-13 formal-notice registered-letter [F-1]", "2026-09-12 litigation awaits approval"], sent.Actions.TakeLast(2));
     }
 
     [Fact]

@@ -39,11 +39,12 @@ public class LadderTests
     [Fact]
     public void Approved_the_formal_notice_leaves_by_registered_letter_then_the_hand_over_to_litigation_waits_for_its_own_approval()
     {
-        var run = OneInvoice().RunUntilApprovalAwaited(90).Approve().RunUntilApprovalAwaited(30).Approve().RunDays(20);
+        // No postal tracking heard of: the notice counts as received 21 days after it left, and its 8 days run from then.
+        var run = OneInvoice().RunUntilApprovalAwaited(90).Approve().RunUntilApprovalAwaited(45).Approve().RunDays(20);
         Assert.Equal([.. Nominal,
             "2026-08-12 formal-notice registered-letter [F-1]",
-            "2026-08-22 litigation awaits approval",
-            "2026-08-22 litigation handed over [F-1]"], run.Actions);
+            "2026-09-11 litigation awaits approval",
+            "2026-09-11 litigation handed over [F-1]"], run.Actions);
         Assert.Equal(CaseStatus.Litigation, run.State!.Status);
         Assert.Null(run.State.NextActionAt);
     }

@@ -132,8 +132,9 @@ public sealed record CorrespondenceSent(
     DateTimeOffset SentAt);
 
 /// <summary>
-/// A rendered letter handed to the print-and-post queue: not yet posted, still less delivered. Relance has no
-/// postal provider yet; the one to come records the posting (and the acknowledgment of a registered letter).
+/// A rendered letter handed to the print-and-post queue: not yet posted, still less delivered. Recorded with
+/// <see cref="LetterHandedToPostalProvider"/> since there is a postal provider; the provider's tracking records
+/// the posting, the delivery, the acknowledgment of a registered letter or its return.
 /// </summary>
 public sealed record LetterQueuedForPosting(
     string Channel,
@@ -171,6 +172,9 @@ public sealed record Correspondence(
 {
     public LetterQueuedForPosting? QueuedForPosting { get; init; }
 
+    /// <summary>Where a letter is with the postal service: handed over, posted, delivered, acknowledged, returned.</summary>
+    public PostalTrail? Postal { get; init; }
+
     public CorrespondenceStatus Status =>
         Sent is not null ? CorrespondenceStatus.Sent
         : QueuedForPosting is not null ? CorrespondenceStatus.QueuedForPosting
@@ -191,6 +195,65 @@ public static class CorrespondenceEvolution
         (_, CorrespondenceSent sent) => state with { Sent = sent },
         (_, LetterQueuedForPosting queued) => state with { QueuedForPosting = queued },
         (_, CorrespondenceSendingFailed) => state with { Failures = state.Failures + 1 },
+        (_, LetterHandedToPostalProvider handedOver) => state with { Postal = (state.Postal ?? new PostalTrail()) with { HandedOver = handedOver } },
+        (_, LetterPosted posted) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Posted = posted } },
+        (_, LetterDelivered delivered) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Delivered = delivered } },
+        (_, LetterReceiptAcknowledged acknowledged) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Acknowledged = acknowledged } },
+        (_, AcknowledgmentCardArchived card) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Card = card } },
+        (_, LetterReturnedUndelivered returned) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Returned = returned } },
         _ => state,
     };
+}
+
+// ——— The postal service: a letter handed to a postal provider, and what its tracking tells afterwards ———
+
+/// <summary>The letter's PDF handed to the postal provider (a mail-room folder, a print-and-post service).</summary>
+/// <param name="Provider">The configured provider's name (Correspondence:Postal:Provider), e.g. folder.</param>
+/// <param name="Reference">The provider's reference for the hand-over (for the folder: the letter's directory).</param>
+public sealed record LetterHandedToPostalProvider(string Provider, string Reference, string ContentSha256, DateTimeOffset HandedOverAt);
+
+/// <param name="Source">Who told: the postal provider's message (postal:…) or a person (user:…).</param>
+public sealed record LetterPosted(string TrackingNumber, DateOnly PostedOn, string Source, DateTimeOffset RecordedAt);
+
+/// <summary>Delivered, or presented to the addressee (for a registered letter, before its acknowledgment).</summary>
+public sealed record LetterDelivered(DateOnly DeliveredOn, string Source, DateTimeOffset RecordedAt);
+
+/// <summary>The acknowledgment of receipt of a registered letter, signed by the addressee: the proof of receipt.</summary>
+/// <param name="Card">The scanned card, when sent with it; it may also come later (<see cref="AcknowledgmentCardArchived"/>).</param>
+public sealed record LetterReceiptAcknowledged(DateOnly SignedOn, AcknowledgmentCard? Card, string Source, DateTimeOffset RecordedAt);
+
+/// <summary>The scan of a signed acknowledgment of receipt sent after its date, archived with its SHA-256.</summary>
+public sealed record AcknowledgmentCardArchived(AcknowledgmentCard Card, string Source, DateTimeOffset RecordedAt);
+
+/// <param name="MediaType">application/pdf, image/jpeg or image/png.</param>
+public sealed record AcknowledgmentCard(string MediaType, byte[] Content, string Sha256);
+
+/// <summary>The letter came back: not delivered.</summary>
+/// <param name="Reason">One of <see cref="ReturnReasons"/>.</param>
+/// <param name="FirstPresentedOn">When it was first presented (for an unclaimed registered letter, the day of the notice left: the day it counts as received).</param>
+public sealed record LetterReturnedUndelivered(string Reason, DateOnly? FirstPresentedOn, DateOnly ReturnedOn, string Source, DateTimeOffset RecordedAt);
+
+public static class ReturnReasons
+{
+    /// <summary>Pli avisé et non réclamé: presented, a notice left, not collected at the post office in time.</summary>
+    public const string Unclaimed = "unclaimed";
+    /// <summary>Destinataire inconnu à l'adresse / n'habite pas à l'adresse indiquée.</summary>
+    public const string AddressUnknown = "address-unknown";
+    /// <summary>Refusé par le destinataire.</summary>
+    public const string Refused = "refused";
+
+    public static readonly IReadOnlyList<string> All = [Unclaimed, AddressUnknown, Refused];
+}
+
+public sealed record PostalTrail
+{
+    public LetterHandedToPostalProvider? HandedOver { get; init; }
+    public LetterPosted? Posted { get; init; }
+    public LetterDelivered? Delivered { get; init; }
+    public LetterReceiptAcknowledged? Acknowledged { get; init; }
+    public AcknowledgmentCardArchived? Card { get; init; }
+    public LetterReturnedUndelivered? Returned { get; init; }
+
+    /// <summary>The scanned acknowledgment card, whichever event brought it.</summary>
+    public AcknowledgmentCard? AcknowledgmentCard => Acknowledged?.Card ?? Card?.Card;
 }

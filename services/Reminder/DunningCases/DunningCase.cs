@@ -422,6 +422,8 @@ public sealed record DunningCase(
     public CaseHoldSet? PersonHold { get; init; }
     /// <summary>Disputes closed on the case: the same dispute heard again (a redelivered message) does not reopen it.</summary>
     public ImmutableHashSet<string> ClosedDisputes { get; init; } = [];
+    /// <summary>The letters and registered letters sent, with their postal tracking: a formal notice's deadline runs from its receipt.</summary>
+    public ImmutableList<CaseLetter> Letters { get; init; } = [];
 
     /// <summary>When the holds in force end: the later of the ERP's and a person's.</summary>
     public DateTimeOffset? HeldUntil => (Hold?.ResumesAt, PersonHold?.ResumesAt) switch
@@ -431,4 +433,42 @@ public sealed record DunningCase(
     };
 
     public static string StreamKey(string companyId, string customerId, string currency) => $"{companyId}/{customerId}/{currency}";
+}
+
+// ——— A letter's postal tracking, as the Correspondence service reports it (in any order, each fact once) ———
+
+public sealed record LetterPosted(Guid ReminderId, string TrackingNumber, DateOnly PostedOn, DateTimeOffset RecordedAt);
+
+public sealed record LetterDelivered(Guid ReminderId, DateOnly DeliveredOn, DateTimeOffset RecordedAt);
+
+/// <summary>
+/// A registered letter's acknowledgment of receipt signed: the proof of receipt a formal notice's deadline runs
+/// from. Recorded a second time, with <paramref name="CardSha256"/>, when the scanned card comes after the date.
+/// </summary>
+public sealed record LetterReceiptAcknowledged(Guid ReminderId, DateOnly SignedOn, string? CardSha256, DateTimeOffset RecordedAt);
+
+/// <param name="Reason">unclaimed (pli avisé non réclamé), address-unknown or refused.</param>
+/// <param name="FirstPresentedOn">When first presented: an unclaimed or refused registered letter counts as received then.</param>
+public sealed record LetterReturned(Guid ReminderId, string Reason, DateOnly? FirstPresentedOn, DateOnly ReturnedOn, DateTimeOffset RecordedAt);
+
+/// <summary>A letter the case sent (one channel of a step), and what its postal tracking told so far.</summary>
+public sealed record CaseLetter(Guid ReminderId, string Step, string Channel, int? PaymentDeadlineDays, DateTimeOffset RequestedAt)
+{
+    public DateOnly? PostedOn { get; init; }
+    public DateOnly? DeliveredOn { get; init; }
+    public DateOnly? AcknowledgedOn { get; init; }
+    public string? AcknowledgmentCardSha256 { get; init; }
+    public LetterReturned? Returned { get; init; }
+
+    /// <summary>
+    /// The day the addressee counts as having received it, with why: the acknowledgment's signature, else the
+    /// first presentation of a letter returned unclaimed or refused; none while unproven (or returned for an unknown address).
+    /// </summary>
+    public (DateOnly On, string How)? Receipt => (AcknowledgedOn, Returned) switch
+    {
+        ({ } signed, _) => (signed, $"acknowledgment of receipt signed {signed:yyyy-MM-dd}"),
+        (_, { Reason: "unclaimed" or "refused" } returned) => (returned.FirstPresentedOn ?? returned.ReturnedOn,
+            $"returned {returned.Reason}, first presented {returned.FirstPresentedOn ?? returned.ReturnedOn:yyyy-MM-dd}"),
+        _ => null,
+    };
 }

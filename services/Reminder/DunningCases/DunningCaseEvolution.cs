@@ -46,6 +46,9 @@ public static class DunningCaseEvolution
         (_, ReminderRequested requested) => Planned(Called(Stepped(state, requested.Step, requested.Invoices, requested.RequestedAt), requested) with
         {
             Requested = state.Requested.Add(new RequestedAction(requested.ReminderId, requested.ActionId, requested.Step, requested.Channel, requested.RequestedAt, requested.Invoices)),
+            Letters = requested.Channel is "letter" or "registered-letter"
+                ? state.Letters.Add(new CaseLetter(requested.ReminderId, requested.Step, requested.Channel, requested.PaymentDeadlineDays, requested.RequestedAt))
+                : state.Letters,
             ActionsNotBefore = requested.NextNotBefore,
             AwaitingApproval = Settled(state.AwaitingApproval, requested.ActionId),
             // A step of the ladder taken: a blocked one is over. An invoice sent again (level 0) changes neither.
@@ -88,6 +91,14 @@ public static class DunningCaseEvolution
         (_, ReminderWithdrawn withdrawn) => Planned(TakenBack(state, withdrawn.ReminderId, withdrawn.LeftOut)),
         (_, ReminderNarrowed narrowed) => Planned(TakenBack(state, narrowed.ReminderId, narrowed.LeftOut)),
         (_, ReminderSent sent) => state with { SentReminders = state.SentReminders.Add(sent.ReminderId) },
+        (_, LetterPosted posted) => Planned(WithLetter(state, posted.ReminderId, l => l with { PostedOn = posted.PostedOn })),
+        (_, LetterDelivered delivered) => Planned(WithLetter(state, delivered.ReminderId, l => l with { DeliveredOn = delivered.DeliveredOn })),
+        (_, LetterReceiptAcknowledged acknowledged) => Planned(WithLetter(state, acknowledged.ReminderId, l => l with
+        {
+            AcknowledgedOn = l.AcknowledgedOn ?? acknowledged.SignedOn,
+            AcknowledgmentCardSha256 = l.AcknowledgmentCardSha256 ?? acknowledged.CardSha256,
+        })),
+        (_, LetterReturned returned) => Planned(WithLetter(state, returned.ReminderId, l => l with { Returned = returned })),
         // A customer completed by the ERP may now be reachable: a blocked step is tried again.
         (_, CaseContactChanged contact) => Planned(state with
         {
@@ -207,6 +218,9 @@ public static class DunningCaseEvolution
 
     // The pending approval ends with the action it was asked for (sent, skipped, blocked), not with another one.
     static PendingApproval? Settled(PendingApproval? pending, Guid actionId) => pending?.ActionId == actionId ? null : pending;
+
+    static DunningCase WithLetter(DunningCase state, Guid reminderId, Func<CaseLetter, CaseLetter> change) =>
+        state with { Letters = [.. state.Letters.Select(l => l.ReminderId == reminderId ? change(l) : l)] };
 
     static DunningCase WithInvoice(DunningCase state, string number, Func<CaseInvoice, CaseInvoice> change) =>
         state with { OpenInvoices = [.. state.OpenInvoices.Select(i => i.InvoiceNumber == number ? change(i) : i)] };

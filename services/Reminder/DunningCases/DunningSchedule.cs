@@ -88,6 +88,7 @@ public static class DunningSchedule
         var next = plan.Ladder.FirstOrDefault(x => x.Index > driver.Level);
         if (next.Step is not { } step) return null;
         var (at, rule) = TimeOf(state, plan, step, next.Index, driver);
+        if (AfterNotice(state, plan, driver) is { } notice && notice.At > at) (at, rule) = notice;
         // A ladder step lists the invoices overdue by then: never before the day after the earliest due date.
         var firstOverdue = plan.Clock.At(climbing.Min(i => i.DueDate).AddDays(1));
         return new ScheduledAction(Bounded(state, Latest(Latest(at, driver.NotBefore), firstOverdue)), next.Index, Courtesy: false,
@@ -107,6 +108,30 @@ public static class DunningSchedule
             return (clock.At(clock.DayOf(last).AddDays(step.When.Days)), $"{step.When.Days} days after the previous step ({clock.DayOf(last):yyyy-MM-dd})");
         var nominal = plan.NominalDay(index);
         return (clock.At(driver.DueDate.AddDays(nominal)), $"{nominal:+0;-0;0} days from the due date, the plan's steps before it counted as on time");
+    }
+
+    /// <summary>
+    /// The step after a registered letter that granted a deadline (the formal notice) is not due before the day
+    /// after the deadline, counted from the letter's receipt; until a proof of receipt arrives, it counts from the
+    /// posting plus the plan's <see cref="DunningPlan.ProofOfReceiptWaitDays"/>.
+    /// </summary>
+    static (DateTimeOffset At, string Rule)? AfterNotice(DunningCase state, DunningPlan plan, CaseInvoice driver)
+    {
+        if (driver.Level < 0 || driver.Level >= plan.Steps.Count) return null;
+        var noticeStep = plan.Steps[driver.Level].Id;
+        if (state.Letters.LastOrDefault(l => l.Step == noticeStep && l.Channel == "registered-letter") is not { PaymentDeadlineDays: { } days } letter)
+            return null;
+        var (receivedOn, how) = letter.Receipt ?? Unproven(plan, letter);
+        return (plan.Clock.At(receivedOn.AddDays(days + 1)),
+            $"the day after the {days} days granted by the {noticeStep} from its receipt ({how})");
+    }
+
+    static (DateOnly On, string How) Unproven(DunningPlan plan, CaseLetter letter)
+    {
+        var (sent, what) = letter.PostedOn is { } posted ? (posted, "posted") : (plan.Clock.DayOf(letter.RequestedAt), "sent to the post");
+        var returned = letter.Returned is { } r ? $"returned {r.Reason} {r.ReturnedOn:yyyy-MM-dd}; " : "";
+        return (sent.AddDays(plan.ProofOfReceiptWaitDays),
+            $"{returned}no proof of receipt: counted as received {plan.ProofOfReceiptWaitDays} days after it was {what} {sent:yyyy-MM-dd}");
     }
 
     static DateTimeOffset Bounded(DunningCase state, DateTimeOffset at) => Latest(Latest(at, state.ActionsNotBefore), state.HeldUntil);

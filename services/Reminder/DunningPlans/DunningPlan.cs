@@ -104,6 +104,13 @@ public sealed record DunningPlan
     /// <summary>No two actions for one customer closer than this.</summary>
     public int MinimumDaysBetweenActions { get; init; } = 3;
 
+    /// <summary>
+    /// After a step sent by registered letter with a payment deadline (the formal notice), the next step waits for
+    /// the proof of receipt; with none this many days after the posting (or, not known posted, the request), the
+    /// letter counts as received then. An unclaimed registered letter is kept 15 days at the post office.
+    /// </summary>
+    public int ProofOfReceiptWaitDays { get; init; } = 21;
+
     /// <summary>The channel used instead when the customer cannot be reached on one (no email: letter).</summary>
     public ImmutableDictionary<string, string> Fallbacks { get; init; } = ImmutableDictionary<string, string>.Empty;
 
@@ -138,6 +145,7 @@ public sealed record DunningPlan
         if (Clock.SendAt < Clock.SendWindowStart || Clock.SendAt > Clock.SendWindowEnd) problems.Add("clock.sendAt: must be within the sending hours");
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(Clock.TimeZone, out _)) problems.Add($"clock.timeZone: unknown time zone '{Clock.TimeZone}'");
         if (MinimumDaysBetweenActions < 0) problems.Add("minimumDaysBetweenActions: must not be negative");
+        if (ProofOfReceiptWaitDays < 0) problems.Add("proofOfReceiptWaitDays: must not be negative");
         if (CatchUp.MaxDaysOverdueOnArrival < 0) problems.Add("catchUp.maxDaysOverdueOnArrival: must not be negative");
         foreach (var duplicate in Steps.GroupBy(s => s.Id).Where(g => g.Count() > 1))
             problems.Add($"steps: step id '{duplicate.Key}' appears {duplicate.Count()} times");

@@ -41,6 +41,9 @@ public sealed class RelanceSystem : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
     public string VirtualHost { get; }
     public Uri RabbitMq => new($"{_infrastructure.RabbitMq.GetLeftPart(UriPartial.Authority)}/{VirtualHost}");
+    /// <summary>Where the Correspondence service hands letters over (Correspondence:Postal:Folder), new for each system.</summary>
+    public string PostalFolder => Path.Combine(Path.GetTempPath(), $"relance-test-postal-{_id}");
+
     /// <summary>An ERP on the broker, when the Invoice service runs.</summary>
     public ErpClient Erp { get; private set; } = null!;
 
@@ -145,6 +148,7 @@ public sealed class RelanceSystem : IAsyncDisposable
             // A formal notice names the creditor's postal address: without one it is refused.
             "--Correspondence:Sender:Addresses:ACME:0=1 place de l'Exemple",
             "--Correspondence:Sender:Addresses:ACME:1=69002 Lyon",
+            $"--Correspondence:Postal:Folder={PostalFolder}",
             "--Serilog:MinimumLevel:Default=Warning",
             // A service answers "not ready" while it starts: expected here, not worth a log line.
             "--Serilog:MinimumLevel:Override:Microsoft.Extensions.Diagnostics.HealthChecks=Fatal",
@@ -200,6 +204,7 @@ public sealed class RelanceSystem : IAsyncDisposable
 
         using (var management = _infrastructure.Management())
             await management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(VirtualHost)}");
+        if (Directory.Exists(PostalFolder)) Directory.Delete(PostalFolder, recursive: true);
 
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_infrastructure.Postgres) { Database = "postgres" }.ConnectionString);

@@ -248,6 +248,21 @@ public sealed class DunningScenario : IAsyncDisposable
         await Settled();
     }
 
+    /// <summary>
+    /// What the postal provider tells of the letter sent for <paramref name="step"/>, through the Correspondence
+    /// service's tracking API (as a mail room would enter it); returns once the case has recorded <paramref name="recordedAs"/>.
+    /// </summary>
+    public async Task TrackLetter(string step, object tracking, string recordedAs)
+    {
+        var reminderId = (await Events("reminder_requested")).Last(e => e.GetProperty("data").GetProperty("step").GetString() == step)
+            .GetProperty("data").GetProperty("reminderId").GetGuid();
+        var response = await System.AsUser(Service.Correspondence, "carla@acme.test", [RelanceRoles.Collector], "ACME")
+            .PostAsJsonAsync($"/correspondences/{reminderId}/postal-tracking", tracking);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        await Eventually.Until(async () => (await Events(recordedAs)).Any(e => e.GetProperty("data").GetProperty("reminderId").GetGuid() == reminderId),
+            Wait, $"{recordedAs} of the {step} on the case");
+    }
+
     /// <summary>The case's actions as "yyyy-MM-dd step channel [invoices]" (Paris dates), from its proof trail.</summary>
     public async Task<IReadOnlyList<string>> Actions() => [.. (await Events()).SelectMany(Describe)];
 

@@ -53,11 +53,18 @@ public sealed class DunningScenarioTests(TestInfrastructure infrastructure)
         await s.RunUntilApprovalAwaited(Days);
         Assert.Equal(Nominal, await s.Actions());
         await s.Approve();
+        // The post: the notice posted that day, its acknowledgment of receipt signed two days later. The 8 days it
+        // grants run from the signature: the hand-over is due on 25 May, a day after the plan's own 10 days.
+        await s.TrackLetter("formal-notice", new { update = "posted", date = "2026-05-14", trackingNumber = "1A01234567890" }, "letter_posted");
+        await s.RunDays(2);
+        await s.TrackLetter("formal-notice", new { update = "acknowledged", date = "2026-05-16" }, "letter_receipt_acknowledged");
         await s.RunUntilApprovalAwaited(20);
+        Assert.Contains("from its receipt (acknowledgment of receipt signed 2026-05-16)",
+            (await s.Events("action_awaiting_approval")).Last().GetProperty("data").GetProperty("reason").GetString());
         await s.Approve();
         await s.RunDays(15);
 
-        Assert.Equal([.. Nominal, "2026-05-14 formal-notice registered-letter [F-1]", "2026-05-24 litigation awaits approval", "2026-05-24 litigation handed over [F-1]"],
+        Assert.Equal([.. Nominal, "2026-05-14 formal-notice registered-letter [F-1]", "2026-05-25 litigation awaits approval", "2026-05-25 litigation handed over [F-1]"],
             await s.Actions());
         Assert.Equal("Litigation", (await s.Case())!.Value.GetProperty("status").GetString());
 

@@ -50,7 +50,7 @@ public static class GetCorrespondenceEndpoint
     }
 
     /// <summary>The correspondence if the user may read it; otherwise what to answer (404, or 403 for another company's).</summary>
-    static async Task<(Correspondence? Found, IResult? Refused)> Readable(string id, HttpContext http, IQuerySession session, CancellationToken cancellation) =>
+    internal static async Task<(Correspondence? Found, IResult? Refused)> Readable(string id, HttpContext http, IQuerySession session, CancellationToken cancellation) =>
         await session.LoadAsync<Correspondence>(id, cancellation) switch
         {
             null => (null, Results.NotFound()),

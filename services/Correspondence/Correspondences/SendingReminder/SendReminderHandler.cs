@@ -3,7 +3,7 @@ using Marten.Storage;
 using Npgsql;
 using Relance.CorrespondenceService.Email;
 using Relance.CorrespondenceService.InvoiceDocuments.AttachingDocuments;
-using Relance.CorrespondenceService.Letters;
+using Relance.CorrespondenceService.Letters.Posting;
 using Relance.ServiceDefaults;
 
 namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
@@ -11,7 +11,7 @@ namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 /// <summary>
 /// Carries out a requested reminder, in three recorded steps: the request and the rendered bytes are
 /// committed before anything leaves; then an email is sent and recorded after the SMTP server accepted it,
-/// or a letter is recorded as queued for posting. The whole is done under a PostgreSQL advisory lock on the
+/// or a letter is handed to the postal provider and recorded. The whole is done under a PostgreSQL advisory lock on the
 /// correspondence, so two deliveries of the same request at once are handled one after the other: the
 /// second finds the work done and sends nothing. If the process dies between the SMTP server's acceptance
 /// and the record, the lock goes with its connection and a redelivery sends the same stored bytes again
@@ -19,7 +19,8 @@ namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 /// being fetched (see <see cref="DocumentsToAttach"/>): nothing is rendered until they are kept, or given up on.
 /// </summary>
 public sealed class SendReminderHandler(
-    IDocumentStore store, SmtpSender smtp, SenderIdentity sender, DocumentsToAttach documents, TimeProvider clock, ILogger<SendReminderHandler> logger)
+    IDocumentStore store, SmtpSender smtp, SenderIdentity sender, DocumentsToAttach documents, TimeProvider clock, ILogger<SendReminderHandler> logger,
+    PostalDispatch postal)
 {
     public async Task Handle(CorrespondenceRequested request, Action<IDocumentSession> attribute, CancellationToken cancellation)
     {
@@ -69,15 +70,12 @@ public sealed class SendReminderHandler(
             await SendByEmail(state, attribute, cancellation);
     }
 
-    // No postal provider yet: the letter waits in the print-and-post queue, and is announced as such.
+    // The letter goes to the configured postal provider (Letters/Posting), which records it handed over.
     async Task QueueForPosting(Correspondence state, Action<IDocumentSession> attribute, CancellationToken cancellation)
     {
-        var request = state.Request;
-        var address = request.Recipient.PostalAddress!;
-        await Decide(state.Id, attribute, s => CorrespondenceDecider.RecordQueuedForPosting(
-            new LetterQueuedForPosting(request.Channel, request.Recipient.Name, address, state.Rendered!.ContentSha256, clock.GetUtcNow()), s), cancellation);
-        logger.LogInformation("Queued {Step} {CorrespondenceId} for posting by {Channel} to {Address}, SHA-256 {Sha256}",
-            request.Step, state.Id, request.Channel, PostalAddresses.OnOneLine(request.Recipient.Name, address), state.Rendered!.ContentSha256);
+        await using var session = store.LightweightSession();
+        attribute(session);
+        await postal.HandOver(session, state, cancellation);
     }
 
     async Task SendByEmail(Correspondence state, Action<IDocumentSession> attribute, CancellationToken cancellation)

@@ -10,7 +10,8 @@ namespace Relance.CorrespondenceService.Integration.Outgoing;
 
 /// <summary>
 /// Announces each correspondence that left this service's hands, with the SHA-256 of its exact bytes: an email
-/// sent (recipient: the address), or a letter queued for posting (recipient: the postal address on one line).
+/// sent (recipient: the address), or a letter queued for posting (recipient: the postal address on one line);
+/// then a letter's postal tracking (<see cref="PostalAnnouncements"/>).
 /// </summary>
 public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
 {
@@ -18,6 +19,12 @@ public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
 
     protected override async Task ForwardAsync(IEvent e, IDocumentOperations operations, CancellationToken cancellation)
     {
+        if (PostalAnnouncements.Announced(e.Data))
+        {
+            var letter = await StateOf<Correspondence>(operations, e, cancellation);
+            await bus.Publish(PostalAnnouncements.Of(e.Data, letter), send => send.StampFrom(e), cancellation);
+            return;
+        }
         var (channel, recipient, at, sha256) = e.Data switch
         {
             CorrespondenceSent sent => (sent.Channel, sent.Recipient, sent.SentAt, sent.ContentSha256),
