@@ -2,11 +2,15 @@ using JasperFx.Events.Projections;
 using MassTransit;
 using Relance.Contracts.Correspondence;
 using Relance.CorrespondenceService.Correspondences;
+using Relance.CorrespondenceService.Correspondences.Bounces;
 using Relance.CorrespondenceService.Correspondences.GettingCorrespondence;
+using Relance.CorrespondenceService.Correspondences.Reconciling;
+using Relance.CorrespondenceService.Correspondences.Unconfirmed;
 using Relance.CorrespondenceService.Correspondences.SendingReminder;
 using Relance.CorrespondenceService.Email;
 using Relance.CorrespondenceService.Integration.Incoming;
 using Relance.CorrespondenceService.Integration.Outgoing;
+using Relance.CorrespondenceService.Sms;
 using Relance.ServiceDefaults;
 
 namespace Relance.CorrespondenceService;
@@ -25,12 +29,20 @@ public static class CorrespondenceApp
         builder.Services.AddSingleton(builder.Configuration.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Correspondence:Sender").Get<SenderIdentity>() ?? new SenderIdentity());
         builder.Services.AddSingleton<SmtpSender>();
+        builder.Services.AddSingleton<IChannelAdapter>(services => services.GetRequiredService<SmtpSender>());
+        var sms = builder.Configuration.GetSection(SmsOptions.Section).Get<SmsOptions>() ?? new SmsOptions();
+        builder.Services.AddSingleton(sms);
+        builder.Services.AddHttpClient<ISmsGateway, HttpSmsGateway>(http => http.Timeout = sms.Timeout);
+        builder.Services.AddTransient<IChannelAdapter, SmsChannel>();
         builder.Services.AddScoped<SendReminderHandler>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(ReconcilerOptions.Section).Get<ReconcilerOptions>() ?? new ReconcilerOptions());
+        builder.Services.AddHostedService<DispatchReconciler>();
 
         builder.AddRelanceEventStore(Name, options => options.Projections.Add<CorrespondenceProjection>(ProjectionLifecycle.Inline))
             .AddSubscriptionWithServices<CorrespondenceAnnouncer>(ServiceLifetime.Singleton, o => o.Name = CorrespondenceAnnouncer.SubscriptionName);
 
         builder.AddRelanceMessaging(bus =>
+        {
             bus.AddConsumer<SendReminderConsumer>(consumer =>
                     // An SMTP server down for a while must not lose the reminder: keep trying for about half an hour
                     // (the request and its rendered bytes are already stored), then the message waits in the error queue.
@@ -40,13 +52,17 @@ public static class CorrespondenceApp
                         retry.Ignore<MessageRejectedException>();
                         retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10));
                     }))
-                .Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue));
+                .Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue);
+            bus.AddConsumer<EmailBouncedConsumer>().ExcludeFromConfigureEndpoints();
+        }, EmailBouncedConsumer.ConfigureEndpoint);
 
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseRelanceDefaults();
         app.MapGetCorrespondence();
+        app.MapUnconfirmedCorrespondences();
+        app.MapProviderCallbacks(builder.Configuration["Correspondence:Bounces:Secret"], sms.CallbackSecret);
         return app;
     }
 }

@@ -23,6 +23,8 @@ public class ContractDriftTests
         var data = new TheoryData<string, Type>();
         foreach (var inbound in ErpTopology.Inbound) data.Add($"{inbound.RoutingKey}.schema.json", inbound.MessageType);
         foreach (var outbound in ErpTopology.Outbound) data.Add(outbound.SchemaFile, outbound.MessageType);
+        // Not an ERP's, but raw JSON from outside all the same: the mail system's bounces (checked by the Correspondence service).
+        data.Add(Relance.Contracts.Correspondence.MailTopology.BouncedSchemaFile, typeof(Relance.Contracts.Correspondence.EmailBounced));
         return data;
     }
 
