@@ -39,7 +39,7 @@ public class PlanTests
             "key: required",
             "minimumDaysBetweenActions: must not be negative",
             "steps: step id 'call' appears 2 times",
-            "steps[0].channels: unknown channel 'fax' (one of email, letter, registered-letter, phone, litigation)",
+            "steps[0].channels: unknown channel 'fax' (one of email, letter, registered-letter, phone, litigation, sms)",
             "steps[0].tone: unknown tone 'angry' (one of courteous, firm, formal)",
             "steps[0].actor: unknown actor 'robot' (one of system, collector, account-manager)",
             "steps[1].channels: at least one channel",
