@@ -204,6 +204,7 @@ public sealed class CorrespondenceDispatchTests(TestInfrastructure infrastructur
         Assert.Equal(HttpStatusCode.Forbidden, (await Auditor.GetAsync("/correspondences/unconfirmed?companyId=BATIPRO")).StatusCode);
 
         string ETag(Guid id) => $"\"{listed[id.ToString()].GetProperty("version").GetInt64()}\"";
+        Assert.Equal(ETag(confirmed.ReminderId), (await Auditor.GetAsync($"/correspondences/{confirmed.ReminderId}")).Headers.ETag?.Tag);
         async Task<HttpResponseMessage> Decide(HttpClient user, Guid id, string action, string? reason, string? ifMatch)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/correspondences/{id}/{action}") { Content = JsonContent.Create(new { reason }) };

@@ -51,6 +51,19 @@ public class PlanTests
     }
 
     [Fact]
+    public void An_sms_step_is_addressed_to_a_contacts_phone_and_falls_back_to_email_without_one()
+    {
+        var step = Standard.Steps[0] with { Channels = ["sms"] };
+        Assert.Empty((Standard with { Steps = [step, .. Standard.Steps.Skip(1)] }).Problems());
+
+        var (channel, recipient) = DunningCaseDecider.Reach(CaseSimulation.Customer, Standard, step, "sms");
+        Assert.Equal(("sms", "+33 4 72 00 00 01", "Anne Martin"), (channel, recipient.Phone, recipient.ContactName));
+
+        var withoutPhone = CaseSimulation.Customer with { Contacts = [new CaseContact("billing", "Anne Martin", "anne.martin@dupont.example", null)] };
+        Assert.Equal("email", DunningCaseDecider.Reach(withoutPhone, Standard, step, "sms").Channel);
+    }
+
+    [Fact]
     public void A_case_moving_to_a_new_plan_keeps_the_step_it_reached_or_the_nearest_earlier_one()
     {
         var shorter = Standard with

@@ -36,6 +36,7 @@ public static class Callbacks
             })
             .AllowAnonymous().WithTags("Provider callbacks").WithName("ReportEmailBounce")
             .WithSummary($"A bounce from the mail system (as the relance.email.bounced message), with the shared secret in {SecretHeader}")
+            .WithDescription($"No bearer token: the mail system sends {SecretHeader} with Correspondence:Bounces:Secret.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
@@ -65,6 +66,7 @@ public static class Callbacks
             })
             .AllowAnonymous().WithTags("Provider callbacks").WithName("ReportSmsDelivery")
             .WithSummary($"The SMS gateway's delivery report, with the shared secret in {SecretHeader}")
+            .WithDescription($"No bearer token: the gateway sends {SecretHeader} with Correspondence:Sms:CallbackSecret.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);

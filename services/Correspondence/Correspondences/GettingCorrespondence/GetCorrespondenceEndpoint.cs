@@ -17,11 +17,13 @@ public static class GetCorrespondenceEndpoint
         var correspondences = app.MapGroup("/correspondences/{id}").WithTags("Correspondences").RequireAuthorization(RelancePolicies.Read);
 
         correspondences.MapGet("", async (string id, HttpContext http, IQuerySession session, CancellationToken cancellation) =>
-                await Readable(id, http, session, cancellation) switch
-                {
-                    ({ } found, _) => Results.Ok(new CorrespondenceView(found.Id, found.Request, found.Status.ToString(), found.Rendered?.ContentSha256, found.Sent, found.QueuedForPosting, found.Failures)),
-                    (_, var refused) => refused!,
-                })
+            {
+                var (found, refused) = await Readable(id, http, session, cancellation);
+                if (found is null) return refused!;
+                // The version a person's decision on it sends back in If-Match (confirm-sent, resend).
+                HttpConcurrency.SetETag(http.Response, (await session.Events.FetchStreamStateAsync(id, cancellation))!.Version);
+                return Results.Ok(new CorrespondenceView(found.Id, found.Request, found.Status.ToString(), found.Rendered?.ContentSha256, found.Sent, found.QueuedForPosting, found.Failures));
+            })
             .WithName("GetCorrespondence")
             .WithSummary("A reminder sent or queued for posting: what was asked, its status, the SHA-256 of its exact bytes")
             .Produces<CorrespondenceView>()
