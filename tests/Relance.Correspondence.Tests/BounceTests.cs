@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Relance.CorrespondenceService.Correspondences.Bounces;
+using Relance.CorrespondenceService.Correspondences.RecordingBounces;
 using Relance.ServiceDefaults;
 using Relance.Testing;
 using Messages = Relance.Contracts.Correspondence;

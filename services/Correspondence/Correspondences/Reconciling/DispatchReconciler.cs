@@ -23,7 +23,7 @@ public sealed class DispatchReconciler(IServiceScopeFactory scopes, ReconcilerOp
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        // Let the service finish starting (its bus, its projections) before the first pass.
+        // Off the start-up path: the host goes on starting the bus and the rest meanwhile.
         await Task.Yield();
         while (!stopping.IsCancellationRequested)
         {
@@ -46,7 +46,7 @@ public sealed class DispatchReconciler(IServiceScopeFactory scopes, ReconcilerOp
         await using var scope = scopes.CreateAsyncScope();
         var session = scope.ServiceProvider.GetRequiredService<IQuerySession>();
         var open = (await session.Query<Correspondence>()
-                .Where(c => c.Sent == null && c.QueuedForPosting == null && c.OutcomeUnknown == null)
+                .Where(c => c.Sent == null && c.QueuedForPosting == null && c.OutcomeUnknown == null && (c.LastFailure == null || !c.LastFailure.Permanent))
                 .ToListAsync(cancellation))
             .Where(c => c.Rendered is null || Channels.IsLetter(c.Request.Channel) || CorrespondenceDecider.NextStep(c) is DispatchStep.Send or DispatchStep.Lookup)
             .ToList();

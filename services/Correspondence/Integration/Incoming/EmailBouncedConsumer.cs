@@ -1,6 +1,6 @@
 using Marten;
 using MassTransit;
-using Relance.CorrespondenceService.Correspondences.Bounces;
+using Relance.CorrespondenceService.Correspondences.RecordingBounces;
 using Relance.ServiceDefaults;
 using Messages = Relance.Contracts.Correspondence;
 

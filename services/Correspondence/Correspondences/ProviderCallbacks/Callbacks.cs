@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using Marten;
+using Relance.CorrespondenceService.Correspondences.RecordingBounces;
 using Relance.ServiceDefaults;
 using Messages = Relance.Contracts.Correspondence;
 
-namespace Relance.CorrespondenceService.Correspondences.Bounces;
+namespace Relance.CorrespondenceService.Correspondences.ProviderCallbacks;
 
 /// <summary>
 /// What providers call back: the mail system's bounces and the SMS gateway's delivery reports. Machines, not users:
@@ -24,6 +25,8 @@ public static class Callbacks
                 try
                 {
                     var (id, bounced) = Bounces.Check(bounce, clock.GetUtcNow());
+                    if (await session.LoadAsync<Correspondence>(id, cancellation) is null)
+                        return Results.Problem($"no correspondence {id}", statusCode: StatusCodes.Status404NotFound);
                     session.Attribute("system:mail-bounces", Logging.CorrelationOf(http), null);
                     var recorded = await Bounces.Record(session, id, bounced, cancellation);
                     await session.SaveChangesAsync(cancellation);
@@ -31,7 +34,7 @@ public static class Callbacks
                 }
                 catch (MessageRejectedException rejected)
                 {
-                    return Invalid(rejected);
+                    return Results.ValidationProblem(rejected.Reasons.GroupBy(r => r.Field).ToDictionary(g => g.Key, g => g.Select(r => r.Error).ToArray()));
                 }
             })
             .AllowAnonymous().WithTags("Provider callbacks").WithName("ReportEmailBounce")
@@ -80,9 +83,4 @@ public static class Callbacks
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(sent), Encoding.UTF8.GetBytes(secret)) ? null
             : Results.Problem($"send the shared secret in {SecretHeader}", title: "Not the expected caller", statusCode: StatusCodes.Status401Unauthorized);
     }
-
-    static IResult Invalid(MessageRejectedException rejected) =>
-        rejected.Reasons.Any(r => r.Error.StartsWith("no correspondence", StringComparison.Ordinal))
-            ? Results.Problem(rejected.Message, statusCode: StatusCodes.Status404NotFound)
-            : Results.ValidationProblem(rejected.Reasons.GroupBy(r => r.Field).ToDictionary(g => g.Key, g => g.Select(r => r.Error).ToArray()));
 }

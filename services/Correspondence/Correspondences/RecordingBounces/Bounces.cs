@@ -4,7 +4,7 @@ using MimeKit;
 using Relance.ServiceDefaults;
 using Messages = Relance.Contracts.Correspondence;
 
-namespace Relance.CorrespondenceService.Correspondences.Bounces;
+namespace Relance.CorrespondenceService.Correspondences.RecordingBounces;
 
 /// <summary>
 /// A bounce as the mail system reports it (by message or by HTTP), checked field by field, and recorded on the
