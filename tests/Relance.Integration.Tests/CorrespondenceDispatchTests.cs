@@ -259,6 +259,33 @@ public sealed class CorrespondenceDispatchTests(TestInfrastructure infrastructur
     }
 
     [Fact]
+    public async Task An_sms_the_gateway_refuses_for_good_is_recorded_failed_told_to_the_reminder_service_and_never_sent_again()
+    {
+        _observer = Bus.ConnectReceiveEndpoint($"test-not-delivered-{_run}", endpoint =>
+            endpoint.Handler<ReminderNotDelivered>(context => { _notDelivered.Enqueue(context.Message); return Task.CompletedTask; }));
+        await _observer.Ready;
+        var sms = Reminder(ReminderChannels.Sms, "sms-refused");
+        sms = sms with { Recipient = sms.Recipient with { Phone = "06 99 99 99 99" } };
+        await Send(sms);
+
+        await UntilStatus(sms.ReminderId, "Failed");
+        var told = await Eventually.Get(() => Task.FromResult(_notDelivered.FirstOrDefault(n => n.ReminderId == sms.ReminderId)), Wait, "the Reminder service told");
+        Assert.Equal((ReminderNotDeliveredKinds.Refused, SmsGatewayServer.Unserved), (told.Kind, told.Recipient));
+        Assert.Contains("served by no operator", told.Reason);
+        var kept = await Eventually.Get(async () =>
+        {
+            try { return (await ErrorQueues.Peek(_system.RabbitMq, $"{CorrespondenceTopology.SendReminderQueue}_error")).FirstOrDefault(k => k.Body.Contains(sms.ReminderId.ToString())); }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException) { return null; }
+        }, Wait, "the request in the error queue");
+        Assert.Contains("refused it for good", kept.Reason);
+
+        _system.Advance(Reconciling);
+        await Settle();
+        Assert.Single(_gateway.Posted, p => p.ClientReference == sms.ReminderId.ToString());
+        Assert.Equal(["correspondence_requested", "correspondence_rendered", "dispatch_started", "correspondence_sending_failed"], await EventTypes(sms.ReminderId));
+    }
+
+    [Fact]
     public async Task A_bounce_by_message_or_by_api_is_recorded_and_told_to_the_reminder_service_and_a_wrong_one_is_rejected_with_its_reasons()
     {
         _observer = Bus.ConnectReceiveEndpoint($"test-not-delivered-{_run}", endpoint =>

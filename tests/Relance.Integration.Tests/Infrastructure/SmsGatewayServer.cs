@@ -18,6 +18,8 @@ namespace Relance.Integration.Tests.Infrastructure;
 public sealed class SmsGatewayServer : IAsyncDisposable
 {
     public const string ApiKey = "test-sms-key";
+    /// <summary>A number the gateway refuses (400), as one no operator serves.</summary>
+    public const string Unserved = "+33699999999";
 
     public sealed record Sms(string Id, string To, string From, string Text, string ClientReference);
 
@@ -55,6 +57,7 @@ public sealed class SmsGatewayServer : IAsyncDisposable
             string Field(string name) => body.TryGetProperty(name, out var v) ? v.GetString() ?? "" : "";
             var sms = new Sms($"gw-{Guid.NewGuid():N}", Field("to"), Field("from"), Field("text"), Field("clientReference"));
             server.Posted.Enqueue(sms);
+            if (sms.To == Unserved) return Results.BadRequest(new { error = $"{sms.To} is served by no operator" });
             if (server.HangBeforeAccepting)
             {
                 await server._released.Task;
