@@ -17,7 +17,7 @@ public sealed record SmsOptions
     /// <summary>The sender shown on the phone (alphanumeric sender id, at most 11 characters).</summary>
     public string SenderId { get; init; } = "Relance";
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
-    /// <summary>The shared secret the gateway sends in <see cref="Callbacks.SecretHeader"/> with its delivery reports.</summary>
+    /// <summary>The shared secret the gateway sends in the X-Relance-Secret header with its delivery reports (POST /sms/delivery-reports).</summary>
     public string? CallbackSecret { get; init; }
 }
 
