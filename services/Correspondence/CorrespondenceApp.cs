@@ -3,6 +3,9 @@ using MassTransit;
 using Relance.Contracts.Correspondence;
 using Relance.CorrespondenceService.Correspondences;
 using Relance.CorrespondenceService.Correspondences.GettingCorrespondence;
+using Relance.CorrespondenceService.Correspondences.ProviderCallbacks;
+using Relance.CorrespondenceService.Correspondences.Reconciling;
+using Relance.CorrespondenceService.Correspondences.Unconfirmed;
 using Relance.CorrespondenceService.Correspondences.SendingReminder;
 using Relance.CorrespondenceService.Correspondences.TrackingLetter;
 using Relance.CorrespondenceService.Email;
@@ -12,6 +15,7 @@ using Relance.CorrespondenceService.InvoiceDocuments.AttachingDocuments;
 using Relance.CorrespondenceService.InvoiceDocuments.KeepingDocuments;
 using Relance.CorrespondenceService.Integration.Outgoing;
 using Relance.CorrespondenceService.Letters.Posting;
+using Relance.CorrespondenceService.Sms;
 using Relance.ServiceDefaults;
 
 namespace Relance.CorrespondenceService;
@@ -32,12 +36,19 @@ public static class CorrespondenceApp
         builder.Services.AddSingleton(builder.Configuration.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions());
         builder.Services.AddSingleton(builder.Configuration.GetSection("Correspondence:Sender").Get<SenderIdentity>() ?? new SenderIdentity());
         builder.Services.AddSingleton<SmtpSender>();
+        builder.Services.AddSingleton<IChannelAdapter, EmailChannel>();
+        var sms = builder.Configuration.GetSection(SmsOptions.Section).Get<SmsOptions>() ?? new SmsOptions();
+        builder.Services.AddSingleton(sms);
+        builder.Services.AddHttpClient<ISmsGateway, HttpSmsGateway>(http => http.Timeout = sms.Timeout);
+        builder.Services.AddTransient<IChannelAdapter, SmsChannel>();
         builder.Services.AddScoped<SendReminderHandler>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Correspondence:Documents").Get<DocumentOptions>() ?? new DocumentOptions());
         builder.Services.AddHttpClient<DocumentFetcher>();
         builder.Services.AddScoped<KeepInvoiceDocumentsHandler>();
         builder.Services.AddScoped<DocumentsToAttach>();
         builder.Services.AddPostalProvider(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(builder.Configuration.GetSection(ReconcilerOptions.Section).Get<ReconcilerOptions>() ?? new ReconcilerOptions());
+        builder.Services.AddHostedService<DispatchReconciler>();
 
         builder.AddRelanceEventStore(Name, options =>
             {
@@ -62,8 +73,13 @@ public static class CorrespondenceApp
             // Fetch failures are recorded, not thrown: what is retried here is the database or the broker being away.
             bus.AddConsumer<InvoiceDocumentsConsumer>(consumer =>
                 consumer.UseMessageRetry(retry => retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10))));
+            bus.AddConsumer<EmailBouncedConsumer>().ExcludeFromConfigureEndpoints();
         },
-        (context, cfg) => cfg.ConfigurePostalEndpoints(context));
+        (context, cfg) =>
+        {
+            cfg.ConfigurePostalEndpoints(context);
+            EmailBouncedConsumer.ConfigureEndpoint(context, cfg);
+        });
 
         configure?.Invoke(builder);
 
@@ -71,6 +87,8 @@ public static class CorrespondenceApp
         app.UseRelanceDefaults();
         app.MapGetCorrespondence();
         app.MapTrackLetter();
+        app.MapUnconfirmedCorrespondences();
+        app.MapProviderCallbacks(builder.Configuration["Correspondence:Bounces:Secret"], sms.CallbackSecret);
         return app;
     }
 }

@@ -24,6 +24,18 @@ public class CorrespondenceRenderingTests
     static MimeMessage Parsed(CorrespondenceRendered rendered) => MimeMessage.Load(new MemoryStream(rendered.Bytes()));
 
     [Fact]
+    public void An_sms_is_stored_as_its_text_whose_utf8_bytes_are_hashed_and_served_as_text()
+    {
+        var request = ReminderLetter() with { Channel = Channels.Sms, Recipient = ReminderLetter().Recipient with { Phone = "06 12 34 56 78" } };
+        var rendered = CorrespondenceRendering.Render(request, Sender, Now);
+        Assert.NotNull(rendered.Sms);
+        Assert.Equal((null, null, "text/plain; charset=utf-8"), (rendered.Mime, rendered.Pdf, rendered.MediaType()));
+        Assert.Equal(Encoding.UTF8.GetBytes(rendered.Sms), rendered.Bytes());
+        Assert.Equal(MimeMessages.Sha256(rendered.Bytes()), rendered.ContentSha256);
+        Assert.Equal(rendered, CorrespondenceRendering.Render(request, Sender, Now) with { Sms = rendered.Sms });
+    }
+
+    [Fact]
     public void An_email_copies_the_account_manager_when_there_is_one()
     {
         var rendered = CorrespondenceRendering.Render(ReminderLetter(), Sender, Now);

@@ -21,8 +21,9 @@ public class EventSchemaTests
         foreach (var member in json.Select(p => p.Key).ToList())
             if (added.Contains(member, StringComparer.OrdinalIgnoreCase)) json.Remove(member);
         foreach (var member in json.Select(p => p.Key).Where(k => k.Equals("recipient", StringComparison.OrdinalIgnoreCase)).ToList())
-            foreach (var inner in json[member]!.AsObject().Select(p => p.Key).ToList())
-                if (added.Contains(inner, StringComparer.OrdinalIgnoreCase)) json[member]!.AsObject().Remove(inner);
+            if (json[member] is JsonObject recipient)
+                foreach (var inner in recipient.Select(p => p.Key).ToList())
+                    if (added.Contains(inner, StringComparer.OrdinalIgnoreCase)) recipient.Remove(inner);
         foreach (var member in added) Assert.DoesNotContain($"\"{member}\"", json.ToJsonString(), StringComparison.OrdinalIgnoreCase);
         return Serializer.FromJson<T>(new MemoryStream(Encoding.UTF8.GetBytes(json.ToJsonString())));
     }
@@ -51,6 +52,17 @@ public class EventSchemaTests
         var read = StoredBeforeTheLadder(new CorrespondenceRendered("first-reminder/fr/v1", "Relance", "MIME", "abc", DateTimeOffset.UnixEpoch), "letter");
         Assert.Equal(("MIME", (string?)null, "message/rfc822"), (read.Mime, read.Letter, read.MediaType()));
         Assert.Equal("MIME"u8.ToArray(), read.Bytes());
+    }
+
+    [Fact]
+    public void A_sending_or_a_failure_stored_before_dispatch_attempts_reads_without_them()
+    {
+        var sent = StoredBeforeTheLadder(new CorrespondenceSent("email", "compta@dupont.fr", "250 OK", "abc", DateTimeOffset.UnixEpoch)
+            { AttemptId = Guid.NewGuid(), ProviderMessageId = "<x@relance>" }, "attemptId", "providerMessageId");
+        Assert.Equal(((Guid?)null, (string?)null), (sent.AttemptId, sent.ProviderMessageId));
+        var failed = StoredBeforeTheLadder(new CorrespondenceSendingFailed("connection refused", DateTimeOffset.UnixEpoch) { AttemptId = Guid.NewGuid(), Permanent = true },
+            "attemptId", "permanent");
+        Assert.Equal(((Guid?)null, false), (failed.AttemptId, failed.Permanent));
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public class SmsTextsTests
     {
         foreach (var language in new[] { "fr", "en" })
         {
-            var (template, text) = SmsTexts.Sms(Request(family, tone, "sms") with { Language = language }, WithBank);
+            var (template, text, _) = SmsTexts.Sms(Request(family, tone, "sms") with { Language = language }, WithBank);
             Assert.Equal($"{family}-sms/{language}/v1", template);
             Assert.InRange(text.Length, 60, SmsTexts.MaxLength);
             Assert.StartsWith("ACME SAS", text);
@@ -40,7 +40,7 @@ public class SmsTextsTests
     public void Many_invoices_are_counted_rather_than_listed()
     {
         var invoices = Enumerable.Range(1, 40).Select(n => F1 with { InvoiceNumber = $"FACT-2026-{n:0000}" }).ToImmutableList();
-        var (_, text) = SmsTexts.Sms(Request("formal-notice", Tones.Formal, "sms") with { Invoices = invoices, Claims = [] }, WithBank);
+        var (_, text, _) = SmsTexts.Sms(Request("formal-notice", Tones.Formal, "sms") with { Invoices = invoices, Claims = [] }, WithBank);
         Assert.Contains("(40 factures)", text);
         Assert.Contains("48 000,00 €", Normalised(text));
         Assert.True(text.Length <= SmsTexts.MaxLength, $"{text.Length} characters");

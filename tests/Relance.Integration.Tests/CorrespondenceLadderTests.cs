@@ -161,7 +161,7 @@ public sealed class CorrespondenceLadderTests(TestInfrastructure infrastructure)
         var sent = await Announcement(reminder.ReminderId);
         Assert.Equal((ReminderChannels.Email, Email), (sent.Channel, sent.Recipient));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(await _mail.Source(mail))), sent.ContentSha256);
-        Assert.Equal(["correspondence_requested", "correspondence_rendered", "correspondence_sent"], await EventTypes(reminder.ReminderId));
+        Assert.Equal(["correspondence_requested", "correspondence_rendered", "dispatch_started", "correspondence_sent"], await EventTypes(reminder.ReminderId));
     }
 
     [Fact]

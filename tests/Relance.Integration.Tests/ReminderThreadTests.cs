@@ -114,7 +114,7 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         var archived = await MimeMessage.LoadAsync(new MemoryStream(content));
         Assert.Equal(mail.Subject, archived.Subject);
         Assert.Equal($"<{archived.MessageId}>", mail.MessageId);
-        Assert.Equal(["correspondence_requested", "correspondence_rendered", "correspondence_sent"],
+        Assert.Equal(["correspondence_requested", "correspondence_rendered", "dispatch_started", "correspondence_sent"],
             await EventTypes(Service.Correspondence, $"/correspondences/{reminderId}/events"));
 
         // The ERP is told the action taken, with the same proof.
@@ -197,7 +197,7 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Single(await _mail.To(Email));
         Assert.Equal(events.Length, (await Api(Service.Reminder).GetFromJsonAsync<JsonElement[]>($"{CasePath}/events"))!.Length);
-        Assert.Equal(["correspondence_requested", "correspondence_rendered", "correspondence_sent"],
+        Assert.Equal(["correspondence_requested", "correspondence_rendered", "dispatch_started", "correspondence_sent"],
             await EventTypes(Service.Correspondence, $"/correspondences/{reminderId}/events"));
     }
 
@@ -259,7 +259,7 @@ public sealed class ReminderThreadTests(TestInfrastructure infrastructure) : IAs
         await Eventually.Until(async () => (await EventTypes(Service.Correspondence, $"/correspondences/{reminderId}/events")).Contains("correspondence_sent"), Wait, "the sending recorded");
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Single(await _mail.To(Email));
-        Assert.Equal(["correspondence_requested", "correspondence_rendered", "correspondence_sent"],
+        Assert.Equal(["correspondence_requested", "correspondence_rendered", "dispatch_started", "correspondence_sent"],
             await EventTypes(Service.Correspondence, $"/correspondences/{reminderId}/events"));
     }
 

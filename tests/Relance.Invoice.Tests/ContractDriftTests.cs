@@ -27,6 +27,8 @@ public class ContractDriftTests
         // A postal provider's tracking and its answer (read by the Correspondence service, which checks the examples).
         data.Add(PostalTopology.LetterTrackedSchema, typeof(LetterTracked));
         data.Add(PostalTopology.TrackingRejectedSchema, typeof(LetterTrackingRejected));
+        // Not an ERP's, but raw JSON from outside all the same: the mail system's bounces (checked by the Correspondence service).
+        data.Add(Relance.Contracts.Correspondence.MailTopology.BouncedSchemaFile, typeof(Relance.Contracts.Correspondence.EmailBounced));
         return data;
     }
 

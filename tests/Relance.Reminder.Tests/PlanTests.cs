@@ -39,7 +39,7 @@ public class PlanTests
             "key: required",
             "minimumDaysBetweenActions: must not be negative",
             "steps: step id 'call' appears 2 times",
-            "steps[0].channels: unknown channel 'fax' (one of email, letter, registered-letter, phone, litigation)",
+            "steps[0].channels: unknown channel 'fax' (one of email, letter, registered-letter, phone, litigation, sms)",
             "steps[0].tone: unknown tone 'angry' (one of courteous, firm, formal)",
             "steps[0].actor: unknown actor 'robot' (one of system, collector, account-manager)",
             "steps[1].channels: at least one channel",
@@ -48,6 +48,19 @@ public class PlanTests
             "steps[2].when: a step before the due date must come before the steps after it",
             "steps[2].channels: no litigation before the due date",
         }, bad.Problems().Order().ToArray());
+    }
+
+    [Fact]
+    public void An_sms_step_is_addressed_to_a_contacts_phone_and_falls_back_to_email_without_one()
+    {
+        var step = Standard.Steps[0] with { Channels = ["sms"] };
+        Assert.Empty((Standard with { Steps = [step, .. Standard.Steps.Skip(1)] }).Problems());
+
+        var (channel, recipient) = DunningCaseDecider.Reach(CaseSimulation.Customer, Standard, step, "sms");
+        Assert.Equal(("sms", "+33 4 72 00 00 01", "Anne Martin"), (channel, recipient.Phone, recipient.ContactName));
+
+        var withoutPhone = CaseSimulation.Customer with { Contacts = [new CaseContact("billing", "Anne Martin", "anne.martin@dupont.example", null)] };
+        Assert.Equal("email", DunningCaseDecider.Reach(withoutPhone, Standard, step, "sms").Channel);
     }
 
     [Fact]

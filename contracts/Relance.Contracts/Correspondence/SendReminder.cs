@@ -16,7 +16,7 @@ public sealed record SendReminder(
     IReadOnlyList<ReminderInvoice> Invoices,
     DateOnly AsOf)
 {
-    /// <summary>email, letter or registered-letter (with acknowledgment of receipt).</summary>
+    /// <summary>email, letter, registered-letter (with acknowledgment of receipt) or sms (needs the recipient's French mobile number).</summary>
     public string Channel { get; init; } = ReminderChannels.Email;
 
     /// <summary>Position of the step on the case's plan, 1 for the first.</summary>
@@ -96,6 +96,7 @@ public static class ReminderChannels
     public const string RegisteredLetter = "registered-letter";
     public const string Phone = "phone";
     public const string Litigation = "litigation";
+    public const string Sms = "sms";
 }
 
 public static class ReminderTones

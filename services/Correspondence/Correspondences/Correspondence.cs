@@ -8,7 +8,7 @@ namespace Relance.CorrespondenceService.Correspondences;
 // key is the reminder id it was asked for. Members added after the first version are optional, with
 // defaults, so that the events stored before them still read.
 
-/// <param name="Channel">How it leaves: <see cref="Channels.Email"/>, <see cref="Channels.Letter"/> or <see cref="Channels.RegisteredLetter"/>.</param>
+/// <param name="Channel">How it leaves: <see cref="Channels.Email"/>, <see cref="Channels.Letter"/>, <see cref="Channels.RegisteredLetter"/> or <see cref="Channels.Sms"/>.</param>
 /// <param name="AsOf">The date the amounts and days late are stated at, and the date the document bears.</param>
 public sealed record CorrespondenceRequested(
     Guid ReminderId,
@@ -104,12 +104,15 @@ public sealed record CorrespondenceRendered(
     /// <summary>The SHA-256 of the text of the template <see cref="Template"/> names, as it was read (shipped or overridden).</summary>
     public string? TemplateSha256 { get; init; }
 
+    /// <summary>For an SMS: the exact text sent, whose UTF-8 bytes' SHA-256 is <see cref="ContentSha256"/>.</summary>
+    public string? Sms { get; init; }
+
     /// <summary>The bytes <see cref="ContentSha256"/> is the hash of.</summary>
     public byte[] Bytes() =>
-        Pdf ?? (Letter is not null ? Encoding.UTF8.GetBytes(Letter) : Encoding.ASCII.GetBytes(Mime ?? ""));
+        Pdf ?? ((Letter ?? Sms) is { } text ? Encoding.UTF8.GetBytes(text) : Encoding.ASCII.GetBytes(Mime ?? ""));
 
     public string MediaType() =>
-        Pdf is not null ? "application/pdf" : Letter is not null ? "text/plain; charset=utf-8" : "message/rfc822";
+        Pdf is not null ? "application/pdf" : (Letter ?? Sms) is not null ? "text/plain; charset=utf-8" : "message/rfc822";
 
     /// <summary>For an email: the invoices' documents attached inside <see cref="Mime"/> (so covered by <see cref="ContentSha256"/>), in order.</summary>
     public ImmutableList<AttachedDocument> Attachments { get; init; } = [];
@@ -129,7 +132,14 @@ public sealed record CorrespondenceSent(
     string Recipient,
     string ProviderResponse,
     string ContentSha256,
-    DateTimeOffset SentAt);
+    DateTimeOffset SentAt)
+{
+    /// <summary>The dispatch attempt it ends (<see cref="DispatchStarted"/>); none for one sent before attempts were recorded.</summary>
+    public Guid? AttemptId { get; init; }
+
+    /// <summary>The provider's id of the message: the email's Message-Id, the SMS gateway's message id.</summary>
+    public string? ProviderMessageId { get; init; }
+}
 
 /// <summary>
 /// A rendered letter handed to the print-and-post queue: not yet posted, still less delivered. Recorded with
@@ -143,13 +153,20 @@ public sealed record LetterQueuedForPosting(
     string ContentSha256,
     DateTimeOffset QueuedAt);
 
-public sealed record CorrespondenceSendingFailed(string Reason, DateTimeOffset FailedAt);
+public sealed record CorrespondenceSendingFailed(string Reason, DateTimeOffset FailedAt)
+{
+    public Guid? AttemptId { get; init; }
+
+    /// <summary>The provider refused it for good (an SMTP 5xx, a number the gateway rejects): sending it again changes nothing.</summary>
+    public bool Permanent { get; init; }
+}
 
 public static class Channels
 {
     public const string Email = "email";
     public const string Letter = "letter";
     public const string RegisteredLetter = "registered-letter";
+    public const string Sms = "sms";
 
     public static bool IsLetter(string channel) => channel is Letter or RegisteredLetter;
 }
@@ -161,7 +178,7 @@ public static class Tones
     public const string Formal = "formal";
 }
 
-public enum CorrespondenceStatus { Requested, Rendered, QueuedForPosting, Sent }
+public enum CorrespondenceStatus { Requested, Rendered, QueuedForPosting, Sent, Dispatching, OutcomeUnknown, Failed, Delivered, DeliveryFailed, Bounced }
 
 public sealed record Correspondence(
     string Id,
@@ -175,8 +192,28 @@ public sealed record Correspondence(
     /// <summary>Where a letter is with the postal service: handed over, posted, delivered, acknowledged, returned.</summary>
     public PostalTrail? Postal { get; init; }
 
+    /// <summary>The dispatch attempt begun and not ended: the provider may or may not have it.</summary>
+    public DispatchStarted? Attempt { get; init; }
+
+    /// <summary>Set when nobody can tell whether the provider has it: a person confirms it or orders it sent again.</summary>
+    public DispatchOutcomeUnknown? OutcomeUnknown { get; init; }
+
+    /// <summary>The last failure, when no attempt ended in sending since.</summary>
+    public CorrespondenceSendingFailed? LastFailure { get; init; }
+
+    /// <summary>The SMS gateway's last delivery report.</summary>
+    public DeliveryReported? Delivery { get; init; }
+
+    public ImmutableList<CorrespondenceBounced> Bounces { get; init; } = [];
+
     public CorrespondenceStatus Status =>
-        Sent is not null ? CorrespondenceStatus.Sent
+        !Bounces.IsEmpty ? CorrespondenceStatus.Bounced
+        : Delivery is { Status: DeliveryStatuses.Failed } ? CorrespondenceStatus.DeliveryFailed
+        : Delivery is { Status: DeliveryStatuses.Delivered } ? CorrespondenceStatus.Delivered
+        : Sent is not null ? CorrespondenceStatus.Sent
+        : OutcomeUnknown is not null ? CorrespondenceStatus.OutcomeUnknown
+        : Attempt is not null ? CorrespondenceStatus.Dispatching
+        : LastFailure is { Permanent: true } ? CorrespondenceStatus.Failed
         : QueuedForPosting is not null ? CorrespondenceStatus.QueuedForPosting
         : Rendered is not null ? CorrespondenceStatus.Rendered
         : CorrespondenceStatus.Requested;
@@ -192,9 +229,14 @@ public static class CorrespondenceEvolution
         (null, CorrespondenceRequested requested) => new Correspondence(requested.ReminderId.ToString(), requested, null, null, 0),
         (null, _) => null,
         (_, CorrespondenceRendered rendered) => state with { Rendered = rendered },
-        (_, CorrespondenceSent sent) => state with { Sent = sent },
+        (_, CorrespondenceSent sent) => state with { Sent = sent, Attempt = null, OutcomeUnknown = null, LastFailure = null },
         (_, LetterQueuedForPosting queued) => state with { QueuedForPosting = queued },
-        (_, CorrespondenceSendingFailed) => state with { Failures = state.Failures + 1 },
+        (_, CorrespondenceSendingFailed failed) => state with { Failures = state.Failures + 1, Attempt = null, LastFailure = failed },
+        (_, DispatchStarted started) => state with { Attempt = started },
+        (_, DispatchOutcomeUnknown unknown) => state with { Attempt = null, OutcomeUnknown = unknown },
+        (_, ResendOrdered) => state with { OutcomeUnknown = null },
+        (_, DeliveryReported report) => state with { Delivery = report },
+        (_, CorrespondenceBounced bounced) => state with { Bounces = state.Bounces.Add(bounced) },
         (_, LetterHandedToPostalProvider handedOver) => state with { Postal = (state.Postal ?? new PostalTrail()) with { HandedOver = handedOver } },
         (_, LetterPosted posted) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Posted = posted } },
         (_, LetterDelivered delivered) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Delivered = delivered } },
@@ -257,3 +299,35 @@ public sealed record PostalTrail
     /// <summary>The scanned acknowledgment card, whichever event brought it.</summary>
     public AcknowledgmentCard? AcknowledgmentCard => Acknowledged?.Card ?? Card?.Card;
 }
+
+/// <summary>
+/// Committed before the provider is asked to carry an email or an SMS: if the process dies before the outcome is
+/// recorded, whoever picks the correspondence up next asks the provider about it rather than sending blindly again.
+/// </summary>
+/// <param name="AttemptId">New for each attempt; the provider knows the message by the correspondence id (its client reference).</param>
+public sealed record DispatchStarted(string Channel, Guid AttemptId, DateTimeOffset StartedAt);
+
+/// <summary>
+/// An attempt whose outcome the provider cannot tell (plain SMTP cannot be asked whether it accepted a message):
+/// not sent again on its own; a person confirms it was sent, or orders it sent again.
+/// </summary>
+public sealed record DispatchOutcomeUnknown(string Channel, Guid AttemptId, string Reason, DateTimeOffset RecordedAt);
+
+/// <summary>A person's word that the attempt whose outcome was unknown did leave; a <see cref="CorrespondenceSent"/> follows.</summary>
+public sealed record SendingConfirmed(Guid AttemptId, string By, string Reason, DateTimeOffset ConfirmedAt);
+
+/// <summary>A person's order to send again a correspondence whose outcome was unknown, accepting that it may arrive twice.</summary>
+public sealed record ResendOrdered(Guid AttemptId, string By, string Reason, DateTimeOffset OrderedAt);
+
+/// <summary>The SMS gateway's delivery report: <see cref="DeliveryStatuses.Delivered"/> or <see cref="DeliveryStatuses.Failed"/>.</summary>
+public sealed record DeliveryReported(string ProviderMessageId, string Status, string? Detail, DateTimeOffset ReportedAt, DateTimeOffset RecordedAt);
+
+public static class DeliveryStatuses
+{
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+}
+
+/// <summary>An email the mail system returned as undeliverable (a bounce, a delivery status notification).</summary>
+/// <param name="StatusCode">The SMTP or enhanced status code (550, 5.1.1).</param>
+public sealed record CorrespondenceBounced(string Recipient, string StatusCode, string? Diagnostic, DateTimeOffset BouncedAt, DateTimeOffset RecordedAt);

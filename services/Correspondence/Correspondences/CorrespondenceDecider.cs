@@ -1,4 +1,5 @@
 using MimeKit;
+using Relance.CorrespondenceService.Sms;
 using Relance.CorrespondenceService.Writing;
 using Relance.ServiceDefaults;
 
@@ -35,6 +36,69 @@ public static class CorrespondenceDecider
     public static IReadOnlyList<object> RecordFailure(CorrespondenceSendingFailed failed, Correspondence? state) =>
         state is { Dispatched: false } ? [failed] : [];
 
+    /// <summary>
+    /// What carrying out an email or an SMS needs next. Never <see cref="DispatchStep.Send"/> while an attempt is open
+    /// (the provider may have it: ask first) or its outcome unknown (a person decides), nor after a permanent refusal.
+    /// </summary>
+    public static DispatchStep NextStep(Correspondence state) => state switch
+    {
+        { Rendered: null } or { Dispatched: true } or { LastFailure.Permanent: true } => DispatchStep.Nothing,
+        _ when Channels.IsLetter(state.Request.Channel) => DispatchStep.Nothing,
+        { OutcomeUnknown: not null } => DispatchStep.AwaitPerson,
+        { Attempt: not null } => DispatchStep.Lookup,
+        _ => DispatchStep.Send,
+    };
+
+    /// <summary>The intent, committed before the provider is called.</summary>
+    public static IReadOnlyList<object> Start(DispatchStarted started, Correspondence? state) =>
+        state is not null && NextStep(state) == DispatchStep.Send && started.Channel == state.Request.Channel ? [started] : [];
+
+    /// <summary>
+    /// What the provider said of the open attempt: it has it (sent, recorded without sending again); it has not (nothing
+    /// recorded: send it under the same attempt); it cannot tell (recorded unknown, left to a person).
+    /// </summary>
+    public static IReadOnlyList<object> RecordLookup(DispatchLookup lookup, DateTimeOffset now, Correspondence? state) =>
+        (state, lookup) switch
+        {
+            ({ Attempt: { } attempt, Rendered: { } rendered } s, DispatchLookup.Found found) when NextStep(s) == DispatchStep.Lookup =>
+                [new CorrespondenceSent(attempt.Channel, RecipientAddress(s.Request), found.Response, rendered.ContentSha256, now)
+                    { AttemptId = attempt.AttemptId, ProviderMessageId = found.ProviderMessageId }],
+            ({ Attempt: { } attempt } s, DispatchLookup.CannotTell cannot) when NextStep(s) == DispatchStep.Lookup =>
+                [new DispatchOutcomeUnknown(attempt.Channel, attempt.AttemptId, cannot.Reason, now)],
+            _ => [],
+        };
+
+    /// <summary>A person confirms that the attempt of unknown outcome did leave.</summary>
+    public static IReadOnlyList<object> ConfirmSent(string by, string reason, DateTimeOffset now, Correspondence? state) =>
+        state is { OutcomeUnknown: { } unknown, Rendered: { } rendered, Dispatched: false }
+            ? [new SendingConfirmed(unknown.AttemptId, by, reason, now),
+               new CorrespondenceSent(unknown.Channel, RecipientAddress(state.Request), $"confirmed by {by}: {reason}", rendered.ContentSha256, now)
+                   { AttemptId = unknown.AttemptId }]
+            : [];
+
+    /// <summary>A person orders the correspondence of unknown outcome sent again; the send itself is a new attempt.</summary>
+    public static IReadOnlyList<object> OrderResend(string by, string reason, DateTimeOffset now, Correspondence? state) =>
+        state is { OutcomeUnknown: { } unknown, Dispatched: false } ? [new ResendOrdered(unknown.AttemptId, by, reason, now)] : [];
+
+    /// <summary>A bounce of an email that was handed to the SMTP server (or may have been); the same bounce twice is recorded once.</summary>
+    public static IReadOnlyList<object> RecordBounce(CorrespondenceBounced bounced, Correspondence? state) =>
+        state is { Request.Channel: Channels.Email } && (state.Sent is not null || state.Attempt is not null || state.OutcomeUnknown is not null)
+        && !state.Bounces.Exists(b => b with { RecordedAt = bounced.RecordedAt } == bounced)
+            ? [bounced] : [];
+
+    /// <summary>The SMS gateway's delivery report of a message it has; the same report twice is recorded once.</summary>
+    public static IReadOnlyList<object> RecordDeliveryReport(DeliveryReported report, Correspondence? state) =>
+        state is { Request.Channel: Channels.Sms } && (state.Sent is not null || state.Attempt is not null || state.OutcomeUnknown is not null)
+        && state.Delivery?.Status != report.Status
+            ? [report] : [];
+
+    /// <summary>Where the correspondence goes, as its provider knows it: the email address, the phone number in E.164.</summary>
+    public static string RecipientAddress(CorrespondenceRequested request) => request.Channel switch
+    {
+        Channels.Sms => PhoneNumbers.FrenchMobile(request.Recipient.Phone) ?? request.Recipient.Phone ?? "",
+        _ => request.Recipient.Email,
+    };
+
     /// <summary>Why the request cannot be carried out as it is; none when it can.</summary>
     public static IReadOnlyList<(string Field, string Error)> Check(CorrespondenceRequested request)
     {
@@ -55,10 +119,13 @@ public static class CorrespondenceDecider
                                                                    && (address.Lines.All(string.IsNullOrWhiteSpace) || string.IsNullOrWhiteSpace(address.City)):
                 reasons.Add(("Recipient.PostalAddress", $"a {request.Channel} needs a street line and a city; the address given lacks them"));
                 break;
-            case Channels.Email or Channels.Letter or Channels.RegisteredLetter:
+            case Channels.Sms when PhoneNumbers.FrenchMobile(request.Recipient.Phone) is null:
+                reasons.Add(("Recipient.Phone", $"an SMS needs a French mobile number (06…, 07…, +33 6…, +33 7…); '{request.Recipient.Phone}' is none"));
+                break;
+            case Channels.Email or Channels.Letter or Channels.RegisteredLetter or Channels.Sms:
                 break;
             default:
-                reasons.Add(("Channel", $"'{request.Channel}' is not a channel this service carries out ({Channels.Email}, {Channels.Letter}, {Channels.RegisteredLetter})"));
+                reasons.Add(("Channel", $"'{request.Channel}' is not a channel this service carries out ({Channels.Email}, {Channels.Letter}, {Channels.RegisteredLetter}, {Channels.Sms})"));
                 break;
         }
         var template = Templates.For(request);
@@ -180,4 +247,23 @@ public static class PostalDecider
         }.Where(x => x is not null).OrderBy(x => x!.Value.Item2).FirstOrDefault();
 
     static MessageRejectedException Refused(params (string Field, string Error)[] reasons) => new(reasons);
+}
+
+public enum DispatchStep
+{
+    /// <summary>Not rendered yet, a letter, already sent, or refused for good.</summary>
+    Nothing,
+    /// <summary>Its outcome is unknown: a person confirms it or orders it sent again.</summary>
+    AwaitPerson,
+    /// <summary>An attempt is open: ask the provider whether it has it.</summary>
+    Lookup,
+    Send,
+}
+
+/// <summary>A channel adapter's answer to "do you have the message of this correspondence?".</summary>
+public abstract record DispatchLookup
+{
+    public sealed record Found(string ProviderMessageId, string Response) : DispatchLookup;
+    public sealed record NotFound : DispatchLookup;
+    public sealed record CannotTell(string Reason) : DispatchLookup;
 }

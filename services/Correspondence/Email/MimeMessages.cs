@@ -35,7 +35,7 @@ public static class MimeMessages
         {
             Subject = email.Subject,
             Date = date,
-            MessageId = $"{correspondenceId:N}@relance",
+            MessageId = MessageId(correspondenceId),
             Body = body,
         };
         message.From.Add(new MailboxAddress(sender.Name, sender.Email));
@@ -60,6 +60,9 @@ public static class MimeMessages
             ContentDisposition = new ContentDisposition(ContentDisposition.Attachment) { FileName = attachment.Name },
             ContentTransferEncoding = ContentEncoding.Base64,
         };
+
+    /// <summary>The Message-Id of a correspondence's email (without angle brackets): the same however often it is rendered.</summary>
+    public static string MessageId(Guid correspondenceId) => $"{correspondenceId:N}@relance";
 
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -105,11 +105,12 @@ public sealed class SmtpSender(SmtpOptions options) : IAsyncDisposable
                 await client.AuthenticateAsync(options.User, options.Password ?? "", cancellation);
             return client;
         }
-        catch
+        catch (Exception e)
         {
             client.Dispose();
             socket.Dispose();
-            throw;
+            if (e is OperationCanceledException) throw;
+            throw new SmtpUnavailableException($"SMTP server {options.Host}:{options.Port}: {e.Message}", e);
         }
     }
 
@@ -139,3 +140,6 @@ public sealed class SmtpSender(SmtpOptions options) : IAsyncDisposable
         _slots.Dispose();
     }
 }
+
+/// <summary>The SMTP server could not be reached or refused the login: nothing was handed to it.</summary>
+public sealed class SmtpUnavailableException(string message, Exception inner) : Exception(message, inner);

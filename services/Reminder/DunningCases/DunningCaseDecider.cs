@@ -331,6 +331,7 @@ public static partial class DunningCaseDecider
         "email" => "letter",
         "phone" => "email",
         "letter" => "email",
+        "sms" => "email",
         _ => null,
     };
 
@@ -346,7 +347,7 @@ public static partial class DunningCaseDecider
             case "email":
                 if (contacts.FirstOrDefault(c => !string.IsNullOrEmpty(c.Email)) is { } byEmail) return Make(byEmail, $"{byEmail.Role} contact's email");
                 return string.IsNullOrEmpty(customer.Email) ? null : Make(null, "the customer's email on its invoices");
-            case "phone":
+            case "phone" or "sms":
                 return contacts.FirstOrDefault(c => !string.IsNullOrEmpty(c.Phone) && !wrongPhones.Contains(c.Phone)) is { } byPhone ? Make(byPhone, $"{byPhone.Role} contact's phone") : null;
             case "letter" or "registered-letter":
                 return customer.PostalAddress is null ? null

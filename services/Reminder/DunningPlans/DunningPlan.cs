@@ -174,7 +174,7 @@ public sealed record DunningPlan
         return problems;
     }
 
-    public static readonly ImmutableArray<string> KnownChannels = ["email", "letter", "registered-letter", "phone", "litigation"];
+    public static readonly ImmutableArray<string> KnownChannels = ["email", "letter", "registered-letter", "phone", "litigation", "sms"];
     public static readonly ImmutableArray<string> KnownTones = ["courteous", "firm", "formal"];
     public static readonly ImmutableArray<string> KnownActors = ["system", "collector", "account-manager"];
 }

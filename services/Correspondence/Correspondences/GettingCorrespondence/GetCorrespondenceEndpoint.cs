@@ -17,11 +17,13 @@ public static class GetCorrespondenceEndpoint
         var correspondences = app.MapGroup("/correspondences/{id}").WithTags("Correspondences").RequireAuthorization(RelancePolicies.Read);
 
         correspondences.MapGet("", async (string id, HttpContext http, IQuerySession session, CancellationToken cancellation) =>
-                await Readable(id, http, session, cancellation) switch
-                {
-                    ({ } found, _) => Results.Ok(new CorrespondenceView(found.Id, found.Request, found.Status.ToString(), found.Rendered?.ContentSha256, found.Sent, found.QueuedForPosting, found.Failures)),
-                    (_, var refused) => refused!,
-                })
+            {
+                var (found, refused) = await Readable(id, http, session, cancellation);
+                if (found is null) return refused!;
+                // The version a person's decision on it sends back in If-Match (confirm-sent, resend).
+                HttpConcurrency.SetETag(http.Response, (await session.Events.FetchStreamStateAsync(id, cancellation))!.Version);
+                return Results.Ok(new CorrespondenceView(found.Id, found.Request, found.Status.ToString(), found.Rendered?.ContentSha256, found.Sent, found.QueuedForPosting, found.Failures));
+            })
             .WithName("GetCorrespondence")
             .WithSummary("A reminder sent or queued for posting: what was asked, its status, the SHA-256 of its exact bytes")
             .Produces<CorrespondenceView>()
@@ -35,7 +37,7 @@ public static class GetCorrespondenceEndpoint
             .Produces<IReadOnlyList<ProofTrail.Entry>>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        // The exact bytes sent (an email's MIME, a letter's PDF), to check against the recorded SHA-256.
+        // The exact bytes sent (an email's MIME, a letter's PDF, an SMS's text), to check against the recorded SHA-256.
         correspondences.MapGet("/content", async (string id, HttpContext http, IQuerySession session, CancellationToken cancellation) =>
                 await Readable(id, http, session, cancellation) switch
                 {
@@ -44,7 +46,7 @@ public static class GetCorrespondenceEndpoint
                     (_, var refused) => refused!,
                 })
             .WithName("GetCorrespondenceContent")
-            .WithSummary("The exact bytes sent: message/rfc822 for an email, application/pdf for a letter (text/plain; charset=utf-8 for one rendered before letters were PDF)")
+            .WithSummary("The exact bytes sent: message/rfc822 for an email, application/pdf for a letter, text/plain; charset=utf-8 for an SMS (and for a letter rendered before letters were PDF)")
             .Produces<byte[]>(StatusCodes.Status200OK, "message/rfc822", "application/pdf", "text/plain")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

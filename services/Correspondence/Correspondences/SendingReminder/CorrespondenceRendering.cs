@@ -1,13 +1,14 @@
 using Relance.CorrespondenceService.Email;
 using Relance.CorrespondenceService.Letters;
+using Relance.CorrespondenceService.Writing;
 
 namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 
 /// <summary>
 /// A request written with its template and laid out for its channel, with the SHA-256 of the exact bytes:
-/// an email (MIME, the account manager in copy when named, the invoices' documents attached) or a letter (a print-ready
-/// PDF), with the template's name, version and SHA-256. Pure for a given template library. A formal notice lacking a
-/// mandatory mention is refused with <see cref="Relance.ServiceDefaults.MessageRejectedException"/>.
+/// an email (MIME, the account manager in copy when named, the invoices' documents attached), a letter (a print-ready
+/// PDF) or an SMS (its text), with the template's name, version and SHA-256. Pure for a given template library. A
+/// formal notice lacking a mandatory mention is refused with <see cref="Relance.ServiceDefaults.MessageRejectedException"/>.
 /// </summary>
 public static class CorrespondenceRendering
 {
@@ -19,6 +20,13 @@ public static class CorrespondenceRendering
             var letter = ReminderLetter.Render(request, sender.LetterheadOf(request.CompanyId));
             return new CorrespondenceRendered(letter.Template, letter.Subject, Mime: null,
                 MimeMessages.Sha256(letter.Pdf), now) { Pdf = letter.Pdf, TemplateSha256 = letter.TemplateSha256 };
+        }
+
+        if (request.Channel == Channels.Sms)
+        {
+            var (template, text, templateSha256) = SmsTexts.Sms(request, sender.LetterheadOf(request.CompanyId));
+            return new CorrespondenceRendered(template, Subject: "SMS", Mime: null,
+                MimeMessages.Sha256(System.Text.Encoding.UTF8.GetBytes(text)), now) { Sms = text, TemplateSha256 = templateSha256 };
         }
 
         var email = ReminderEmail.Render(request, sender.LetterheadOf(request.CompanyId));

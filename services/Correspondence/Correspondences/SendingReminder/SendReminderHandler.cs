@@ -9,29 +9,32 @@ using Relance.ServiceDefaults;
 namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 
 /// <summary>
-/// Carries out a requested reminder, in three recorded steps: the request and the rendered bytes are
-/// committed before anything leaves; then an email is sent and recorded after the SMTP server accepted it,
-/// or a letter is handed to the postal provider and recorded. The whole is done under a PostgreSQL advisory lock on the
-/// correspondence, so two deliveries of the same request at once are handled one after the other: the
-/// second finds the work done and sends nothing. If the process dies between the SMTP server's acceptance
-/// and the record, the lock goes with its connection and a redelivery sends the same stored bytes again
-/// (same Message-Id, so the receiving server can tell). An email waits for the documents of its invoices still
-/// being fetched (see <see cref="DocumentsToAttach"/>): nothing is rendered until they are kept, or given up on.
+/// Carries out a requested reminder, each step recorded before the next: the request and the rendered bytes; for a
+/// letter, its hand-over to the postal provider (<see cref="PostalDispatch"/>, which asks the provider first after a crash); for an email or an SMS, the intent (<see cref="DispatchStarted"/>)
+/// committed before the provider is called, then what it answered. Whoever finds an attempt open (a redelivery, the
+/// <see cref="Reconciling.DispatchReconciler"/> after a crash) asks the channel whether the provider has it rather than
+/// sending blindly again: sent is recorded, not sent is sent, and "cannot tell" (SMTP) is recorded unknown for a person.
+/// The whole is done under a PostgreSQL advisory lock on the correspondence, so two deliveries of the same request at
+/// once are handled one after the other: the second finds the work done and sends nothing. An email waits for the
+/// documents of its invoices still being fetched (see <see cref="DocumentsToAttach"/>): nothing is rendered until
+/// they are kept, or given up on.
 /// </summary>
 public sealed class SendReminderHandler(
-    IDocumentStore store, SmtpSender smtp, SenderIdentity sender, DocumentsToAttach documents, TimeProvider clock, ILogger<SendReminderHandler> logger,
-    PostalDispatch postal)
+    IDocumentStore store, IEnumerable<IChannelAdapter> channels, SenderIdentity sender, DocumentsToAttach documents, PostalDispatch postal,
+    TimeProvider clock, ILogger<SendReminderHandler> logger)
 {
-    public async Task Handle(CorrespondenceRequested request, Action<IDocumentSession> attribute, CancellationToken cancellation)
+    /// <param name="wait">Wait for whoever holds the correspondence; false: return false at once when someone does.</param>
+    public async Task<bool> Handle(CorrespondenceRequested request, Action<IDocumentSession> attribute, CancellationToken cancellation, bool wait = true)
     {
         await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await connection.OpenAsync(cancellation);
         var key = BitConverter.ToInt64(request.ReminderId.ToByteArray(), 0);
-        await using (var lockIt = new NpgsqlCommand("SELECT pg_advisory_lock($1)", connection) { Parameters = { new() { Value = key } } })
-            await lockIt.ExecuteNonQueryAsync(cancellation);
+        await using (var lockIt = new NpgsqlCommand(wait ? "SELECT pg_advisory_lock($1)" : "SELECT pg_try_advisory_lock($1)", connection) { Parameters = { new() { Value = key } } })
+            if (await lockIt.ExecuteScalarAsync(cancellation) is false) return false;
         try
         {
             await HandleLocked(request, attribute, cancellation);
+            return true;
         }
         finally
         {
@@ -56,10 +59,10 @@ public sealed class SendReminderHandler(
 
         if (state.Rendered is null)
         {
-            var attachments = Channels.IsLetter(state.Request.Channel) ? EmailAttachments.None
-                : await documents.ForEmail(state.Request, clock.GetUtcNow(), cancellation);
-            // The check's rendering serves as it is for a letter; an email is written again with its attachments.
-            var final = Channels.IsLetter(state.Request.Channel) && rendered is not null ? rendered
+            var attachments = state.Request.Channel == Channels.Email
+                ? await documents.ForEmail(state.Request, clock.GetUtcNow(), cancellation) : EmailAttachments.None;
+            // The check's rendering serves as it is, except for an email, written again with its attachments.
+            var final = state.Request.Channel != Channels.Email && rendered is not null ? rendered
                 : CorrespondenceRendering.Render(state.Request, sender, clock.GetUtcNow(), attachments);
             state = await Decide(id, attribute, s => CorrespondenceDecider.Render(final, s), cancellation);
         }
@@ -67,7 +70,7 @@ public sealed class SendReminderHandler(
         if (Channels.IsLetter(state.Request.Channel))
             await QueueForPosting(state, attribute, cancellation);
         else
-            await SendByEmail(state, attribute, cancellation);
+            await Dispatch(state, attribute, cancellation);
     }
 
     // The letter goes to the configured postal provider (Letters/Posting), which records it handed over.
@@ -78,25 +81,60 @@ public sealed class SendReminderHandler(
         await postal.HandOver(session, state, cancellation);
     }
 
-    async Task SendByEmail(Correspondence state, Action<IDocumentSession> attribute, CancellationToken cancellation)
+    async Task Dispatch(Correspondence state, Action<IDocumentSession> attribute, CancellationToken cancellation)
     {
-        var (id, request, rendered) = (state.Id, state.Request, state.Rendered!);
-        string response;
+        var (id, request) = (state.Id, state.Request);
+        var channel = channels.Single(c => c.Channel == request.Channel);
+        switch (CorrespondenceDecider.NextStep(state))
+        {
+            case DispatchStep.Nothing:
+                return;
+            case DispatchStep.AwaitPerson:
+                logger.LogWarning("Correspondence {CorrespondenceId} was perhaps sent ({Reason}): not sent again until a person confirms it or orders it resent",
+                    id, state.OutcomeUnknown!.Reason);
+                return;
+            case DispatchStep.Lookup:
+                var lookup = await channel.LookupAsync(state, cancellation);
+                logger.LogInformation("Attempt {AttemptId} of correspondence {CorrespondenceId} was open; the {Channel} provider says: {Lookup}",
+                    state.Attempt!.AttemptId, id, request.Channel, lookup);
+                state = await Decide(id, attribute, s => CorrespondenceDecider.RecordLookup(lookup, clock.GetUtcNow(), s), cancellation);
+                if (lookup is not DispatchLookup.NotFound) return;
+                break;
+            case DispatchStep.Send:
+                state = await Decide(id, attribute, s => CorrespondenceDecider.Start(new DispatchStarted(request.Channel, Guid.NewGuid(), clock.GetUtcNow()), s), cancellation);
+                break;
+        }
+
+        var attempt = state.Attempt!.AttemptId;
+        SendOutcome outcome;
         try
         {
-            response = await smtp.SendAsync(rendered.Mime!, cancellation);
+            outcome = await channel.SendAsync(state, cancellation);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (DispatchOutcomeAmbiguousException e)
         {
-            logger.LogWarning(e, "Sending correspondence {CorrespondenceId} to {Recipient} failed", id, request.Recipient.Email);
-            await Decide(id, attribute, s => CorrespondenceDecider.RecordFailure(new CorrespondenceSendingFailed(e.Message, clock.GetUtcNow()), s), cancellation);
+            // The attempt stays open: the next try asks the provider before anything else.
+            logger.LogWarning(e, "Correspondence {CorrespondenceId} may or may not have reached the {Channel} provider", id, request.Channel);
             throw;
         }
 
-        await Decide(id, attribute, s => CorrespondenceDecider.RecordSent(
-            new CorrespondenceSent(request.Channel, request.Recipient.Email, response, rendered.ContentSha256, clock.GetUtcNow()), s), cancellation);
-        logger.LogInformation("Sent {Step} {CorrespondenceId} to {Recipient}, SHA-256 {Sha256}",
-            request.Step, id, request.Recipient.Email, rendered.ContentSha256);
+        switch (outcome)
+        {
+            case SendOutcome.Accepted accepted:
+                await Decide(id, attribute, s => CorrespondenceDecider.RecordSent(
+                    new CorrespondenceSent(request.Channel, CorrespondenceDecider.RecipientAddress(request), accepted.Response, state.Rendered!.ContentSha256, clock.GetUtcNow())
+                        { AttemptId = attempt, ProviderMessageId = accepted.ProviderMessageId }, s), cancellation);
+                logger.LogInformation("Sent {Step} {CorrespondenceId} by {Channel} to {Recipient}, SHA-256 {Sha256}",
+                    request.Step, id, request.Channel, CorrespondenceDecider.RecipientAddress(request), state.Rendered!.ContentSha256);
+                break;
+            case SendOutcome.Refused refused:
+                logger.LogWarning("Sending correspondence {CorrespondenceId} by {Channel} failed: {Reason}", id, request.Channel, refused.Reason);
+                await Decide(id, attribute, s => CorrespondenceDecider.RecordFailure(
+                    new CorrespondenceSendingFailed(refused.Reason, clock.GetUtcNow()) { AttemptId = attempt, Permanent = refused.Permanent }, s), cancellation);
+                throw refused.Permanent
+                    ? new MessageRejectedException([("Recipient", $"the {request.Channel} provider refused it for good: {refused.Reason}")])
+                    : new InvalidOperationException($"sending correspondence {id} by {request.Channel} failed: {refused.Reason}");
+        }
     }
 
     async Task<Correspondence> Decide(

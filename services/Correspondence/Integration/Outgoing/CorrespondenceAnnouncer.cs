@@ -11,7 +11,9 @@ namespace Relance.CorrespondenceService.Integration.Outgoing;
 /// <summary>
 /// Announces each correspondence that left this service's hands, with the SHA-256 of its exact bytes: an email
 /// sent (recipient: the address), or a letter queued for posting (recipient: the postal address on one line);
-/// then a letter's postal tracking (<see cref="PostalAnnouncements"/>).
+/// then a letter's postal tracking (<see cref="PostalAnnouncements"/>); and each that did not reach its recipient
+/// (<see cref="Messages.ReminderNotDelivered"/>: bounced, reported undelivered, refused for good), which the Reminder
+/// service does not act on yet.
 /// </summary>
 public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
 {
@@ -25,6 +27,15 @@ public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
             await bus.Publish(PostalAnnouncements.Of(e.Data, letter), send => send.StampFrom(e), cancellation);
             return;
         }
+        if (NotDelivered(e.Data) is { } failure)
+        {
+            var state = await StateOf<Correspondence>(operations, e, cancellation);
+            await bus.Publish(new Messages.ReminderNotDelivered(state.Request.ReminderId, state.Request.CaseId, state.Request.Channel,
+                    failure.Recipient ?? CorrespondenceDecider.RecipientAddress(state.Request), failure.Kind, failure.Reason, failure.At),
+                send => send.StampFrom(e), cancellation);
+            return;
+        }
+
         var (channel, recipient, at, sha256) = e.Data switch
         {
             CorrespondenceSent sent => (sent.Channel, sent.Recipient, sent.SentAt, sent.ContentSha256),
@@ -37,4 +48,12 @@ public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
         await bus.Publish(new Messages.ReminderSent(request.ReminderId, request.CaseId, channel, recipient!, at, sha256!),
             send => send.StampFrom(e), cancellation);
     }
+
+    static (string? Recipient, string Kind, string Reason, DateTimeOffset At)? NotDelivered(object data) => data switch
+    {
+        CorrespondenceBounced b => (b.Recipient, Messages.ReminderNotDeliveredKinds.Bounced, $"{b.StatusCode} {b.Diagnostic}".Trim(), b.BouncedAt),
+        DeliveryReported { Status: DeliveryStatuses.Failed } d => (null, Messages.ReminderNotDeliveredKinds.DeliveryFailed, d.Detail ?? "the gateway reports it undelivered", d.ReportedAt),
+        CorrespondenceSendingFailed { Permanent: true } f => (null, Messages.ReminderNotDeliveredKinds.Refused, f.Reason, f.FailedAt),
+        _ => null,
+    };
 }
