@@ -63,6 +63,7 @@ public static class ReminderApp
                 bus.AddInvoiceEventConsumers();
                 bus.AddConsumer<ReminderSentConsumer>();
                 bus.AddConsumer<LetterTrackingConsumer>();
+                bus.AddConsumer<ReminderNotDeliveredConsumer>();
             },
             (context, cfg) =>
             {

@@ -365,7 +365,11 @@ public sealed record CaseInvoice(
     public bool Chased => OpenDisputes.IsEmpty && !LeftToPerson && Hold is null && Arrangement is null && AwaitingCorrectionUntil is null;
 }
 
-public sealed record RequestedAction(Guid ReminderId, Guid ActionId, string Step, string Channel, DateTimeOffset RequestedAt, ImmutableList<RemindedInvoice> Invoices);
+public sealed record RequestedAction(Guid ReminderId, Guid ActionId, string Step, string Channel, DateTimeOffset RequestedAt, ImmutableList<RemindedInvoice> Invoices)
+{
+    /// <summary>Whom it was addressed to: the address a failed delivery makes the case avoid.</summary>
+    public ActionRecipient? Recipient { get; init; }
+}
 
 /// <param name="Invoices">The invoices the approval is asked for: only those, if still owed, are acted on once approved.</param>
 public sealed record PendingApproval(Guid ActionId, int StepIndex, string Step, string Reason, DateTimeOffset Since)
@@ -424,6 +428,12 @@ public sealed record DunningCase(
     public ImmutableHashSet<string> ClosedDisputes { get; init; } = [];
     /// <summary>The letters and registered letters sent, with their postal tracking: a formal notice's deadline runs from its receipt.</summary>
     public ImmutableList<CaseLetter> Letters { get; init; } = [];
+    /// <summary>The reminders that did not reach the customer (bounced, undelivered, refused), for the people who work the case.</summary>
+    public ImmutableList<ReminderNotDelivered> Undelivered { get; init; } = [];
+    /// <summary>Email addresses a reminder bounced from or was refused for (lower case): email steps avoid them until the ERP gives another.</summary>
+    public ImmutableHashSet<string> UndeliverableEmails { get; init; } = [];
+    /// <summary>Numbers an SMS was not delivered to: SMS steps avoid them until the ERP gives another.</summary>
+    public ImmutableHashSet<string> UndeliverableSmsNumbers { get; init; } = [];
 
     /// <summary>When the holds in force end: the later of the ERP's and a person's.</summary>
     public DateTimeOffset? HeldUntil => (Hold?.ResumesAt, PersonHold?.ResumesAt) switch
@@ -472,3 +482,28 @@ public sealed record CaseLetter(Guid ReminderId, string Step, string Channel, in
         _ => null,
     };
 }
+
+// ——— A reminder that did not reach the customer, as the Correspondence service reports it ———
+
+/// <summary>
+/// A reminder the case asked for did not reach its recipient: an email bounced, an SMS the gateway reports
+/// undelivered, or a provider refused it for good. Recorded once per reminder and kind.
+/// </summary>
+/// <param name="Recipient">The address it failed on, as the Correspondence service reports it.</param>
+/// <param name="Kind">bounced, delivery-failed or refused.</param>
+/// <param name="Reason">What the provider or the mail system said.</param>
+/// <param name="Avoided">
+/// The email address (lower case) or SMS number, as the case addressed it, that its email or SMS steps no longer use
+/// until the ERP gives another; none for other channels.
+/// </param>
+/// <param name="At">When it failed, by the provider's report.</param>
+public sealed record ReminderNotDelivered(
+    Guid ReminderId,
+    string Step,
+    string Channel,
+    string Recipient,
+    string Kind,
+    string Reason,
+    string? Avoided,
+    DateTimeOffset At,
+    DateTimeOffset RecordedAt);

@@ -248,7 +248,7 @@ public static partial class DunningCaseDecider
         List<CaseInvoice> invoices, ImmutableList<InvoiceClaim> claims, DateTimeOffset now, string reason, string? requestedBy = null)
     {
         var listed = Listed(invoices);
-        var reached = step.Channels.Select(wanted => Reach(state.Customer, plan, step, wanted, state.WrongPhones)).ToList();
+        var reached = step.Channels.Select(wanted => Reach(state.Customer, plan, step, wanted, Unreachable.Of(state))).ToList();
         // Nobody to write to on any channel: sending would only fail; the ladder waits for the customer to be completed.
         if (!reached.Exists(r => r.Reachable))
             return [new StepBlocked(actionId, step.Id, next.StepIndex + 1, listed,
@@ -308,15 +308,15 @@ public static partial class DunningCaseDecider
     /// <summary>
     /// The channel the step can really use for this customer, and whom it addresses: the contact of the
     /// step's role, else billing, else accounting; the plan's fallback when the customer cannot be reached
-    /// on the channel (no email: a letter).
+    /// on the channel (no email, or only addresses that bounced: a letter).
     /// </summary>
-    public static ChannelReach Reach(CaseCustomer customer, DunningPlan plan, PlanStep step, string wanted, ImmutableHashSet<string>? wrongPhones = null)
+    public static ChannelReach Reach(CaseCustomer customer, DunningPlan plan, PlanStep step, string wanted, Unreachable? unreachable = null)
     {
         var tried = new List<string>();
         var channel = wanted;
         while (true)
         {
-            if (Recipient(customer, step, channel, wrongPhones ?? []) is { } recipient)
+            if (Recipient(customer, step, channel, unreachable ?? Unreachable.None) is { } recipient)
                 return new(channel, tried.Count == 0 ? recipient : recipient with { Via = $"{recipient.Via}; instead of {string.Join(", then ", tried)}, which the customer cannot be reached by" }, Reachable: true);
             tried.Add(channel);
             var fallback = plan.Fallbacks.TryGetValue(channel, out var configured) ? configured : DefaultFallback(channel);
@@ -335,7 +335,7 @@ public static partial class DunningCaseDecider
         _ => null,
     };
 
-    static ActionRecipient? Recipient(CaseCustomer customer, PlanStep step, string channel, ImmutableHashSet<string> wrongPhones)
+    static ActionRecipient? Recipient(CaseCustomer customer, PlanStep step, string channel, Unreachable unreachable)
     {
         var order = new[] { step.ContactRole, "billing", "accounting" }.Distinct();
         var contacts = order.SelectMany(role => customer.Contacts.Where(c => c.Role == role)).ToList();
@@ -345,10 +345,10 @@ public static partial class DunningCaseDecider
         switch (channel)
         {
             case "email":
-                if (contacts.FirstOrDefault(c => !string.IsNullOrEmpty(c.Email)) is { } byEmail) return Make(byEmail, $"{byEmail.Role} contact's email");
-                return string.IsNullOrEmpty(customer.Email) ? null : Make(null, "the customer's email on its invoices");
+                if (contacts.FirstOrDefault(c => unreachable.TakesEmail(c.Email)) is { } byEmail) return Make(byEmail, $"{byEmail.Role} contact's email");
+                return unreachable.TakesEmail(customer.Email) ? Make(null, "the customer's email on its invoices") : null;
             case "phone" or "sms":
-                return contacts.FirstOrDefault(c => !string.IsNullOrEmpty(c.Phone) && !wrongPhones.Contains(c.Phone)) is { } byPhone ? Make(byPhone, $"{byPhone.Role} contact's phone") : null;
+                return contacts.FirstOrDefault(c => unreachable.Takes(channel, c.Phone)) is { } byPhone ? Make(byPhone, $"{byPhone.Role} contact's phone") : null;
             case "letter" or "registered-letter":
                 return customer.PostalAddress is null ? null
                     : contacts.FirstOrDefault() is { } addressee ? Make(addressee, $"the customer's postal address, for its {addressee.Role} contact") : Make(null, "the customer's postal address");
@@ -363,6 +363,22 @@ public static partial class DunningCaseDecider
     static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     static Relance.ReminderService.DunningPlans.PlanClock ClockOf(DunningCase state) => state.Plan?.Clock ?? new();
+
+    /// <summary>
+    /// Where the customer cannot be reached: phone numbers a person found wrong (no call, no SMS), email addresses
+    /// that bounced, numbers an SMS was not delivered to. Each by its value: another one from the ERP is tried.
+    /// </summary>
+    public sealed record Unreachable(ImmutableHashSet<string> WrongPhones, ImmutableHashSet<string> Emails, ImmutableHashSet<string> SmsNumbers)
+    {
+        public static readonly Unreachable None = new([], [], []);
+
+        public static Unreachable Of(DunningCase state) => new(state.WrongPhones, state.UndeliverableEmails, state.UndeliverableSmsNumbers);
+
+        public bool TakesEmail(string? email) => !string.IsNullOrEmpty(email) && !Emails.Contains(email.ToLowerInvariant());
+
+        public bool Takes(string channel, string? phone) =>
+            !string.IsNullOrEmpty(phone) && !WrongPhones.Contains(phone) && !(channel == "sms" && SmsNumbers.Contains(phone));
+    }
 
     /// <summary>The channel a step will use and whom it addresses; not reachable when no channel, fallbacks included, reaches the customer.</summary>
     public sealed record ChannelReach(string Channel, ActionRecipient Recipient, bool Reachable)

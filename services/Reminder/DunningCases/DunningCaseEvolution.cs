@@ -45,7 +45,10 @@ public static class DunningCaseEvolution
         }),
         (_, ReminderRequested requested) => Planned(Called(Stepped(state, requested.Step, requested.Invoices, requested.RequestedAt), requested) with
         {
-            Requested = state.Requested.Add(new RequestedAction(requested.ReminderId, requested.ActionId, requested.Step, requested.Channel, requested.RequestedAt, requested.Invoices)),
+            Requested = state.Requested.Add(new RequestedAction(requested.ReminderId, requested.ActionId, requested.Step, requested.Channel, requested.RequestedAt, requested.Invoices)
+            {
+                Recipient = requested.Recipient,
+            }),
             Letters = requested.Channel is "letter" or "registered-letter"
                 ? state.Letters.Add(new CaseLetter(requested.ReminderId, requested.Step, requested.Channel, requested.PaymentDeadlineDays, requested.RequestedAt))
                 : state.Letters,
@@ -99,6 +102,12 @@ public static class DunningCaseEvolution
             AcknowledgmentCardSha256 = l.AcknowledgmentCardSha256 ?? acknowledged.CardSha256,
         })),
         (_, LetterReturned returned) => Planned(WithLetter(state, returned.ReminderId, l => l with { Returned = returned })),
+        (_, ReminderNotDelivered undelivered) => Planned(state with
+        {
+            Undelivered = state.Undelivered.Add(undelivered),
+            UndeliverableEmails = undelivered is { Channel: "email", Avoided: { } email } ? state.UndeliverableEmails.Add(email) : state.UndeliverableEmails,
+            UndeliverableSmsNumbers = undelivered is { Channel: "sms", Avoided: { } number } ? state.UndeliverableSmsNumbers.Add(number) : state.UndeliverableSmsNumbers,
+        }),
         // A customer completed by the ERP may now be reachable: a blocked step is tried again.
         (_, CaseContactChanged contact) => Planned(state with
         {

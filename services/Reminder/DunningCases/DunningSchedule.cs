@@ -25,7 +25,8 @@ public static class DunningSchedule
         var chased = state.OpenInvoices.Where(i => i.Chased).ToList();
         if (chased.Count == 0) return candidates.OrderBy(c => c.At).FirstOrDefault();
 
-        foreach (var invoice in chased)
+        // A blocked step, courtesy or not, waits for the ERP to complete the customer: tried again every hour it would only be blocked again.
+        foreach (var invoice in state.Blocked is null ? chased : [])
         {
             // Only its first courtesy step still owed: the next one follows it.
             var owed = plan.Courtesy.FirstOrDefault(x => !invoice.CourtesyDone.Contains(x.Step.Id));

@@ -73,7 +73,7 @@ public static class PeopleDisputeDecider
             ContactRole = "billing",
             PaymentDeadlineDays = policy.ResentInvoicePaymentDays,
         };
-        var reach = DunningCaseDecider.Reach(state.Customer, plan, step, "email", state.WrongPhones);
+        var reach = DunningCaseDecider.Reach(state.Customer, plan, step, "email", DunningCaseDecider.Unreachable.Of(state));
         // Nowhere to send it: the dispute stays open (the invoice is not chased) until the ERP completes the customer and a person resolves it.
         if (!reach.Reachable) yield break;
         var today = plan.Clock.DayOf(now);

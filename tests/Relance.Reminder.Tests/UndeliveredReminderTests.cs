@@ -1,0 +1,117 @@
+using Relance.ReminderService.DunningCases;
+using Relance.ReminderService.DunningCases.RecordingNotDelivered;
+using Relance.ReminderService.DunningPlans;
+
+namespace Relance.Reminder.Tests;
+
+/// <summary>
+/// A reminder the Correspondence service reports not delivered (bounced, SMS undelivered, refused for good) goes on
+/// the case's trail once, and the address it failed on is not used again: on the standard plan the next email step
+/// goes by letter (its fallback), or is blocked with no postal address, until the ERP gives another address; the
+/// next SMS step goes by email. Courtesy reminders 20 and 27 June, first call 1 July, email reminder 9 July.
+/// </summary>
+[Trait("Category", "Unit")]
+public class UndeliveredReminderTests
+{
+    static readonly DateOnly Due = new(2026, 6, 30);
+    const string Phone = "+33 4 72 00 00 01";
+
+    static DateTimeOffset At(int month, int day, int hour = 9) => new(2026, month, day, hour, 0, 0, TimeSpan.FromHours(2));
+
+    // Reached by the email on its invoices alone: its billing contact has a phone, no email.
+    static readonly CaseCustomer OneAddress = CaseSimulation.Customer with { Contacts = [new CaseContact("billing", "Anne Martin", null, Phone)] };
+
+    static CaseSimulation FirstCourtesySent(CaseCustomer? customer = null, DunningPlan? plan = null) =>
+        new CaseSimulation(At(5, 31, 10), plan, customer ?? OneAddress).Invoice("F-1", Due, 1200m, issued: new(2026, 5, 31)).RunUntil(At(6, 20, 10));
+
+    static ReminderRequested Requested(CaseSimulation run, string step) => run.Events.OfType<ReminderRequested>().Single(r => r.Step == step);
+
+    static CaseSimulation NotDelivered(CaseSimulation run, Guid reminderId, string recipient, string kind, string reason = "5.1.1 User unknown") =>
+        run.Do(s => DunningCaseDecider.Decide(new RecordReminderNotDelivered(s.Id, reminderId, recipient, kind, reason, At(6, 20, 9).AddMinutes(5), run.Now), s));
+
+    [Fact]
+    public void A_bounce_is_recorded_once_shown_on_the_case_and_the_next_email_step_goes_by_letter_until_the_erp_gives_another_address()
+    {
+        var run = FirstCourtesySent();
+        var first = Requested(run, "courtesy-reminder-1");
+        Assert.Equal(("email", "compta@dupont.example"), (first.Channel, first.Recipient.Email));
+
+        // The mail system reports the address in its own case: the case's address is the one avoided.
+        NotDelivered(run, first.ReminderId, "Compta@Dupont.example", "bounced");
+        Assert.Equal(new ReminderNotDelivered(first.ReminderId, "courtesy-reminder-1", "email", "Compta@Dupont.example", "bounced", "5.1.1 User unknown",
+            "compta@dupont.example", At(6, 20, 9).AddMinutes(5), At(6, 20, 10)), Assert.Single(run.Decided));
+        Assert.Empty(NotDelivered(run, first.ReminderId, "Compta@Dupont.example", "bounced").Decided);
+        Assert.Equal(first.ReminderId, Assert.Single(run.State!.Undelivered).ReminderId);
+        Assert.Equal(["compta@dupont.example"], run.State.UndeliverableEmails);
+
+        // The next email step goes by its fallback, a letter; the call still goes to the phone.
+        run.RunUntil(At(7, 2));
+        Assert.Equal(["2026-06-20 courtesy-reminder-1 email [F-1]", "2026-06-27 courtesy-reminder-2 letter [F-1]", "2026-07-01 first-call phone [F-1]"], run.Actions);
+        Assert.Contains("instead of email", Requested(run, "courtesy-reminder-2").Recipient.Via);
+
+        // The ERP gives another address: the next email step uses it.
+        run.Customer_(OneAddress with { Email = "comptabilite@dupont.example" }, null).RunUntil(At(7, 10));
+        var email = Requested(run, "email-reminder");
+        Assert.Equal(("email", "comptabilite@dupont.example"), (email.Channel, email.Recipient.Email));
+    }
+
+    [Fact]
+    public void A_bounced_contact_address_gives_way_to_the_customer_s_other_address_before_any_letter()
+    {
+        var run = FirstCourtesySent(CaseSimulation.Customer);
+        var first = Requested(run, "courtesy-reminder-1");
+        Assert.Equal("anne.martin@dupont.example", first.Recipient.Email);
+        NotDelivered(run, first.ReminderId, first.Recipient.Email!, "refused", "SMTP 550 mailbox unavailable").RunUntil(At(6, 28));
+        var second = Requested(run, "courtesy-reminder-2");
+        Assert.Equal(("email", "compta@dupont.example"), (second.Channel, second.Recipient.Email));
+    }
+
+    [Fact]
+    public void With_no_postal_address_the_next_email_step_is_blocked_on_the_case_until_the_erp_completes_the_customer()
+    {
+        var run = FirstCourtesySent(OneAddress with { PostalAddress = null });
+        NotDelivered(run, Requested(run, "courtesy-reminder-1").ReminderId, "compta@dupont.example", "bounced").RunUntil(At(7, 2));
+        var blocked = Assert.IsType<StepBlocked>(run.Events.Last());
+        Assert.Equal("courtesy-reminder-2", blocked.Step);
+        Assert.Equal(blocked, run.State!.Blocked);
+        Assert.Single(run.Actions);
+
+        // The ERP gives another address: the chase goes on from there.
+        run.Customer_(OneAddress with { PostalAddress = null, Email = "comptabilite@dupont.example" }, null).RunUntil(At(7, 2, 10));
+        Assert.Equal("2026-07-02 first-call phone [F-1]", run.Actions.Last());
+    }
+
+    [Fact]
+    public void After_an_sms_is_not_delivered_the_next_sms_step_goes_by_email_and_the_number_is_still_called()
+    {
+        var bySms = CaseSimulation.Standard with
+        {
+            Steps = [.. CaseSimulation.Standard.Steps.Select(s => s.BeforeDue ? s with { Channels = ["sms"] } : s)],
+        };
+        var run = FirstCourtesySent(plan: bySms);
+        var first = Requested(run, "courtesy-reminder-1");
+        Assert.Equal(("sms", Phone), (first.Channel, first.Recipient.Phone));
+
+        // The gateway reports the number normalised: the case's own spelling is the one avoided.
+        NotDelivered(run, first.ReminderId, "+33472000001", "delivery-failed", "absent subscriber");
+        Assert.Equal(Phone, Assert.IsType<ReminderNotDelivered>(Assert.Single(run.Decided)).Avoided);
+        Assert.Equal([Phone], run.State!.UndeliverableSmsNumbers);
+        run.RunUntil(At(7, 2));
+        Assert.Equal(["2026-06-20 courtesy-reminder-1 sms [F-1]", "2026-06-27 courtesy-reminder-2 email [F-1]", "2026-07-01 first-call phone [F-1]"], run.Actions);
+        Assert.Equal(Phone, run.State!.Calls.Single().Recipient!.Phone);
+    }
+
+    [Fact]
+    public void News_of_a_reminder_the_case_did_not_ask_for_records_nothing_and_another_kind_for_the_same_reminder_is_recorded()
+    {
+        var run = FirstCourtesySent();
+        Assert.Empty(NotDelivered(run, Guid.NewGuid(), "compta@dupont.example", "bounced").Decided);
+        Assert.Empty(DunningCaseDecider.Decide(new RecordReminderNotDelivered("ACME/C9/EUR", Guid.NewGuid(), "x@y.example", "bounced", "550", At(6, 20), At(6, 20)), null));
+
+        var first = Requested(run, "courtesy-reminder-1").ReminderId;
+        NotDelivered(run, first, "compta@dupont.example", "refused", "SMTP 550");
+        NotDelivered(run, first, "compta@dupont.example", "bounced");
+        Assert.Equal(["refused", "bounced"], run.State!.Undelivered.Select(u => u.Kind));
+        Assert.Single(run.State.UndeliverableEmails);
+    }
+}
