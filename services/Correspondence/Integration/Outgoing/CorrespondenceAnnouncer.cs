@@ -13,7 +13,7 @@ namespace Relance.CorrespondenceService.Integration.Outgoing;
 /// sent (recipient: the address), or a letter queued for posting (recipient: the postal address on one line);
 /// then a letter's postal tracking (<see cref="PostalAnnouncements"/>); and each that did not reach its recipient
 /// (<see cref="Messages.ReminderNotDelivered"/>: bounced, reported undelivered, refused for good), which the Reminder
-/// service does not act on yet.
+/// service records on the case and answers by not using that address again.
 /// </summary>
 public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
 {
