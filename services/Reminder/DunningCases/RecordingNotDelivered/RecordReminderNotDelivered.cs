@@ -20,7 +20,11 @@ public static class RecordReminderNotDeliveredHandler
     public static async Task<IReadOnlyList<object>> Handle(IDocumentSession session, RecordReminderNotDelivered command, ILogger logger, CancellationToken cancellation)
     {
         DunningCase? seen = null;
-        var events = await session.DecideAsync<DunningCase>(command.CaseId, state => DunningCaseDecider.Decide(command, seen = state), cancellation);
+        var events = await session.DecideAsync<DunningCase>(command.CaseId, state =>
+        {
+            seen = state;
+            return DunningCaseDecider.Decide(command, state);
+        }, cancellation);
         // Not an error to retry: news of a reminder the case never asked for will not become true by waiting.
         if (events.Count == 0 && seen?.Requested.Exists(r => r.ReminderId == command.ReminderId) != true)
             logger.LogWarning("Reminder {ReminderId} reported {Kind} is not one case {CaseId} asked for: ignored", command.ReminderId, command.Kind, command.CaseId);
