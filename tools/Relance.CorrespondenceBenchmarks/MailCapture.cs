@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Relance.Benchmarks;
+namespace Relance.CorrespondenceBenchmarks;
 
 /// <summary>Removes the benchmark's messages from maildev (others' test messages stay), through its REST API.</summary>
 static class MailCapture

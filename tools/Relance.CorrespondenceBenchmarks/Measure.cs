@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Relance.Benchmarks;
+namespace Relance.CorrespondenceBenchmarks;
 
 /// <param name="Cpu">This process's processor time over the measure, all threads: with other loads on the machine, the
 /// steadier figure of what one operation costs here.</param>

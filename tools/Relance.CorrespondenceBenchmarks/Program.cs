@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text;
-using Relance.Benchmarks;
+using Relance.CorrespondenceBenchmarks;
 using Relance.CorrespondenceService.Correspondences;
 using Relance.CorrespondenceService.Correspondences.SendingReminder;
 using Relance.CorrespondenceService.Email;
 using Relance.CorrespondenceService.Letters;
 
-// dotnet run -c Release --project tests/Relance.Benchmarks -- correspondence [options]; see "Throughput" in services/Correspondence/README.md.
+// dotnet run -c Release --project tools/Relance.CorrespondenceBenchmarks -- correspondence [options]; see "Throughput" in services/Correspondence/README.md.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args is not ["correspondence", ..])
 {
@@ -21,7 +21,7 @@ var smtp = Option("--smtp") ?? Environment.GetEnvironmentVariable("RELANCE_SMTP"
 var capture = Option("--capture") ?? Environment.GetEnvironmentVariable("RELANCE_SMTP_CAPTURE");
 var sink = Option("--sink");
 var output = Option("--out") ?? "deploy/bench-results/correspondence.md";
-var command = string.Join(" ", ["bash tests/Relance.Benchmarks/correspondence.sh", .. args.Skip(1).Where(a => a != "--sink" && a != sink)]);
+var command = string.Join(" ", ["bash tools/Relance.CorrespondenceBenchmarks/correspondence.sh", .. args.Skip(1).Where(a => a != "--sink" && a != sink)]);
 
 DejaVuFonts.Register();
 var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";

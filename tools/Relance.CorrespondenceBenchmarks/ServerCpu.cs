@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace Relance.Benchmarks;
+namespace Relance.CorrespondenceBenchmarks;
 
 /// <summary>The processor time used so far by the process listening on a local TCP port (Linux: ss and /proc); none elsewhere.</summary>
 static partial class ServerCpu

@@ -21,4 +21,4 @@ sink_pid=$!
 trap 'kill "$sink_pid" 2>/dev/null || true' EXIT
 sleep 0.5
 
-dotnet run -c Release --project tests/Relance.Benchmarks -- correspondence --sink "127.0.0.1:$port" "$@"
+dotnet run -c Release --project tools/Relance.CorrespondenceBenchmarks -- correspondence --sink "127.0.0.1:$port" "$@"

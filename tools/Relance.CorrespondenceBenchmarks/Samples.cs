@@ -2,7 +2,7 @@ using Relance.CorrespondenceService.Correspondences;
 using Relance.CorrespondenceService.Correspondences.SendingReminder;
 using Relance.CorrespondenceService.Email;
 
-namespace Relance.Benchmarks;
+namespace Relance.CorrespondenceBenchmarks;
 
 /// <summary>What is measured: a formal notice (and a reminder email) for five overdue invoices, with their claims.</summary>
 static class Samples
