@@ -99,7 +99,10 @@ public sealed class RelanceSystem : IAsyncDisposable
     public async Task RestartAsync(Service service, params string[] extraArgs)
     {
         var app = _apps[service];
-        await app.StopAsync();
+        // A restart stands for a crash: no waiting for work in flight (a send held up by a test's server would keep a
+        // graceful stop waiting for the whole shutdown timeout).
+        using (var abrupt = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+            await app.StopAsync(abrupt.Token);
         await app.DisposeAsync();
         _clients[service].Dispose();
         // A dead process's connections drop, and with them its advisory locks: end the ones its pools kept open.
