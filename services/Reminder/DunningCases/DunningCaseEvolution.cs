@@ -230,8 +230,9 @@ public static class DunningCaseEvolution
     // The pending approval ends with the action it was asked for (sent, skipped, blocked), not with another one.
     static PendingApproval? Settled(PendingApproval? pending, Guid actionId) => pending?.ActionId == actionId ? null : pending;
 
-    // Checked again here: events recorded before the check existed avoided the customer's address on a refusal or
-    // on a bounce of the account manager's copy.
+    // Checked again here, for events recorded before the check existed (which avoided the customer's address on a
+    // refusal or on a bounce of the account manager's copy): a case read from its events, or its stored view rebuilt,
+    // uses that address again.
     static string? Avoided(ReminderNotDelivered undelivered, string channel) =>
         undelivered.Channel == channel && undelivered.Avoided is { } avoided
             && DunningCaseDecider.Avoids(channel, undelivered.Kind, undelivered.Recipient, avoided) ? avoided : null;
