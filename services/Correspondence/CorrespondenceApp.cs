@@ -43,7 +43,8 @@ public static class CorrespondenceApp
         builder.Services.AddTransient<IChannelAdapter, SmsChannel>();
         builder.Services.AddScoped<SendReminderHandler>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Correspondence:Documents").Get<DocumentOptions>() ?? new DocumentOptions());
-        builder.Services.AddHttpClient<DocumentFetcher>();
+        builder.Services.AddHttpClient<DocumentFetcher>()
+            .ConfigurePrimaryHttpMessageHandler(services => DocumentSources.Handler(services.GetRequiredService<DocumentOptions>()));
         builder.Services.AddScoped<KeepInvoiceDocumentsHandler>();
         builder.Services.AddScoped<DocumentsToAttach>();
         builder.Services.AddPostalProvider(builder.Configuration, builder.Environment);

@@ -5,8 +5,9 @@ using Relance.ReminderService.DunningPlans;
 namespace Relance.Reminder.Tests;
 
 /// <summary>
-/// A reminder the Correspondence service reports not delivered (bounced, SMS undelivered, refused for good) goes on
-/// the case's trail once, and the address it failed on is not used again: on the standard plan the next email step
+/// A reminder the Correspondence service reports not delivered (bounced, SMS undelivered, letter returned, refused for
+/// good) goes on the case's trail once; when the failure is about the address written to (a bounce or an undelivered
+/// SMS of that very address, a letter returned), that address is not used again: on the standard plan the next email step
 /// goes by letter (its fallback), or is blocked with no postal address, until the ERP gives another address; the
 /// next SMS step goes by email. Courtesy reminders 20 and 27 June, first call 1 July, email reminder 9 July.
 /// </summary>
@@ -61,9 +62,44 @@ public class UndeliveredReminderTests
         var run = FirstCourtesySent(CaseSimulation.Customer);
         var first = Requested(run, "courtesy-reminder-1");
         Assert.Equal("anne.martin@dupont.example", first.Recipient.Email);
-        NotDelivered(run, first.ReminderId, first.Recipient.Email!, "refused", "SMTP 550 mailbox unavailable").RunUntil(At(6, 28));
+        NotDelivered(run, first.ReminderId, first.Recipient.Email!, "bounced", "5.1.1 mailbox unavailable").RunUntil(At(6, 28));
         var second = Requested(run, "courtesy-reminder-2");
         Assert.Equal(("email", "compta@dupont.example"), (second.Channel, second.Recipient.Email));
+    }
+
+    [Fact]
+    public void A_bounce_of_the_account_manager_s_copy_is_recorded_and_the_customer_s_address_is_still_used()
+    {
+        var run = FirstCourtesySent(OneAddress with { AccountManager = new CaseContact("account-manager", "Paul Roy", "paul.roy@acme.example", null) });
+        var first = Requested(run, "courtesy-reminder-1");
+        NotDelivered(run, first.ReminderId, "Paul.Roy@acme.example", "bounced");
+        Assert.Null(Assert.IsType<ReminderNotDelivered>(Assert.Single(run.Decided)).Avoided);
+        Assert.Empty(run.State!.UndeliverableEmails);
+        run.RunUntil(At(6, 28));
+        Assert.Equal(("email", "compta@dupont.example"), (Requested(run, "courtesy-reminder-2").Channel, Requested(run, "courtesy-reminder-2").Recipient.Email));
+    }
+
+    [Theory]
+    [InlineData("refused", "SMTP 552 message size exceeds fixed maximum")]
+    [InlineData("expired", "not delivered within 48 hours")]
+    public void A_refusal_or_any_other_failure_is_recorded_and_the_address_is_still_used(string kind, string reason)
+    {
+        var run = FirstCourtesySent();
+        var first = Requested(run, "courtesy-reminder-1");
+        NotDelivered(run, first.ReminderId, first.Recipient.Email!, kind, reason);
+        Assert.Equal((kind, null), (Assert.Single(run.State!.Undelivered).Kind, run.State.Undelivered[0].Avoided));
+        run.RunUntil(At(6, 28));
+        Assert.Equal(("email", "compta@dupont.example"), (Requested(run, "courtesy-reminder-2").Channel, Requested(run, "courtesy-reminder-2").Recipient.Email));
+    }
+
+    [Fact]
+    public void A_refusal_recorded_before_the_check_as_avoiding_the_address_no_longer_avoids_it()
+    {
+        var run = FirstCourtesySent();
+        var first = Requested(run, "courtesy-reminder-1");
+        run.Apply([new ReminderNotDelivered(first.ReminderId, first.Step, "email", "compta@dupont.example", "refused", "SMTP 554 relay denied",
+            "compta@dupont.example", At(6, 20, 9), At(6, 20, 10))]);
+        Assert.Empty(run.State!.UndeliverableEmails);
     }
 
     [Fact]
@@ -101,6 +137,36 @@ public class UndeliveredReminderTests
         run.RunUntil(At(7, 2));
         Assert.Equal(["2026-06-20 courtesy-reminder-1 sms [F-1]", "2026-06-27 courtesy-reminder-2 email [F-1]", "2026-07-01 first-call phone [F-1]"], run.Actions);
         Assert.Equal(Phone, run.State!.Calls.Single().Recipient!.Phone);
+    }
+
+    [Theory]
+    [InlineData("06 12 34 56 78", "+33612345678", true)]
+    [InlineData("+33 (0)6 12 34 56 78", "+33612345678", true)]
+    [InlineData("0033 6 12 34 56 78", "+33612345678", true)]
+    [InlineData("06 12 34 56 78", "+33612345679", false)]
+    [InlineData("06 12 34 56 78", "+32612345678", false)]
+    public void An_sms_number_is_avoided_only_when_the_reported_number_is_the_one_written_to(string written, string reported, bool avoided) =>
+        Assert.Equal(avoided, DunningCaseDecider.Avoids("sms", "delivery-failed", reported, written));
+
+    [Fact]
+    public void After_a_letter_comes_back_address_unknown_the_next_letter_step_goes_by_email_until_the_erp_gives_another_address()
+    {
+        var byLetter = CaseSimulation.Standard with
+        {
+            Steps = [.. CaseSimulation.Standard.Steps.Select(s => s.BeforeDue ? s with { Channels = ["letter"] } : s)],
+        };
+        var run = FirstCourtesySent(plan: byLetter);
+        var first = Requested(run, "courtesy-reminder-1");
+        Assert.Equal("letter", first.Channel);
+
+        NotDelivered(run, first.ReminderId, "Dupont SARL", "returned", "address-unknown (n'habite pas à l'adresse indiquée)");
+        Assert.Equal("12 RUE DES LILAS, 69003, LYON, FR", Assert.IsType<ReminderNotDelivered>(Assert.Single(run.Decided)).Avoided);
+        run.RunUntil(At(6, 28));
+        Assert.Equal(["2026-06-20 courtesy-reminder-1 letter [F-1]", "2026-06-27 courtesy-reminder-2 email [F-1]"], run.Actions);
+
+        // The same address written otherwise is the same; another one from the ERP is used.
+        Assert.False(DunningCaseDecider.Unreachable.Of(run.State!).TakesAddress(new(["12  rue des lilas"], "69003", "Lyon", "FR")));
+        Assert.True(DunningCaseDecider.Unreachable.Of(run.State!).TakesAddress(new(["3 place Bellecour"], "69002", "Lyon", "FR")));
     }
 
     [Fact]

@@ -4,7 +4,8 @@ using System.Text;
 namespace Relance.CorrespondenceService.Correspondences;
 
 // The persisted schema of one correspondence (a document sent to a debtor): requested, rendered with the
-// exact bytes and their SHA-256, then sent by email, or queued for posting when it is a letter. Its stream
+// exact bytes and their SHA-256, then sent by email or SMS (each dispatch attempt recorded before it starts, its
+// outcome after), or queued for posting when it is a letter. Its stream
 // key is the reminder id it was asked for. Members added after the first version are optional, with
 // defaults, so that the events stored before them still read.
 

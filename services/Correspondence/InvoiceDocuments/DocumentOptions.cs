@@ -26,4 +26,11 @@ public sealed record DocumentOptions
     /// messages over 20 to 25 MB. Documents past it are left out, and named in the proof as missing.
     /// </summary>
     public long MaxEmailAttachmentBytes { get; init; } = 15 * 1024 * 1024;
+
+    /// <summary>
+    /// Whether documents may be fetched from loopback, private (RFC 1918, fc00::/7), link-local, unspecified and
+    /// multicast addresses: off, as an ERP's URL could otherwise make this service email what its own network serves;
+    /// on only for an ERP on the company's own network, and for tests.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; init; }
 }

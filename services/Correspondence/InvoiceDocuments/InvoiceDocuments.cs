@@ -15,7 +15,16 @@ public sealed record InvoiceDocumentsAnnounced(
     DateTimeOffset AnnouncedAt);
 
 /// <param name="Url">Where it is fetched from; none when the ERP sent the content itself.</param>
-public sealed record AnnouncedDocument(string Kind, string Name, string MediaType, string? Url);
+/// <param name="MediaType">As the ERP gave it, or application/octet-stream when that could not be parsed (<see cref="AnnouncedMediaType"/>).</param>
+public sealed record AnnouncedDocument(string Kind, string Name, string MediaType, string? Url)
+{
+    /// <summary>The media type the ERP gave, when it is not one an email can carry: the document is kept as application/octet-stream.</summary>
+    public string? AnnouncedMediaType { get; init; }
+
+    /// <summary>This document with a media type an email attachment can carry: the ERP's own when it parses.</summary>
+    public AnnouncedDocument WithMediaTypeChecked() =>
+        MimeKit.ContentType.TryParse(MediaType, out _) ? this : this with { MediaType = "application/octet-stream", AnnouncedMediaType = MediaType };
+}
 
 /// <summary>A document's bytes are kept (decoded, or fetched from its URL): <see cref="StoredContent"/> <paramref name="Sha256"/>.</summary>
 /// <param name="Position">Its index in <see cref="InvoiceDocumentsAnnounced.Documents"/>.</param>

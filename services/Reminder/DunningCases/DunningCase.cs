@@ -430,10 +430,12 @@ public sealed record DunningCase(
     public ImmutableList<CaseLetter> Letters { get; init; } = [];
     /// <summary>The reminders that did not reach the customer (bounced, undelivered, refused), for the people who work the case.</summary>
     public ImmutableList<ReminderNotDelivered> Undelivered { get; init; } = [];
-    /// <summary>Email addresses a reminder bounced from or was refused for (lower case): email steps avoid them until the ERP gives another.</summary>
+    /// <summary>Email addresses a reminder bounced from (lower case): email steps avoid them until the ERP gives another.</summary>
     public ImmutableHashSet<string> UndeliverableEmails { get; init; } = [];
     /// <summary>Numbers an SMS was not delivered to: SMS steps avoid them until the ERP gives another.</summary>
     public ImmutableHashSet<string> UndeliverableSmsNumbers { get; init; } = [];
+    /// <summary>Postal addresses a letter came back from, unknown there (<see cref="DunningCaseDecider.AddressKey"/>): letters avoid them until the ERP gives another.</summary>
+    public ImmutableHashSet<string> UndeliverablePostalAddresses { get; init; } = [];
 
     /// <summary>When the holds in force end: the later of the ERP's and a person's.</summary>
     public DateTimeOffset? HeldUntil => (Hold?.ResumesAt, PersonHold?.ResumesAt) switch
@@ -490,11 +492,12 @@ public sealed record CaseLetter(Guid ReminderId, string Step, string Channel, in
 /// undelivered, or a provider refused it for good. Recorded once per reminder and kind.
 /// </summary>
 /// <param name="Recipient">The address it failed on, as the Correspondence service reports it.</param>
-/// <param name="Kind">bounced, delivery-failed or refused.</param>
+/// <param name="Kind">bounced, delivery-failed, returned (a letter, address unknown), refused, expired…</param>
 /// <param name="Reason">What the provider or the mail system said.</param>
 /// <param name="Avoided">
-/// The email address (lower case) or SMS number, as the case addressed it, that its email or SMS steps no longer use
-/// until the ERP gives another; none for other channels.
+/// The email address (lower case), SMS number or postal address (<see cref="DunningCaseDecider.AddressKey"/>), as the
+/// case addressed it, that the steps of its channel no longer use until the ERP gives another; none when the failure
+/// is not about that address (<see cref="DunningCaseDecider.Avoids"/>).
 /// </param>
 /// <param name="At">When it failed, by the provider's report.</param>
 public sealed record ReminderNotDelivered(

@@ -350,7 +350,7 @@ public static partial class DunningCaseDecider
             case "phone" or "sms":
                 return contacts.FirstOrDefault(c => unreachable.Takes(channel, c.Phone)) is { } byPhone ? Make(byPhone, $"{byPhone.Role} contact's phone") : null;
             case "letter" or "registered-letter":
-                return customer.PostalAddress is null ? null
+                return customer.PostalAddress is null || !unreachable.TakesAddress(customer.PostalAddress) ? null
                     : contacts.FirstOrDefault() is { } addressee ? Make(addressee, $"the customer's postal address, for its {addressee.Role} contact") : Make(null, "the customer's postal address");
             default:
                 return Make(contacts.FirstOrDefault(), channel);
@@ -366,13 +366,18 @@ public static partial class DunningCaseDecider
 
     /// <summary>
     /// Where the customer cannot be reached: phone numbers a person found wrong (no call, no SMS), email addresses
-    /// that bounced, numbers an SMS was not delivered to. Each by its value: another one from the ERP is tried.
+    /// that bounced, numbers an SMS was not delivered to, postal addresses a letter came back from. Each by its value:
+    /// another one from the ERP is tried.
     /// </summary>
-    public sealed record Unreachable(ImmutableHashSet<string> WrongPhones, ImmutableHashSet<string> Emails, ImmutableHashSet<string> SmsNumbers)
+    public sealed record Unreachable(ImmutableHashSet<string> WrongPhones, ImmutableHashSet<string> Emails, ImmutableHashSet<string> SmsNumbers,
+        ImmutableHashSet<string> PostalAddresses)
     {
-        public static readonly Unreachable None = new([], [], []);
+        public static readonly Unreachable None = new([], [], [], []);
 
-        public static Unreachable Of(DunningCase state) => new(state.WrongPhones, state.UndeliverableEmails, state.UndeliverableSmsNumbers);
+        public static Unreachable Of(DunningCase state) =>
+            new(state.WrongPhones, state.UndeliverableEmails, state.UndeliverableSmsNumbers, state.UndeliverablePostalAddresses);
+
+        public bool TakesAddress(CasePostalAddress address) => !PostalAddresses.Contains(AddressKey(address));
 
         public bool TakesEmail(string? email) => !string.IsNullOrEmpty(email) && !Emails.Contains(email.ToLowerInvariant());
 

@@ -105,8 +105,10 @@ public static class DunningCaseEvolution
         (_, ReminderNotDelivered undelivered) => Planned(state with
         {
             Undelivered = state.Undelivered.Add(undelivered),
-            UndeliverableEmails = undelivered is { Channel: "email", Avoided: { } email } ? state.UndeliverableEmails.Add(email) : state.UndeliverableEmails,
-            UndeliverableSmsNumbers = undelivered is { Channel: "sms", Avoided: { } number } ? state.UndeliverableSmsNumbers.Add(number) : state.UndeliverableSmsNumbers,
+            UndeliverableEmails = Avoided(undelivered, "email") is { } email ? state.UndeliverableEmails.Add(email) : state.UndeliverableEmails,
+            UndeliverableSmsNumbers = Avoided(undelivered, "sms") is { } number ? state.UndeliverableSmsNumbers.Add(number) : state.UndeliverableSmsNumbers,
+            UndeliverablePostalAddresses = (Avoided(undelivered, "letter") ?? Avoided(undelivered, "registered-letter")) is { } address
+                ? state.UndeliverablePostalAddresses.Add(address) : state.UndeliverablePostalAddresses,
         }),
         // A customer completed by the ERP may now be reachable: a blocked step is tried again.
         (_, CaseContactChanged contact) => Planned(state with
@@ -227,6 +229,13 @@ public static class DunningCaseEvolution
 
     // The pending approval ends with the action it was asked for (sent, skipped, blocked), not with another one.
     static PendingApproval? Settled(PendingApproval? pending, Guid actionId) => pending?.ActionId == actionId ? null : pending;
+
+    // Checked again here, for events recorded before the check existed (which avoided the customer's address on a
+    // refusal or on a bounce of the account manager's copy): a case read from its events, or its stored view rebuilt,
+    // uses that address again.
+    static string? Avoided(ReminderNotDelivered undelivered, string channel) =>
+        undelivered.Channel == channel && undelivered.Avoided is { } avoided
+            && DunningCaseDecider.Avoids(channel, undelivered.Kind, undelivered.Recipient, avoided) ? avoided : null;
 
     static DunningCase WithLetter(DunningCase state, Guid reminderId, Func<CaseLetter, CaseLetter> change) =>
         state with { Letters = [.. state.Letters.Select(l => l.ReminderId == reminderId ? change(l) : l)] };

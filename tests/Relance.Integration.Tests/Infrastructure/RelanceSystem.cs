@@ -152,6 +152,8 @@ public sealed class RelanceSystem : IAsyncDisposable
             "--Correspondence:Sender:Addresses:ACME:0=1 place de l'Exemple",
             "--Correspondence:Sender:Addresses:ACME:1=69002 Lyon",
             $"--Correspondence:Postal:Folder={PostalFolder}",
+            // The test's document servers listen on 127.0.0.1, which documents are not fetched from by default.
+            "--Correspondence:Documents:AllowPrivateNetworks=true",
             "--Serilog:MinimumLevel:Default=Warning",
             // A service answers "not ready" while it starts: expected here, not worth a log line.
             "--Serilog:MinimumLevel:Override:Microsoft.Extensions.Diagnostics.HealthChecks=Fatal",

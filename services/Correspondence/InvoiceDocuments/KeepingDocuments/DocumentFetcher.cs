@@ -10,7 +10,8 @@ public abstract record FetchOutcome
 
 /// <summary>
 /// Fetches a document the ERP sent by URL: a few tries with growing pauses when the server fails or does not
-/// answer in time, none when it refuses (4xx) or the document is larger than <see cref="DocumentOptions.MaxBytes"/>.
+/// answer in time, none when it refuses (4xx), the document is larger than <see cref="DocumentOptions.MaxBytes"/>
+/// or the URL leads to an address documents are not fetched from (<see cref="DocumentSources"/>).
 /// </summary>
 public sealed class DocumentFetcher(HttpClient http, DocumentOptions options, ILogger<DocumentFetcher> logger)
 {
@@ -56,6 +57,10 @@ public sealed class DocumentFetcher(HttpClient http, DocumentOptions options, IL
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
             return (null, $"{url} did not answer within {options.Timeout}", true);
+        }
+        catch (HttpRequestException e) when (e.InnerException is DocumentSourceRefusedException refused)
+        {
+            return (null, $"{url} refused: {refused.Message}", false);
         }
         catch (HttpRequestException e)
         {

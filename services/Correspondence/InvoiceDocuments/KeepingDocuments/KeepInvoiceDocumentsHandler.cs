@@ -18,6 +18,11 @@ public sealed class KeepInvoiceDocumentsHandler(
         InvoiceDocumentsAnnounced announced, IReadOnlyDictionary<int, byte[]> contents, Action<IDocumentSession> attribute, CancellationToken cancellation)
     {
         var key = InvoiceDocumentSet.StreamKey(announced.CompanyId, announced.InvoiceNumber);
+        // A media type the attachment's Content-Type cannot be made of would make every email carrying it fail.
+        announced = announced with { Documents = [.. announced.Documents.Select(d => d.WithMediaTypeChecked())] };
+        foreach (var document in announced.Documents.Where(d => d.AnnouncedMediaType is not null))
+            logger.LogWarning("Document {Name} of invoice {InvoiceNumber} has media type '{MediaType}', which cannot be parsed: kept as {Kept}",
+                document.Name, announced.InvoiceNumber, document.AnnouncedMediaType, document.MediaType);
         await using (var session = store.LightweightSession())
         {
             attribute(session);

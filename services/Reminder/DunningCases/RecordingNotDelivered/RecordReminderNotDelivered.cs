@@ -4,7 +4,7 @@ using Relance.ServiceDefaults;
 namespace Relance.ReminderService.DunningCases.RecordingNotDelivered;
 
 /// <summary>Record on the case's trail that one of its reminders did not reach the customer, as the Correspondence service reported it.</summary>
-/// <param name="Kind">bounced, delivery-failed or refused.</param>
+/// <param name="Kind">bounced, delivery-failed, returned, refused, expired…: only some make an address avoided.</param>
 /// <param name="At">When it failed, by the provider's report.</param>
 public sealed record RecordReminderNotDelivered(
     string CaseId,

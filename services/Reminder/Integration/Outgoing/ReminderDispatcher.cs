@@ -9,7 +9,7 @@ using Correspondence = Relance.Contracts.Correspondence;
 namespace Relance.ReminderService.Integration.Outgoing;
 
 /// <summary>
-/// Hands each requested written action (email, letter, registered letter) to the Correspondence service: a
+/// Hands each requested written action (email, SMS, letter, registered letter) to the Correspondence service: a
 /// reminder is sent for exactly the requests committed. The Correspondence service keys its work by the
 /// reminder id, so a repeat sends nothing twice. Phone steps are tasks for people, not sent anywhere.
 /// </summary>
