@@ -44,7 +44,7 @@ public sealed class PostalTrackingRejections(IServiceProvider services, TimeProv
             : Task.CompletedTask;
 
     public Task ReceiveFault(ReceiveContext context, Exception exception) =>
-        Unreadable(exception) is { } json ? Answer(context, null, [ReasonOf(json)]) : Task.CompletedTask;
+        UnreadableMessages.ReasonOf(exception) is { } reason ? Answer(context, null, [reason]) : Task.CompletedTask;
 
     Task Answer(ReceiveContext context, string? correspondenceId, IReadOnlyList<(string Field, string Error)> reasons)
     {
@@ -55,21 +55,6 @@ public sealed class PostalTrackingRejections(IServiceProvider services, TimeProv
         return services.GetRequiredService<IBus>().PublishToErps(new Postal.LetterTrackingRejected(
             messageId, correspondenceId, [.. reasons.Select(r => new RejectionReason(r.Field, r.Error))],
             Postal.PostalTopology.LetterTrackedErrorQueue, clock.GetUtcNow()));
-    }
-
-    static JsonException? Unreadable(Exception? exception) => exception switch
-    {
-        null => null,
-        JsonException json => json,
-        SerializationException or AggregateException or InvalidOperationException => Unreadable(exception.InnerException),
-        _ => null,
-    };
-
-    static (string Field, string Error) ReasonOf(JsonException json)
-    {
-        var field = json.Path is null or "$" ? "$" : json.Path.TrimStart('$', '.');
-        var detail = json.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.', ' ');
-        return field == "$" ? ("$", $"the body is not a valid JSON object: {detail}") : (field, $"has the wrong type or format: {detail}");
     }
 }
 

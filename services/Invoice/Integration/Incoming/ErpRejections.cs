@@ -23,7 +23,7 @@ public sealed class ErpRejections(ErpAnswers answers) : IReceiveObserver
 
     // The message could not even be read as the expected type.
     public Task ReceiveFault(ReceiveContext context, Exception exception) =>
-        Unreadable(exception) is { } json ? Answer(context, [ReasonOf(json)]) : Task.CompletedTask;
+        UnreadableMessages.ReasonOf(exception) is { } reason ? Answer(context, [reason]) : Task.CompletedTask;
 
     Task Answer(ReceiveContext context, IReadOnlyList<(string Field, string Error)> reasons)
     {
@@ -31,22 +31,5 @@ public sealed class ErpRejections(ErpAnswers answers) : IReceiveObserver
         return ErpTopology.Inbound.FirstOrDefault(i => i.Queue == queue) is { } kind
             ? answers.Rejected(MessageIds.MessageIdOf(context), kind, reasons)
             : Task.CompletedTask;
-    }
-
-    static JsonException? Unreadable(Exception? exception) => exception switch
-    {
-        null => null,
-        JsonException json => json,
-        SerializationException or AggregateException or InvalidOperationException => Unreadable(exception.InnerException),
-        _ => null,
-    };
-
-    static (string Field, string Error) ReasonOf(JsonException json)
-    {
-        var field = json.Path is null or "$" ? "$" : json.Path.TrimStart('$', '.');
-        var detail = json.Message.Split(" Path:")[0].Split(" LineNumber:")[0].TrimEnd('.', ' ');
-        return field == "$"
-            ? ("$", $"the body is not a valid JSON object: {detail}")
-            : (field, $"has the wrong type or format: {detail}");
     }
 }
