@@ -118,23 +118,82 @@ public class DispatchDeciderTests
         var outcome = Spec().Given(Email, Rendered, Started, Sent).When(s => CorrespondenceDecider.RecordBounce(bounced, s)).Then(bounced);
         Assert.Equal(CorrespondenceStatus.Bounced, outcome.State!.Status);
         Spec().Given(Email, Rendered, Started, Sent, bounced).When(s => CorrespondenceDecider.RecordBounce(bounced with { RecordedAt = Now.AddHours(3) }, s)).Then();
-        Spec().Given(Email, Rendered, Started, Unknown).When(s => CorrespondenceDecider.RecordBounce(bounced, s)).Then(bounced);
         Spec().Given(Email, Rendered).When(s => CorrespondenceDecider.RecordBounce(bounced, s)).Then();
         Spec().Given(Sms, SmsRendered, SmsStarted).When(s => CorrespondenceDecider.RecordBounce(bounced, s)).Then();
     }
 
     [Fact]
+    public void A_bounce_proves_an_open_attempt_or_an_unknown_outcome_was_sent_and_closes_it()
+    {
+        var bounced = new CorrespondenceBounced("compta@dupont.fr", "5.1.1", "user unknown", Now.AddHours(1), Now.AddHours(2));
+        var sent = new CorrespondenceSent(Channels.Email, "compta@dupont.fr", "accepted; bounced later", "abc123", Now.AddHours(2))
+            { AttemptId = AttemptId, ProviderMessageId = "<7d0c1f7e6a3b4b538d3e2f1c9a8b7e10@relance>" };
+        foreach (var given in new object[][] { [Email, Rendered, Started], [Email, Rendered, Started, Unknown] })
+        {
+            var outcome = Spec().Given(given).When(s => CorrespondenceDecider.RecordBounce(bounced, s)).Then(sent, bounced);
+            Assert.Equal((CorrespondenceStatus.Bounced, true, null, null, DispatchStep.Nothing),
+                (outcome.State!.Status, outcome.State.Dispatched, outcome.State.Attempt, outcome.State.OutcomeUnknown, CorrespondenceDecider.NextStep(outcome.State)));
+            // The same bounce again, or another one: the email is sent once.
+            Spec().Given([.. given, sent, bounced]).When(s => CorrespondenceDecider.RecordBounce(bounced with { RecordedAt = Now.AddHours(5) }, s)).Then();
+            var other = bounced with { Recipient = "manager@acme.test", StatusCode = "5.2.2" };
+            Spec().Given([.. given, sent, bounced]).When(s => CorrespondenceDecider.RecordBounce(other, s)).Then(other);
+        }
+    }
+
+    [Fact]
     public void A_delivery_report_is_recorded_once_per_status_on_an_sms_the_gateway_has()
     {
+        var smsSent = new CorrespondenceSent(Channels.Sms, "+33612345678", "200 gw-42", "def456", Now.AddSeconds(1)) { AttemptId = AttemptId, ProviderMessageId = "gw-42" };
         var delivered = new DeliveryReported("gw-42", DeliveryStatuses.Delivered, null, Now.AddMinutes(1), Now.AddMinutes(2));
-        var outcome = Spec().Given(Sms, SmsRendered, SmsStarted).When(s => CorrespondenceDecider.RecordDeliveryReport(delivered, s)).Then(delivered);
+        var outcome = Spec().Given(Sms, SmsRendered, SmsStarted, smsSent).When(s => CorrespondenceDecider.RecordDeliveryReport(delivered, s)).Then(delivered);
         Assert.Equal(CorrespondenceStatus.Delivered, outcome.State!.Status);
-        Spec().Given(Sms, SmsRendered, SmsStarted, delivered).When(s => CorrespondenceDecider.RecordDeliveryReport(delivered, s)).Then();
+        Spec().Given(Sms, SmsRendered, SmsStarted, smsSent, delivered).When(s => CorrespondenceDecider.RecordDeliveryReport(delivered with { RecordedAt = Now.AddHours(1) }, s)).Then();
         var failed = delivered with { Status = DeliveryStatuses.Failed, Detail = "absent subscriber" };
         Assert.Equal(CorrespondenceStatus.DeliveryFailed,
-            Spec().Given(Sms, SmsRendered, SmsStarted).When(s => CorrespondenceDecider.RecordDeliveryReport(failed, s)).Then(failed).State!.Status);
+            Spec().Given(Sms, SmsRendered, SmsStarted, smsSent).When(s => CorrespondenceDecider.RecordDeliveryReport(failed, s)).Then(failed).State!.Status);
         Spec().Given(Sms, SmsRendered).When(s => CorrespondenceDecider.RecordDeliveryReport(delivered, s)).Then();
         Spec().Given(Email, Rendered, Started, Sent).When(s => CorrespondenceDecider.RecordDeliveryReport(delivered, s)).Then();
+    }
+
+    [Fact]
+    public void A_delivery_report_of_another_message_id_is_refused()
+    {
+        var smsSent = new CorrespondenceSent(Channels.Sms, "+33612345678", "200 gw-42", "def456", Now.AddSeconds(1)) { AttemptId = AttemptId, ProviderMessageId = "gw-42" };
+        var other = new DeliveryReported("gw-99", DeliveryStatuses.Failed, "absent subscriber", Now.AddMinutes(1), Now.AddMinutes(2));
+        var error = Spec().Given(Sms, SmsRendered, SmsStarted, smsSent).When(s => CorrespondenceDecider.RecordDeliveryReport(other, s)).ThenThrows<MessageRejectedException>();
+        Assert.Contains(error.Reasons, r => r.Field == "id" && r.Error.Contains("gw-42"));
+    }
+
+    [Fact]
+    public void A_delivered_sms_stays_delivered_whatever_failure_is_reported_after()
+    {
+        var smsSent = new CorrespondenceSent(Channels.Sms, "+33612345678", "200 gw-42", "def456", Now.AddSeconds(1)) { AttemptId = AttemptId, ProviderMessageId = "gw-42" };
+        var failed = new DeliveryReported("gw-42", DeliveryStatuses.Failed, "absent subscriber", Now.AddMinutes(1), Now.AddMinutes(2));
+        var delivered = failed with { Status = DeliveryStatuses.Delivered, Detail = null, ReportedAt = Now.AddHours(1), RecordedAt = Now.AddHours(1) };
+        // The gateway tried again and got it there: recorded.
+        var outcome = Spec().Given(Sms, SmsRendered, SmsStarted, smsSent, failed).When(s => CorrespondenceDecider.RecordDeliveryReport(delivered, s)).Then(delivered);
+        Assert.Equal(CorrespondenceStatus.Delivered, outcome.State!.Status);
+        // Failed again after delivered: not recorded, so not announced a second time.
+        Spec().Given(Sms, SmsRendered, SmsStarted, smsSent, failed, delivered)
+            .When(s => CorrespondenceDecider.RecordDeliveryReport(failed with { RecordedAt = Now.AddHours(2) }, s)).Then();
+    }
+
+    [Fact]
+    public void A_delivery_report_proves_an_open_attempt_or_an_unknown_outcome_was_sent_under_the_reported_id()
+    {
+        var smsUnknown = new DispatchOutcomeUnknown(Channels.Sms, AttemptId, "the gateway did not answer", Now.AddMinutes(1));
+        var delivered = new DeliveryReported("gw-42", DeliveryStatuses.Delivered, null, Now.AddMinutes(1), Now.AddMinutes(2));
+        var sent = new CorrespondenceSent(Channels.Sms, "+33612345678", "accepted; delivery report 'delivered' later", "def456", Now.AddMinutes(2))
+            { AttemptId = AttemptId, ProviderMessageId = "gw-42" };
+        foreach (var given in new object[][] { [Sms, SmsRendered, SmsStarted], [Sms, SmsRendered, SmsStarted, smsUnknown] })
+        {
+            var outcome = Spec().Given(given).When(s => CorrespondenceDecider.RecordDeliveryReport(delivered, s)).Then(sent, delivered);
+            Assert.Equal((CorrespondenceStatus.Delivered, null, null, DispatchStep.Nothing),
+                (outcome.State!.Status, outcome.State.Attempt, outcome.State.OutcomeUnknown, CorrespondenceDecider.NextStep(outcome.State)));
+            // From then on, reports are checked against the id it was recorded sent under.
+            Spec().Given([.. given, sent, delivered]).When(s => CorrespondenceDecider.RecordDeliveryReport(delivered with { ProviderMessageId = "gw-7" }, s))
+                .ThenThrows<MessageRejectedException>();
+        }
     }
 
     [Fact]

@@ -235,6 +235,38 @@ public sealed class CorrespondenceDispatchTests(TestInfrastructure infrastructur
     }
 
     [Fact]
+    public async Task A_bounce_of_an_email_of_unknown_outcome_records_it_sent_and_takes_it_off_the_unconfirmed_list()
+    {
+        var bounced = Reminder(ReminderChannels.Email, "unknown-bounced");
+        await using (var proxy = new SmtpProxy(infrastructure.SmtpHost, infrastructure.SmtpPort))
+        {
+            await Restart(proxy.Port);
+            await Send(bounced);
+            await Eventually.Until(async () => (await MailsTo("unknown-bounced")).Count == 1, Wait, "the SMTP server receiving it");
+            await Restart();
+        }
+        await UntilStatus(bounced.ReminderId, "OutcomeUnknown");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/correspondences/bounces")
+        {
+            Content = JsonContent.Create(new { messageId = (await MailsTo("unknown-bounced")).Single().MessageId, recipient = Email("unknown-bounced"),
+                statusCode = "5.1.1", diagnostic = "User unknown", bouncedAt = "2026-11-23T08:05:00Z" }),
+        };
+        request.Headers.Add("X-Relance-Secret", BounceSecret);
+        Assert.Equal(HttpStatusCode.OK, (await _system.Http(Service.Correspondence).SendAsync(request)).StatusCode);
+
+        Assert.Equal("Bounced", await Status(bounced.ReminderId));
+        Assert.Equal(["correspondence_requested", "correspondence_rendered", "dispatch_started", "dispatch_outcome_unknown", "correspondence_sent", "correspondence_bounced"],
+            await EventTypes(bounced.ReminderId));
+        Assert.Equal("accepted; bounced later", Assert.Single(await Events(bounced.ReminderId, "correspondence_sent")).GetProperty("data").GetProperty("providerResponse").GetString());
+        Assert.DoesNotContain((await Auditor.GetFromJsonAsync<JsonElement[]>("/correspondences/unconfirmed?companyId=ACME"))!,
+            u => u.GetProperty("id").GetString() == bounced.ReminderId.ToString());
+        _system.Advance(Reconciling);
+        await Settle();
+        Assert.Single(await MailsTo("unknown-bounced"));
+    }
+
+    [Fact]
     public async Task A_request_recorded_but_never_dispatched_is_sent_once_by_the_reconciler()
     {
         // What a process that died right after recording the requests leaves, their messages gone.
@@ -380,6 +412,16 @@ public sealed class CorrespondenceDispatchTests(TestInfrastructure infrastructur
         Assert.Equal(HttpStatusCode.OK, (await Report(delivered.ReminderId, "delivered")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Report(delivered.ReminderId, "delivered")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Report(failed.ReminderId, "failed")).StatusCode);
+        using (var other = new HttpRequestMessage(HttpMethod.Post, "/sms/delivery-reports")
+               { Content = JsonContent.Create(new { clientReference = delivered.ReminderId.ToString(), id = "another-message", status = "failed" }) })
+        {
+            other.Headers.Add("X-Relance-Secret", SmsSecret);
+            var refused = await _system.Http(Service.Correspondence).SendAsync(other);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.True((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("id", out _));
+        }
+        // Delivered is final: a failure reported after it is not recorded.
+        Assert.Equal(HttpStatusCode.OK, (await Report(delivered.ReminderId, "failed")).StatusCode);
 
         Assert.Equal("Delivered", await Status(delivered.ReminderId));
         Assert.Single(await Events(delivered.ReminderId, "delivery_reported"));

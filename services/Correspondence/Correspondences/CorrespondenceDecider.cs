@@ -80,17 +80,41 @@ public static class CorrespondenceDecider
     public static IReadOnlyList<object> OrderResend(string by, string reason, DateTimeOffset now, Correspondence? state) =>
         state is { OutcomeUnknown: { } unknown, Dispatched: false } ? [new ResendOrdered(unknown.AttemptId, by, reason, now)] : [];
 
-    /// <summary>A bounce of an email that was handed to the SMTP server (or may have been); the same bounce twice is recorded once.</summary>
+    /// <summary>
+    /// A bounce of an email that was handed to the SMTP server (or may have been); the same bounce twice is recorded once. A
+    /// bounce carrying our Message-Id proves the server took the email: an attempt still open or of unknown outcome is
+    /// first recorded sent, so that nobody sends it again and its sending is announced.
+    /// </summary>
     public static IReadOnlyList<object> RecordBounce(CorrespondenceBounced bounced, Correspondence? state) =>
         state is { Request.Channel: Channels.Email } && (state.Sent is not null || state.Attempt is not null || state.OutcomeUnknown is not null)
         && !state.Bounces.Exists(b => b with { RecordedAt = bounced.RecordedAt } == bounced)
-            ? [bounced] : [];
+            ? [.. SentAsProvenBy(state, "accepted; bounced later", $"<{Email.MimeMessages.MessageId(state.Request.ReminderId)}>", bounced.RecordedAt), bounced] : [];
 
-    /// <summary>The SMS gateway's delivery report of a message it has; the same report twice is recorded once.</summary>
-    public static IReadOnlyList<object> RecordDeliveryReport(DeliveryReported report, Correspondence? state) =>
-        state is { Request.Channel: Channels.Sms } && (state.Sent is not null || state.Attempt is not null || state.OutcomeUnknown is not null)
-        && state.Delivery?.Status != report.Status
-            ? [report] : [];
+    /// <summary>
+    /// The SMS gateway's delivery report of the message it has: recorded once, and only for the message id the gateway
+    /// gave when it took the SMS (a report of another id is refused). Delivered is final: a later failure report is not
+    /// recorded (nor announced); a delivery after a failure is (the gateway tried again). Like a bounce, a report proves
+    /// the gateway took the SMS: an attempt still open or of unknown outcome is first recorded sent under the report's id.
+    /// </summary>
+    public static IReadOnlyList<object> RecordDeliveryReport(DeliveryReported report, Correspondence? state)
+    {
+        if (state is not { Request.Channel: Channels.Sms } || (state.Sent is null && state.Attempt is null && state.OutcomeUnknown is null))
+            return [];
+        if (state.Sent?.ProviderMessageId is { } sentId && sentId != report.ProviderMessageId)
+            throw Refused(("id", $"the SMS of correspondence {state.Id} was sent as message {sentId}, not {report.ProviderMessageId}"));
+        if (state.Delivery?.Status == report.Status || state.Delivery?.Status == DeliveryStatuses.Delivered)
+            return [];
+        return [.. SentAsProvenBy(state, $"accepted; delivery report '{report.Status}' later", report.ProviderMessageId, report.RecordedAt), report];
+    }
+
+    // The attempt open or of unknown outcome, recorded sent on the provider's later word; nothing when it is recorded sent already.
+    static IEnumerable<object> SentAsProvenBy(Correspondence state, string response, string providerMessageId, DateTimeOffset now)
+    {
+        if (state is not { Sent: null, Rendered: { } rendered }) yield break;
+        var (channel, attempt) = state.Attempt is { } open ? (open.Channel, open.AttemptId) : (state.OutcomeUnknown!.Channel, state.OutcomeUnknown.AttemptId);
+        yield return new CorrespondenceSent(channel, RecipientAddress(state.Request), response, rendered.ContentSha256, now)
+            { AttemptId = attempt, ProviderMessageId = providerMessageId };
+    }
 
     /// <summary>Where the correspondence goes, as its provider knows it: the email address, the phone number in E.164.</summary>
     public static string RecipientAddress(CorrespondenceRequested request) => request.Channel switch

@@ -63,9 +63,16 @@ public static class Callbacks
                 if (found is not { Request.Channel: Channels.Sms }) return Results.Problem($"no SMS of client reference {id}", statusCode: StatusCodes.Status404NotFound);
                 var now = clock.GetUtcNow();
                 session.Attribute("system:sms-gateway", Logging.CorrelationOf(http), null);
-                var events = await session.DecideAsync<Correspondence>(id,
-                    s => CorrespondenceDecider.RecordDeliveryReport(new DeliveryReported(report.Id!.Trim(), status!, report.Detail, report.At ?? now, now), s), cancellation);
-                return Results.Ok(new { correspondenceId = id, recorded = events.Count > 0 });
+                try
+                {
+                    var events = await session.DecideAsync<Correspondence>(id,
+                        s => CorrespondenceDecider.RecordDeliveryReport(new DeliveryReported(report.Id!.Trim(), status!, report.Detail, report.At ?? now, now), s), cancellation);
+                    return Results.Ok(new { correspondenceId = id, recorded = events.Count > 0 });
+                }
+                catch (MessageRejectedException rejected)
+                {
+                    return Results.ValidationProblem(rejected.Reasons.GroupBy(r => r.Field).ToDictionary(g => g.Key, g => g.Select(r => r.Error).ToArray()));
+                }
             })
             .AllowAnonymous().WithTags("Provider callbacks").WithName("ReportSmsDelivery")
             .WithSummary($"The SMS gateway's delivery report, with the shared secret in {SecretHeader}")

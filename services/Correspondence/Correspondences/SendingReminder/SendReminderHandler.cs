@@ -28,8 +28,9 @@ public sealed class SendReminderHandler(
     {
         await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await connection.OpenAsync(cancellation);
-        var key = BitConverter.ToInt64(request.ReminderId.ToByteArray(), 0);
-        await using (var lockIt = new NpgsqlCommand(wait ? "SELECT pg_advisory_lock($1)" : "SELECT pg_try_advisory_lock($1)", connection) { Parameters = { new() { Value = key } } })
+        var key = LockKey(request.ReminderId);
+        await using (var lockIt = new NpgsqlCommand(wait ? "SELECT pg_advisory_lock($1, $2)" : "SELECT pg_try_advisory_lock($1, $2)", connection)
+                         { Parameters = { new() { Value = LockClass }, new() { Value = key } } })
             if (await lockIt.ExecuteScalarAsync(cancellation) is false) return false;
         try
         {
@@ -38,9 +39,20 @@ public sealed class SendReminderHandler(
         }
         finally
         {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1)", connection) { Parameters = { new() { Value = key } } };
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1, $2)", connection) { Parameters = { new() { Value = LockClass }, new() { Value = key } } };
             await unlock.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    // The two-key form (class, correspondence): PostgreSQL keeps it apart from the one-key bigint locks Marten takes (its
+    // daemon's DaemonLockId), so a correspondence never waits on, or blocks, the projections. Two correspondences whose ids
+    // hash alike are only handled one after the other.
+    const int LockClass = 0x52434F52; // "RCOR"
+
+    static int LockKey(Guid correspondenceId)
+    {
+        var bytes = correspondenceId.ToByteArray();
+        return BitConverter.ToInt32(bytes, 0) ^ BitConverter.ToInt32(bytes, 4) ^ BitConverter.ToInt32(bytes, 8) ^ BitConverter.ToInt32(bytes, 12);
     }
 
     async Task HandleLocked(CorrespondenceRequested request, Action<IDocumentSession> attribute, CancellationToken cancellation)
@@ -97,7 +109,8 @@ public sealed class SendReminderHandler(
                 var lookup = await channel.LookupAsync(state, cancellation);
                 logger.LogInformation("Attempt {AttemptId} of correspondence {CorrespondenceId} was open; the {Channel} provider says: {Lookup}",
                     state.Attempt!.AttemptId, id, request.Channel, lookup);
-                state = await Decide(id, attribute, s => CorrespondenceDecider.RecordLookup(lookup, clock.GetUtcNow(), s), cancellation);
+                // What the provider answered is recorded even when the host is stopping: it cannot be asked twice for free.
+                state = await Decide(id, attribute, s => CorrespondenceDecider.RecordLookup(lookup, clock.GetUtcNow(), s), CancellationToken.None);
                 if (lookup is not DispatchLookup.NotFound) return;
                 break;
             case DispatchStep.Send:
@@ -106,6 +119,8 @@ public sealed class SendReminderHandler(
         }
 
         var attempt = state.Attempt!.AttemptId;
+        // From here the provider's answer is recorded whatever happens to the host (CancellationToken.None below): an answer
+        // lost to a shutdown would leave the attempt open, and an email then waits for a person though the server said yes or no.
         SendOutcome outcome;
         try
         {
@@ -123,14 +138,14 @@ public sealed class SendReminderHandler(
             case SendOutcome.Accepted accepted:
                 await Decide(id, attribute, s => CorrespondenceDecider.RecordSent(
                     new CorrespondenceSent(request.Channel, CorrespondenceDecider.RecipientAddress(request), accepted.Response, state.Rendered!.ContentSha256, clock.GetUtcNow())
-                        { AttemptId = attempt, ProviderMessageId = accepted.ProviderMessageId }, s), cancellation);
+                        { AttemptId = attempt, ProviderMessageId = accepted.ProviderMessageId }, s), CancellationToken.None);
                 logger.LogInformation("Sent {Step} {CorrespondenceId} by {Channel} to {Recipient}, SHA-256 {Sha256}",
                     request.Step, id, request.Channel, CorrespondenceDecider.RecipientAddress(request), state.Rendered!.ContentSha256);
                 break;
             case SendOutcome.Refused refused:
                 logger.LogWarning("Sending correspondence {CorrespondenceId} by {Channel} failed: {Reason}", id, request.Channel, refused.Reason);
                 await Decide(id, attribute, s => CorrespondenceDecider.RecordFailure(
-                    new CorrespondenceSendingFailed(refused.Reason, clock.GetUtcNow()) { AttemptId = attempt, Permanent = refused.Permanent }, s), cancellation);
+                    new CorrespondenceSendingFailed(refused.Reason, clock.GetUtcNow()) { AttemptId = attempt, Permanent = refused.Permanent }, s), CancellationToken.None);
                 throw refused.Permanent
                     ? new MessageRejectedException([("Recipient", $"the {request.Channel} provider refused it for good: {refused.Reason}")])
                     : new InvalidOperationException($"sending correspondence {id} by {request.Channel} failed: {refused.Reason}");
