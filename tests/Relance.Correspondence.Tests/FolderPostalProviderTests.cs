@@ -6,7 +6,7 @@ using Relance.CorrespondenceService.Letters.Posting;
 
 namespace Relance.Correspondence.Tests;
 
-/// <summary>The folder provider on a real directory: atomic, idempotent, and refusing another content under the same id.</summary>
+/// <summary>The folder provider on a real directory: atomic, idempotent (also once the collector took the letter away), and refusing another content under the same id.</summary>
 [Trait("Category", "Unit")]
 public sealed class FolderPostalProviderTests : IDisposable
 {
@@ -42,7 +42,56 @@ public sealed class FolderPostalProviderTests : IDisposable
         Assert.Equal("75002", manifest.GetProperty("addressee").GetProperty("postalCode").GetString());
         Assert.Equal("ACME SAS", manifest.GetProperty("returnAddress").GetProperty("name").GetString());
         Assert.Equal("2026-11-02", manifest.GetProperty("date").GetString());
-        Assert.Equal([letter.CorrespondenceId], Directory.GetDirectories(_folder).Select(Path.GetFileName));
+        Assert.Equal([".relance", letter.CorrespondenceId], Directory.GetDirectories(_folder).Select(Path.GetFileName).Order());
+        Assert.Equal([$"{letter.CorrespondenceId}.json"], Directory.GetFileSystemEntries(Marker()).Select(Path.GetFileName));
+    }
+
+    string Marker(string? id = null) => id is null ? Path.Combine(_folder, FolderPostalProvider.MarkersDirectory) : Path.Combine(_folder, FolderPostalProvider.MarkersDirectory, $"{id}.json");
+
+    [Fact]
+    public async Task A_letter_the_collector_took_away_is_still_handed_over_and_never_written_again()
+    {
+        var letter = Letter([1, 2, 3]);
+        var first = await new FolderPostalProvider(_folder, _clock).HandOver(letter, default);
+        // The collector takes the directory (posted, archived); the service died before recording the hand-over.
+        Directory.Move(Path.Combine(_folder, letter.CorrespondenceId), Path.Combine(Path.GetTempPath(), $"relance-collected-{Guid.NewGuid():N}"));
+
+        var afterRestart = new FolderPostalProvider(_folder, _clock);
+        Assert.Equal(first, await afterRestart.Find(letter.CorrespondenceId, default));
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(first, await afterRestart.HandOver(letter, default));
+        Assert.Equal([".relance"], Directory.GetFileSystemEntries(_folder).Select(Path.GetFileName));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => afterRestart.HandOver(Letter([9]), default));
+    }
+
+    [Fact]
+    public async Task A_hand_over_interrupted_between_its_marker_and_the_rename_is_completed_by_the_next_find()
+    {
+        var letter = Letter([4, 5, 6]);
+        var first = await new FolderPostalProvider(_folder, _clock).HandOver(letter, default);
+        // As if the process died after creating the marker and before renaming the letter's directory into place.
+        var writing = JsonDocument.Parse(await File.ReadAllTextAsync(Marker(letter.CorrespondenceId))).RootElement.GetProperty("writing").GetString()!;
+        Assert.StartsWith(".writing-", writing);
+        Directory.Move(Path.Combine(_folder, letter.CorrespondenceId), Path.Combine(_folder, writing));
+
+        Assert.Equal(first, await new FolderPostalProvider(_folder, _clock).Find(letter.CorrespondenceId, default));
+        Assert.Equal(letter.Pdf, await File.ReadAllBytesAsync(Path.Combine(_folder, letter.CorrespondenceId, FolderPostalProvider.LetterFile)));
+        Assert.Equal([".relance", letter.CorrespondenceId], Directory.GetDirectories(_folder).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public async Task A_letter_handed_over_before_markers_existed_is_found_by_its_directory()
+    {
+        var letter = Letter([7, 8]);
+        var directory = Path.Combine(_folder, letter.CorrespondenceId);
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, FolderPostalProvider.ManifestFile),
+            JsonSerializer.Serialize(FolderPostalProvider.Manifest.Of(letter, _clock.GetUtcNow()), new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+
+        var provider = new FolderPostalProvider(_folder, _clock);
+        Assert.Equal(new PostalHandOver("folder", letter.CorrespondenceId, letter.ContentSha256, _clock.GetUtcNow()), await provider.Find(letter.CorrespondenceId, default));
+        Assert.Equal(new PostalHandOver("folder", letter.CorrespondenceId, letter.ContentSha256, _clock.GetUtcNow()), await provider.HandOver(letter, default));
+        Assert.False(File.Exists(Path.Combine(directory, FolderPostalProvider.LetterFile)));
     }
 
     [Fact]
@@ -55,7 +104,7 @@ public sealed class FolderPostalProviderTests : IDisposable
         Assert.Equal(first, await new FolderPostalProvider(_folder, _clock).Find(Letter([1, 2, 3]).CorrespondenceId, default));
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => provider.HandOver(Letter([9, 9]), default));
         Assert.Contains("another content", error.Message);
-        Assert.Single(Directory.GetDirectories(_folder));
+        Assert.Single(Directory.GetDirectories(_folder), d => !Path.GetFileName(d).StartsWith('.'));
     }
 
     [Fact]
@@ -64,6 +113,7 @@ public sealed class FolderPostalProviderTests : IDisposable
         var provider = new FolderPostalProvider(_folder, _clock);
         var handOvers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => provider.HandOver(Letter([5, 6, 7]), default))));
         Assert.Single(handOvers.Distinct());
-        Assert.Single(Directory.GetFileSystemEntries(_folder));
+        Assert.Equal([".relance", Letter([5, 6, 7]).CorrespondenceId], Directory.GetFileSystemEntries(_folder).Select(Path.GetFileName).Order());
+        Assert.Single(Directory.GetFileSystemEntries(Marker()));
     }
 }

@@ -128,4 +128,39 @@ public class PostalTrackingTests
         Assert.Equal(("id", "acknowledged", Day), (command.CorrespondenceId, command.Update, command.On));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData([1, 2, 3])), command.Card!.Sha256);
     }
+
+    static CorrespondenceService.Correspondences.Correspondence StateOf(params object[] events) =>
+        events.Aggregate((CorrespondenceService.Correspondences.Correspondence?)null, CorrespondenceEvolution.Evolve)!;
+
+    [Fact]
+    public void A_letters_status_follows_its_postal_trail_as_an_email_or_an_sms_follows_its_reports()
+    {
+        var posted = new LetterPosted("1A00000001", Day.AddDays(1), "postal:test", Now.AddDays(1));
+        var delivered = new LetterDelivered(Day.AddDays(2), "postal:test", Now.AddDays(2));
+        var acknowledged = new LetterReceiptAcknowledged(Day.AddDays(3), null, "postal:test", Now.AddDays(3));
+        var returned = new LetterReturnedUndelivered(ReturnReasons.AddressUnknown, null, Day.AddDays(4), "postal:test", Now.AddDays(4));
+        Assert.Equal(
+            [CorrespondenceStatus.QueuedForPosting, CorrespondenceStatus.Posted, CorrespondenceStatus.Delivered, CorrespondenceStatus.Acknowledged, CorrespondenceStatus.Returned],
+            [StateOf(HandedOverLetter).Status, StateOf([.. HandedOverLetter, posted]).Status, StateOf([.. HandedOverLetter, posted, delivered]).Status,
+             StateOf([.. HandedOverLetter, posted, delivered, acknowledged]).Status, StateOf([.. HandedOverLetter, posted, returned]).Status]);
+        // A fact heard before the posting sets the status all the same.
+        Assert.Equal(CorrespondenceStatus.Acknowledged, StateOf([.. HandedOverLetter, acknowledged]).Status);
+    }
+
+    [Fact]
+    public void A_letter_returned_for_an_unknown_address_is_announced_not_delivered_to_its_postal_address_and_other_returns_are_not()
+    {
+        var unknown = new LetterReturnedUndelivered(ReturnReasons.AddressUnknown, null, Day.AddDays(4), "postal:test", Now.AddDays(4));
+        var letter = StateOf([.. HandedOverLetter, unknown]);
+        var told = CorrespondenceService.Integration.Outgoing.PostalAnnouncements.NotDelivered(unknown, letter);
+        Assert.Equal(new Contracts.Correspondence.ReminderNotDelivered(Notice.ReminderId, Notice.CaseId, Channels.RegisteredLetter,
+                CorrespondenceService.Letters.PostalAddresses.OnOneLine("Dupont", Notice.Recipient.PostalAddress!),
+                Contracts.Correspondence.ReminderNotDeliveredKinds.Returned, "returned 2026-11-06: address-unknown", Now.AddDays(4)),
+            told);
+        Assert.Null(CorrespondenceService.Integration.Outgoing.PostalAnnouncements.NotDelivered(unknown with { Reason = ReturnReasons.Unclaimed, FirstPresentedOn = Day.AddDays(2) }, letter));
+        Assert.Null(CorrespondenceService.Integration.Outgoing.PostalAnnouncements.NotDelivered(unknown with { Reason = ReturnReasons.Refused }, letter));
+        Assert.NotEqual(Guid.Empty, CorrespondenceService.Integration.Outgoing.PostalAnnouncements.SecondMessageId(Guid.Empty));
+        var id = Guid.NewGuid();
+        Assert.Equal(CorrespondenceService.Integration.Outgoing.PostalAnnouncements.SecondMessageId(id), CorrespondenceService.Integration.Outgoing.PostalAnnouncements.SecondMessageId(id));
+    }
 }

@@ -30,6 +30,7 @@ public sealed class PostalTrackingTests(TestInfrastructure infrastructure) : IAs
     readonly string _run = Guid.NewGuid().ToString("N")[..8];
     readonly ConcurrentQueue<ReminderSent> _sent = new();
     readonly ConcurrentQueue<object> _tracked = new();
+    readonly ConcurrentQueue<ReminderNotDelivered> _notDelivered = new();
     RelanceSystem _system = null!;
     HostReceiveEndpointHandle _observer = null!;
 
@@ -44,6 +45,7 @@ public sealed class PostalTrackingTests(TestInfrastructure infrastructure) : IAs
             endpoint.Handler<LetterDelivered>(context => { _tracked.Enqueue(context.Message); return Task.CompletedTask; });
             endpoint.Handler<LetterReceiptAcknowledged>(context => { _tracked.Enqueue(context.Message); return Task.CompletedTask; });
             endpoint.Handler<LetterReturned>(context => { _tracked.Enqueue(context.Message); return Task.CompletedTask; });
+            endpoint.Handler<ReminderNotDelivered>(context => { _notDelivered.Enqueue(context.Message); return Task.CompletedTask; });
         });
         await _observer.Ready;
     }
@@ -82,6 +84,14 @@ public sealed class PostalTrackingTests(TestInfrastructure infrastructure) : IAs
 
     async Task<string[]> EventTypes(Guid id) =>
         (await Auditor.GetFromJsonAsync<JsonElement[]>($"/correspondences/{id}/events"))!.Select(e => e.GetProperty("type").GetString()!).ToArray();
+
+    /// <summary>What a collector sees in a postal folder: the letters' directories, not this service's dot entries.</summary>
+    static IEnumerable<string> Letters(string folder) =>
+        Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Where(name => !name!.StartsWith('.'))!;
+
+    static string Marker(string folder, string id) => Path.Combine(folder, ".relance", "handed-over", $"{id}.json");
+
+    Task<JsonElement> View(Guid id) => Auditor.GetFromJsonAsync<JsonElement>($"/correspondences/{id}")!;
 
     Task<HttpResponseMessage> Track(HttpClient client, Guid id, object body) => client.PostAsJsonAsync($"/correspondences/{id}/postal-tracking", body);
 
@@ -124,13 +134,15 @@ public sealed class PostalTrackingTests(TestInfrastructure infrastructure) : IAs
         Assert.Equal(("folder", id, sent.ContentSha256),
             (trail.GetProperty("handedOver").GetProperty("provider").GetString(), trail.GetProperty("handedOver").GetProperty("reference").GetString(),
              trail.GetProperty("handedOver").GetProperty("contentSha256").GetString()));
-        Assert.Equal([id], Directory.GetFileSystemEntries(_system.PostalFolder).Select(Path.GetFileName));
+        Assert.Equal([id], Letters(_system.PostalFolder));
+        Assert.Equal([".relance"], Directory.GetDirectories(_system.PostalFolder).Select(Path.GetFileName).Where(n => n!.StartsWith('.')));
+        Assert.True(File.Exists(Marker(_system.PostalFolder, id)));
 
         // The same request again (a redelivery): one letter, nothing more recorded.
         await (await Bus.GetSendEndpoint(new Uri($"queue:{CorrespondenceTopology.SendReminderQueue}"))).Send(notice);
         await Task.Delay(TimeSpan.FromSeconds(3));
         Assert.Equal(4, (await EventTypes(notice.ReminderId)).Length);
-        Assert.Single(Directory.GetFileSystemEntries(_system.PostalFolder));
+        Assert.Single(Letters(_system.PostalFolder));
     }
 
     [Fact]
@@ -155,8 +167,62 @@ public sealed class PostalTrackingTests(TestInfrastructure infrastructure) : IAs
         var sent = await Sent(notice);
         Assert.Equal(sent.ContentSha256, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(letter))));
         Assert.Equal((writtenAt, manifest), (File.GetLastWriteTimeUtc(letter), await File.ReadAllTextAsync(Path.Combine(_system.PostalFolder, id, "manifest.json"))));
-        Assert.Equal([id], Directory.GetFileSystemEntries(_system.PostalFolder).Select(Path.GetFileName));
+        Assert.Equal([id], Letters(_system.PostalFolder));
         Assert.Contains("letter_handed_to_postal_provider", await EventTypes(notice.ReminderId));
+    }
+
+    [Fact]
+    public async Task A_letter_the_collector_took_away_after_a_crash_is_recorded_handed_over_without_a_second_letter()
+    {
+        var notice = Notice();
+        var id = notice.ReminderId.ToString();
+        // A first life of the service handed the letter over and died before recording it; then the collector took
+        // the letter's directory away (posted, archived): only the hand-over marker, which the collector never touches, is left.
+        await using (var first = await RelanceSystem.StartAsync(infrastructure, _system.Clock.GetUtcNow(), Service.Correspondence))
+        {
+            await (await first.Services(Service.Correspondence).GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{CorrespondenceTopology.SendReminderQueue}"))).Send(notice);
+            await Eventually.Until(() => Task.FromResult(File.Exists(Path.Combine(first.PostalFolder, id, "manifest.json"))), Wait, "the first hand-over");
+            Directory.CreateDirectory(Path.GetDirectoryName(Marker(_system.PostalFolder, id))!);
+            File.Copy(Marker(first.PostalFolder, id), Marker(_system.PostalFolder, id));
+        }
+
+        // The redelivered request: recorded as handed over, nothing written for the collector to post a second time.
+        var sent = await Sent(notice);
+        Assert.Empty(Letters(_system.PostalFolder));
+        Assert.Equal(["correspondence_requested", "correspondence_rendered", "letter_queued_for_posting", "letter_handed_to_postal_provider"], await EventTypes(notice.ReminderId));
+        var view = await View(notice.ReminderId);
+        Assert.Equal(("QueuedForPosting", "folder", sent.ContentSha256),
+            (view.GetProperty("status").GetString(), view.GetProperty("postal").GetProperty("handedOver").GetProperty("provider").GetString(),
+             view.GetProperty("postal").GetProperty("handedOver").GetProperty("contentSha256").GetString()));
+    }
+
+    [Fact]
+    public async Task A_letter_returned_for_an_unknown_address_is_shown_returned_and_announced_not_delivered_to_that_address()
+    {
+        var notice = Notice(ReminderChannels.Letter);
+        var sent = await Sent(notice);
+        var id = notice.ReminderId;
+        Assert.Equal("QueuedForPosting", (await View(id)).GetProperty("status").GetString());
+
+        await Json(await Track(Collector, id, new { update = "posted", date = "2026-11-23", trackingNumber = "2C00000001" }), HttpStatusCode.OK);
+        var posted = await View(id);
+        Assert.Equal(("Posted", "2C00000001"), (posted.GetProperty("status").GetString(), posted.GetProperty("postal").GetProperty("posted").GetProperty("trackingNumber").GetString()));
+
+        _system.Advance(TimeSpan.FromDays(4));
+        await Json(await Track(Collector, id, new { update = "returned", date = "2026-11-26", returnReason = "address-unknown" }), HttpStatusCode.OK);
+        var returned = await View(id);
+        Assert.Equal(("Returned", "address-unknown"), (returned.GetProperty("status").GetString(), returned.GetProperty("postal").GetProperty("returned").GetProperty("reason").GetString()));
+        // The fields the view always had are still there, the ones of other channels empty.
+        Assert.Equal((0, "Dupont SARL", sent.ContentSha256, JsonValueKind.Null, JsonValueKind.Null, JsonValueKind.Null),
+            (returned.GetProperty("failures").GetInt32(), returned.GetProperty("queuedForPosting").GetProperty("addressee").GetString(), returned.GetProperty("contentSha256").GetString(),
+             returned.GetProperty("bounces").ValueKind, returned.GetProperty("outcomeUnknown").ValueKind, returned.GetProperty("lastFailure").ValueKind));
+
+        // Told to the Reminder service twice over: the letter returned, and the reminder not delivered to that postal address.
+        var told = await Eventually.Get(() => Task.FromResult(_notDelivered.FirstOrDefault(n => n.ReminderId == id)), Wait, "the reminder not delivered");
+        Assert.Equal((ReminderNotDeliveredKinds.Returned, sent.Recipient, ReminderChannels.Letter, notice.CaseId), (told.Kind, told.Recipient, told.Channel, told.CaseId));
+        await Eventually.Until(() => Task.FromResult(_tracked.OfType<LetterReturned>().Any(r => r.ReminderId == id && r.Reason == "address-unknown")), Wait, "the return announced");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Single(_notDelivered, n => n.ReminderId == id);
     }
 
     [Fact]
@@ -183,6 +249,11 @@ public sealed class PostalTrackingTests(TestInfrastructure infrastructure) : IAs
         var archived = await Auditor.GetAsync($"/correspondences/{id}/postal-tracking/acknowledgment-card");
         Assert.Equal("image/png", archived.Content.Headers.ContentType?.MediaType);
         Assert.Equal(card, await archived.Content.ReadAsByteArrayAsync());
+
+        var view = await View(id);
+        Assert.Equal(("Acknowledged", "1A01234567890", cardSha256),
+            (view.GetProperty("status").GetString(), view.GetProperty("postal").GetProperty("posted").GetProperty("trackingNumber").GetString(),
+             view.GetProperty("postal").GetProperty("acknowledgmentCardSha256").GetString()));
 
         // A contradiction, a wrong body, a person who may not, another company's user, an unknown letter.
         var conflict = await Json(await Track(Collector, id, posted with { trackingNumber = "9Z999" }), HttpStatusCode.Conflict);

@@ -16,7 +16,8 @@ public static class CorrespondenceTopology
 
 /// <summary>
 /// Announced by the Correspondence service when a reminder it sent did not reach its recipient: an email bounced,
-/// an SMS the gateway reports undelivered, or a provider that refused it for good.
+/// an SMS the gateway reports undelivered, a provider that refused it for good, or a letter returned because the
+/// addressee is unknown at the address.
 /// </summary>
 /// <param name="Kind"><see cref="ReminderNotDeliveredKinds"/>.</param>
 /// <param name="Reason">What the provider or the mail system said (status code, diagnostic).</param>
@@ -34,6 +35,8 @@ public static class ReminderNotDeliveredKinds
     public const string Bounced = "bounced";
     public const string DeliveryFailed = "delivery-failed";
     public const string Refused = "refused";
+    /// <summary>A letter the post office returned because the addressee is unknown at the address (recipient: the postal address on one line).</summary>
+    public const string Returned = "returned";
 }
 
 /// <summary>

@@ -179,7 +179,13 @@ public static class Tones
     public const string Formal = "formal";
 }
 
-public enum CorrespondenceStatus { Requested, Rendered, QueuedForPosting, Sent, Dispatching, OutcomeUnknown, Failed, Delivered, DeliveryFailed, Bounced }
+/// <summary>
+/// Where a correspondence stands, whatever its channel. <see cref="Delivered"/> is an SMS's delivery report or a
+/// letter's delivery; <see cref="Posted"/>, <see cref="Acknowledged"/> (a registered letter's acknowledgment of
+/// receipt) and <see cref="Returned"/> (undelivered, any reason) are a letter's postal tracking. Shown by name;
+/// members are appended, never reordered.
+/// </summary>
+public enum CorrespondenceStatus { Requested, Rendered, QueuedForPosting, Sent, Dispatching, OutcomeUnknown, Failed, Delivered, DeliveryFailed, Bounced, Posted, Acknowledged, Returned }
 
 public sealed record Correspondence(
     string Id,
@@ -209,6 +215,10 @@ public sealed record Correspondence(
 
     public CorrespondenceStatus Status =>
         !Bounces.IsEmpty ? CorrespondenceStatus.Bounced
+        : Postal?.Returned is not null ? CorrespondenceStatus.Returned
+        : Postal?.Acknowledged is not null ? CorrespondenceStatus.Acknowledged
+        : Postal?.Delivered is not null ? CorrespondenceStatus.Delivered
+        : Postal?.Posted is not null ? CorrespondenceStatus.Posted
         : Delivery is { Status: DeliveryStatuses.Failed } ? CorrespondenceStatus.DeliveryFailed
         : Delivery is { Status: DeliveryStatuses.Delivered } ? CorrespondenceStatus.Delivered
         : Sent is not null ? CorrespondenceStatus.Sent

@@ -1,12 +1,40 @@
 using Marten;
+using Relance.CorrespondenceService.Correspondences.TrackingLetter;
 using Relance.ServiceDefaults;
 
 namespace Relance.CorrespondenceService.Correspondences.GettingCorrespondence;
 
 public static class GetCorrespondenceEndpoint
 {
+    /// <summary>The fields after <c>Failures</c> came later: each is null when it has nothing to tell.</summary>
     public sealed record CorrespondenceView(
-        string Id, CorrespondenceRequested Request, string Status, string? ContentSha256, CorrespondenceSent? Sent, LetterQueuedForPosting? QueuedForPosting, int Failures);
+        string Id, CorrespondenceRequested Request, string Status, string? ContentSha256, CorrespondenceSent? Sent, LetterQueuedForPosting? QueuedForPosting, int Failures)
+    {
+        /// <summary>A letter's postal trail: handed over, posted, delivered, acknowledged, returned.</summary>
+        public TrackLetterEndpoint.PostalView? Postal { get; init; }
+
+        /// <summary>An SMS's last delivery report.</summary>
+        public DeliveryReported? Delivery { get; init; }
+
+        /// <summary>An email's bounces.</summary>
+        public IReadOnlyList<CorrespondenceBounced>? Bounces { get; init; }
+
+        /// <summary>The attempt nobody can tell the outcome of, awaiting a person's decision.</summary>
+        public DispatchOutcomeUnknown? OutcomeUnknown { get; init; }
+
+        /// <summary>The last failure, when no attempt ended in sending since.</summary>
+        public CorrespondenceSendingFailed? LastFailure { get; init; }
+
+        public static CorrespondenceView Of(Correspondence found) =>
+            new(found.Id, found.Request, found.Status.ToString(), found.Rendered?.ContentSha256, found.Sent, found.QueuedForPosting, found.Failures)
+            {
+                Postal = found.Postal is null ? null : TrackLetterEndpoint.PostalView.Of(found.Postal),
+                Delivery = found.Delivery,
+                Bounces = found.Bounces.IsEmpty ? null : found.Bounces,
+                OutcomeUnknown = found.OutcomeUnknown,
+                LastFailure = found.LastFailure,
+            };
+    }
 
     /// <summary>
     /// A correspondence's id is the reminder id it was asked for, a GUID that names no company: the company is the
@@ -22,10 +50,10 @@ public static class GetCorrespondenceEndpoint
                 if (found is null) return refused!;
                 // The version a person's decision on it sends back in If-Match (confirm-sent, resend).
                 HttpConcurrency.SetETag(http.Response, (await session.Events.FetchStreamStateAsync(id, cancellation))!.Version);
-                return Results.Ok(new CorrespondenceView(found.Id, found.Request, found.Status.ToString(), found.Rendered?.ContentSha256, found.Sent, found.QueuedForPosting, found.Failures));
+                return Results.Ok(CorrespondenceView.Of(found));
             })
             .WithName("GetCorrespondence")
-            .WithSummary("A reminder sent or queued for posting: what was asked, its status, the SHA-256 of its exact bytes")
+            .WithSummary("A reminder sent or queued for posting: what was asked, its status, the SHA-256 of its exact bytes, its postal trail, delivery report, bounces, unknown outcome and last failure")
             .Produces<CorrespondenceView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 

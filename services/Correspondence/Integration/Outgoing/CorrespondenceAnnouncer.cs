@@ -12,7 +12,8 @@ namespace Relance.CorrespondenceService.Integration.Outgoing;
 /// Announces each correspondence that left this service's hands, with the SHA-256 of its exact bytes: an email
 /// sent (recipient: the address), or a letter queued for posting (recipient: the postal address on one line);
 /// then a letter's postal tracking (<see cref="PostalAnnouncements"/>); and each that did not reach its recipient
-/// (<see cref="Messages.ReminderNotDelivered"/>: bounced, reported undelivered, refused for good), which the Reminder
+/// (<see cref="Messages.ReminderNotDelivered"/>: bounced, reported undelivered, refused for good, a letter returned
+/// for an unknown address), which the Reminder
 /// service records on the case and answers by not using that address again.
 /// </summary>
 public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
@@ -25,6 +26,8 @@ public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
         {
             var letter = await StateOf<Correspondence>(operations, e, cancellation);
             await bus.Publish(PostalAnnouncements.Of(e.Data, letter), send => send.StampFrom(e), cancellation);
+            if (PostalAnnouncements.NotDelivered(e.Data, letter) is { } returned)
+                await bus.Publish(returned, send => { send.StampFrom(e); send.MessageId = PostalAnnouncements.SecondMessageId(e.Id); }, cancellation);
             return;
         }
         if (NotDelivered(e.Data) is { } failure)

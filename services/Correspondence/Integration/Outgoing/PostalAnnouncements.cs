@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using Relance.CorrespondenceService.Correspondences;
+using Relance.CorrespondenceService.Letters;
 using Messages = Relance.Contracts.Correspondence;
 
 namespace Relance.CorrespondenceService.Integration.Outgoing;
@@ -22,5 +24,27 @@ public static class PostalAnnouncements
             LetterReturnedUndelivered returned => new Messages.LetterReturned(reminderId, caseId, channel, returned.Reason, returned.FirstPresentedOn, returned.ReturnedOn),
             _ => throw new ArgumentOutOfRangeException(nameof(data), data.GetType().Name, "not a postal fact"),
         };
+    }
+
+    /// <summary>
+    /// A letter returned because the addressee is unknown at the address is also a reminder not delivered, so the
+    /// Reminder service stops writing there: recipient, the postal address it was written to, on one line. A
+    /// letter unclaimed or refused is not: the address is right (an unclaimed registered letter even counts as received).
+    /// </summary>
+    public static Messages.ReminderNotDelivered? NotDelivered(object data, Correspondence letter) =>
+        data is LetterReturnedUndelivered { Reason: ReturnReasons.AddressUnknown } returned
+            ? new Messages.ReminderNotDelivered(letter.Request.ReminderId, letter.Request.CaseId, letter.Request.Channel,
+                letter.QueuedForPosting is { } queued ? PostalAddresses.OnOneLine(queued.Addressee, queued.Address)
+                    : PostalAddresses.OnOneLine(letter.Request.Recipient.Name, letter.Request.Recipient.PostalAddress!),
+                Messages.ReminderNotDeliveredKinds.Returned,
+                $"returned {returned.ReturnedOn:yyyy-MM-dd}: {returned.Reason}", returned.RecordedAt)
+            : null;
+
+    /// <summary>The id of the second message one event announces: stable (a repeat is spotted), not the event's (the first message's).</summary>
+    public static Guid SecondMessageId(Guid eventId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData([.. eventId.ToByteArray(), 2], hash);
+        return new Guid(hash[..16]);
     }
 }

@@ -6,14 +6,19 @@ namespace Relance.CorrespondenceService.Letters.Posting;
 /// <summary>
 /// Hands letters over as files, for a mail room or a print-and-post service that collects them: one directory per
 /// letter, named by its correspondence id, holding letter.pdf and manifest.json. The directory is written under a
-/// temporary name and renamed into place, so a collector never sees half a letter; a letter already there is the
-/// hand-over (same SHA-256), or an error (another content under the same id).
+/// temporary name and renamed into place, so a collector never sees half a letter.
+/// The hand-over itself is a marker, .relance/handed-over/&lt;id&gt;.json, created (exclusively) before the rename and
+/// never touched by the collector: the collector may take the letter's directory away, the marker still says the
+/// letter was handed over, so a redelivery after a crash does not write it a second time. A marker whose letter is
+/// still under its temporary name (a crash between the marker and the rename) is completed by the next
+/// <see cref="Find"/>. A letter already handed over is the hand-over (same SHA-256), or an error (another content).
 /// </summary>
 public sealed class FolderPostalProvider(string folder, TimeProvider clock) : IPostalProvider
 {
     public const string LetterFile = "letter.pdf", ManifestFile = "manifest.json";
-    // Directories being written start with a dot: a collector skips them.
+    // Entries starting with a dot are this service's: a collector skips them.
     const string TemporaryPrefix = ".writing-";
+    public static readonly string MarkersDirectory = Path.Combine(".relance", "handed-over");
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -27,38 +32,85 @@ public sealed class FolderPostalProvider(string folder, TimeProvider clock) : IP
     {
         if (await Find(letter.CorrespondenceId, cancellation) is { } existing) return Same(existing, letter);
 
-        Directory.CreateDirectory(folder);
-        var temporary = Path.Combine(folder, $"{TemporaryPrefix}{letter.CorrespondenceId}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temporary);
+        Directory.CreateDirectory(Path.Combine(folder, MarkersDirectory));
+        var temporary = $"{TemporaryPrefix}{letter.CorrespondenceId}-{Guid.NewGuid():N}";
+        var marker = MarkerPath(letter.CorrespondenceId);
+        var markerBeingWritten = Path.Combine(folder, MarkersDirectory, $".{letter.CorrespondenceId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(folder, temporary));
         try
         {
             var manifest = Manifest.Of(letter, clock.GetUtcNow());
-            await File.WriteAllBytesAsync(Path.Combine(temporary, LetterFile), letter.Pdf, cancellation);
-            await File.WriteAllBytesAsync(Path.Combine(temporary, ManifestFile), JsonSerializer.SerializeToUtf8Bytes(manifest, Json), cancellation);
-            Directory.Move(temporary, Path.Combine(folder, letter.CorrespondenceId));
-            return HandOverOf(manifest);
+            await WriteDurably(Path.Combine(folder, temporary, LetterFile), letter.Pdf, cancellation);
+            await WriteDurably(Path.Combine(folder, temporary, ManifestFile), JsonSerializer.SerializeToUtf8Bytes(manifest, Json), cancellation);
+            await WriteDurably(markerBeingWritten, JsonSerializer.SerializeToUtf8Bytes(new HandOverMarker(temporary, manifest), Json), cancellation);
+            // From here the letter is handed over: the marker names where it is until it is in place.
+            File.Move(markerBeingWritten, marker, overwrite: false);
         }
-        catch (IOException) when (Directory.Exists(Path.Combine(folder, letter.CorrespondenceId)))
+        catch (IOException) when (File.Exists(marker))
         {
-            // Another hand-over of the same id won the rename: it is the hand-over, if it holds the same letter.
-            Directory.Delete(temporary, recursive: true);
+            // Another hand-over of the same id created the marker first: it is the hand-over, if it holds the same letter.
+            Discard(temporary, markerBeingWritten);
             return Same((await Find(letter.CorrespondenceId, cancellation))!, letter);
         }
         catch
         {
-            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+            Discard(temporary, markerBeingWritten);
             throw;
+        }
+        return (await Find(letter.CorrespondenceId, cancellation))!;
+    }
+
+    /// <summary>
+    /// The hand-over its marker records, its letter moved into place first if an interrupted hand-over left it
+    /// under its temporary name; for a letter handed over before markers existed, its directory's manifest.
+    /// </summary>
+    public async Task<PostalHandOver?> Find(string correspondenceId, CancellationToken cancellation)
+    {
+        var marker = MarkerPath(correspondenceId);
+        if (File.Exists(marker))
+        {
+            var handedOver = await Read<HandOverMarker>(marker, cancellation);
+            CompleteMove(handedOver.Writing, correspondenceId);
+            return HandOverOf(handedOver.Manifest);
+        }
+        var manifest = Path.Combine(folder, correspondenceId, ManifestFile);
+        return File.Exists(manifest) ? HandOverOf(await Read<Manifest>(manifest, cancellation)) : null;
+    }
+
+    string MarkerPath(string correspondenceId) => Path.Combine(folder, MarkersDirectory, $"{correspondenceId}.json");
+
+    /// <summary>Moves the letter from its temporary name into place, unless it is no longer there: already moved, maybe already collected.</summary>
+    void CompleteMove(string temporary, string correspondenceId)
+    {
+        var from = Path.Combine(folder, temporary);
+        if (!Directory.Exists(from)) return;
+        try
+        {
+            Directory.Move(from, Path.Combine(folder, correspondenceId));
+        }
+        catch (IOException) when (!Directory.Exists(from))
+        {
+            // A concurrent Find of the same letter moved it.
         }
     }
 
-    public async Task<PostalHandOver?> Find(string correspondenceId, CancellationToken cancellation)
+    static async Task WriteDurably(string path, byte[] content, CancellationToken cancellation)
     {
-        var path = Path.Combine(folder, correspondenceId, ManifestFile);
-        if (!File.Exists(path)) return null;
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
+        await file.WriteAsync(content, cancellation);
+        file.Flush(flushToDisk: true);
+    }
+
+    static async Task<T> Read<T>(string path, CancellationToken cancellation)
+    {
         await using var file = File.OpenRead(path);
-        var manifest = await JsonSerializer.DeserializeAsync<Manifest>(file, Json, cancellation)
-            ?? throw new InvalidDataException($"{path} is empty");
-        return HandOverOf(manifest);
+        return await JsonSerializer.DeserializeAsync<T>(file, Json, cancellation) ?? throw new InvalidDataException($"{path} is empty");
+    }
+
+    void Discard(string temporary, string markerBeingWritten)
+    {
+        if (Directory.Exists(Path.Combine(folder, temporary))) Directory.Delete(Path.Combine(folder, temporary), recursive: true);
+        File.Delete(markerBeingWritten);
     }
 
     PostalHandOver HandOverOf(Manifest manifest) => new(Name, manifest.CorrespondenceId, manifest.Sha256, manifest.HandedOverAt);
@@ -94,6 +146,9 @@ public sealed class FolderPostalProvider(string folder, TimeProvider clock) : IP
             new ManifestAddress(letter.ReturnName, [.. letter.ReturnAddress], null, null, null),
             LetterFile, letter.PageCount, letter.ContentSha256, letter.Pdf.LongLength, letter.Template, letter.Date, now);
     }
+
+    /// <summary>.relance/handed-over/&lt;id&gt;.json: the letter handed over, and the temporary directory it is in until it is in place.</summary>
+    public sealed record HandOverMarker(string Writing, Manifest Manifest);
 
     /// <param name="Lines">The street lines (for the return address: every line, as printed on the letterhead).</param>
     public sealed record ManifestAddress(string Name, IReadOnlyList<string> Lines, string? PostalCode, string? City, string? Country);

@@ -16,7 +16,10 @@ public interface IPostalProvider
     /// <summary>Hands the letter over, or finds it already handed over; fails if another content was handed over under its id.</summary>
     Task<PostalHandOver> HandOver(LetterForPosting letter, CancellationToken cancellation);
 
-    /// <summary>The hand-over of this correspondence, if the provider has it.</summary>
+    /// <summary>
+    /// The hand-over of this correspondence, if the provider has it or had it: a letter the mail room or the
+    /// provider has since taken away (posted, archived) is still found, or it would be handed over a second time.
+    /// </summary>
     Task<PostalHandOver?> Find(string correspondenceId, CancellationToken cancellation);
 }
 
