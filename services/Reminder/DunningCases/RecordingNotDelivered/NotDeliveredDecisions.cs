@@ -1,4 +1,6 @@
 using Relance.ReminderService.DunningCases.RecordingNotDelivered;
+using Channels = Relance.Contracts.Correspondence.ReminderChannels;
+using Kinds = Relance.Contracts.Correspondence.ReminderNotDeliveredKinds;
 
 namespace Relance.ReminderService.DunningCases;
 
@@ -27,10 +29,10 @@ public static partial class DunningCaseDecider
     /// </summary>
     public static bool Avoids(string channel, string kind, string reported, string written) => (channel, kind) switch
     {
-        ("email", "bounced" or "delivery-failed") => string.Equals(reported.Trim(), written.Trim(), StringComparison.OrdinalIgnoreCase),
-        ("sms", "bounced" or "delivery-failed") => Number(reported) is { } number && number == Number(written),
-        // "returned" is only announced for a letter the post could not deliver to its address.
-        ("letter" or "registered-letter", "returned") => true,
+        (Channels.Email, Kinds.Bounced or Kinds.DeliveryFailed) => string.Equals(reported.Trim(), written.Trim(), StringComparison.OrdinalIgnoreCase),
+        (Channels.Sms, Kinds.Bounced or Kinds.DeliveryFailed) => Number(reported) is { } number && number == Number(written),
+        // Only announced for a letter the post could not deliver to its address.
+        (Channels.Letter or Channels.RegisteredLetter, Kinds.Returned) => true,
         _ => false,
     };
 
@@ -38,9 +40,9 @@ public static partial class DunningCaseDecider
     // recipient has only the reported address.
     static string? WrittenTo(RequestedAction requested, string reported) => requested.Channel switch
     {
-        "email" => (requested.Recipient?.Email ?? reported).ToLowerInvariant(),
-        "sms" => requested.Recipient?.Phone ?? reported,
-        "letter" or "registered-letter" => requested.Recipient?.PostalAddress is { } address ? AddressKey(address) : null,
+        Channels.Email => (requested.Recipient?.Email ?? reported).ToLowerInvariant(),
+        Channels.Sms => requested.Recipient?.Phone ?? reported,
+        Channels.Letter or Channels.RegisteredLetter => requested.Recipient?.PostalAddress is { } address ? AddressKey(address) : null,
         _ => null,
     };
 
