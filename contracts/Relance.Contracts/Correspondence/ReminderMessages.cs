@@ -16,7 +16,8 @@ public static class CorrespondenceTopology
 
 /// <summary>
 /// Announced by the Correspondence service when a reminder it sent did not reach its recipient: an email bounced,
-/// an SMS the gateway reports undelivered, or a provider that refused it for good.
+/// an SMS the gateway reports undelivered, a provider that refused it for good, a rendering refused after the request
+/// was recorded, or one given up on as too old to send (<see cref="ReminderNotDeliveredKinds.Expired"/>).
 /// </summary>
 /// <param name="Kind"><see cref="ReminderNotDeliveredKinds"/>.</param>
 /// <param name="Reason">What the provider or the mail system said (status code, diagnostic).</param>
@@ -34,6 +35,9 @@ public static class ReminderNotDeliveredKinds
     public const string Bounced = "bounced";
     public const string DeliveryFailed = "delivery-failed";
     public const string Refused = "refused";
+
+    /// <summary>Not dispatched within the Correspondence service's maximum age (from the request): given up on, never sent.</summary>
+    public const string Expired = "expired";
 }
 
 /// <summary>

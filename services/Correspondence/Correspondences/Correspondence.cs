@@ -178,7 +178,7 @@ public static class Tones
     public const string Formal = "formal";
 }
 
-public enum CorrespondenceStatus { Requested, Rendered, QueuedForPosting, Sent, Dispatching, OutcomeUnknown, Failed, Delivered, DeliveryFailed, Bounced }
+public enum CorrespondenceStatus { Requested, Rendered, QueuedForPosting, Sent, Dispatching, OutcomeUnknown, Failed, Delivered, DeliveryFailed, Bounced, Abandoned, Refused }
 
 public sealed record Correspondence(
     string Id,
@@ -206,6 +206,12 @@ public sealed record Correspondence(
 
     public ImmutableList<CorrespondenceBounced> Bounces { get; init; } = [];
 
+    /// <summary>Given up on, too old to send: never dispatched.</summary>
+    public CorrespondenceAbandoned? Abandoned { get; init; }
+
+    /// <summary>Refused when rendered after its request was recorded: never dispatched.</summary>
+    public CorrespondenceRefused? Refused { get; init; }
+
     public CorrespondenceStatus Status =>
         !Bounces.IsEmpty ? CorrespondenceStatus.Bounced
         : Delivery is { Status: DeliveryStatuses.Failed } ? CorrespondenceStatus.DeliveryFailed
@@ -213,6 +219,8 @@ public sealed record Correspondence(
         : Sent is not null ? CorrespondenceStatus.Sent
         : OutcomeUnknown is not null ? CorrespondenceStatus.OutcomeUnknown
         : Attempt is not null ? CorrespondenceStatus.Dispatching
+        : Abandoned is not null ? CorrespondenceStatus.Abandoned
+        : Refused is not null ? CorrespondenceStatus.Refused
         : LastFailure is { Permanent: true } ? CorrespondenceStatus.Failed
         : QueuedForPosting is not null ? CorrespondenceStatus.QueuedForPosting
         : Rendered is not null ? CorrespondenceStatus.Rendered
@@ -237,6 +245,8 @@ public static class CorrespondenceEvolution
         (_, ResendOrdered) => state with { OutcomeUnknown = null },
         (_, DeliveryReported report) => state with { Delivery = report },
         (_, CorrespondenceBounced bounced) => state with { Bounces = state.Bounces.Add(bounced) },
+        (_, CorrespondenceAbandoned abandoned) => state with { Abandoned = abandoned },
+        (_, CorrespondenceRefused refused) => state with { Refused = refused },
         (_, LetterHandedToPostalProvider handedOver) => state with { Postal = (state.Postal ?? new PostalTrail()) with { HandedOver = handedOver } },
         (_, LetterPosted posted) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Posted = posted } },
         (_, LetterDelivered delivered) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Delivered = delivered } },
@@ -331,3 +341,19 @@ public static class DeliveryStatuses
 /// <summary>An email the mail system returned as undeliverable (a bounce, a delivery status notification).</summary>
 /// <param name="StatusCode">The SMTP or enhanced status code (550, 5.1.1).</param>
 public sealed record CorrespondenceBounced(string Recipient, string StatusCode, string? Diagnostic, DateTimeOffset BouncedAt, DateTimeOffset RecordedAt);
+
+/// <summary>
+/// Given up on by the reconciler: still not dispatched when older than its maximum age (counted from the request), so
+/// sending it now would remind the debtor of a situation that may have changed (paid, settled, another step taken).
+/// Announced to the Reminder service as not delivered (<c>expired</c>); never sent afterwards.
+/// </summary>
+public sealed record CorrespondenceAbandoned(string Reason, DateTimeOffset AbandonedAt);
+
+/// <summary>
+/// A request recorded, then refused when rendered (an SMS text over its maximum length, the creditor's address gone
+/// from the configuration): never dispatched. Announced to the Reminder service as not delivered (<c>refused</c>).
+/// </summary>
+/// <param name="Reasons">Field and error, as the message went to its error queue with them.</param>
+public sealed record CorrespondenceRefused(ImmutableList<RefusalReason> Reasons, DateTimeOffset RefusedAt);
+
+public sealed record RefusalReason(string Field, string Error);
