@@ -16,8 +16,9 @@ public static class CorrespondenceTopology
 
 /// <summary>
 /// Announced by the Correspondence service when a reminder it sent did not reach its recipient: an email bounced,
-/// an SMS the gateway reports undelivered, a provider that refused it for good, or a letter returned because the
-/// addressee is unknown at the address.
+/// an SMS the gateway reports undelivered, a provider that refused it for good, a letter returned because the
+/// addressee is unknown at the address, a rendering refused after the request was recorded, or one given up on as
+/// too old to send (<see cref="ReminderNotDeliveredKinds.Expired"/>).
 /// </summary>
 /// <param name="Kind"><see cref="ReminderNotDeliveredKinds"/>.</param>
 /// <param name="Reason">What the provider or the mail system said (status code, diagnostic).</param>
@@ -37,6 +38,9 @@ public static class ReminderNotDeliveredKinds
     public const string Refused = "refused";
     /// <summary>A letter the post office returned because the addressee is unknown at the address (recipient: the postal address on one line).</summary>
     public const string Returned = "returned";
+
+    /// <summary>Not dispatched within the Correspondence service's maximum age (from the request): given up on, never sent.</summary>
+    public const string Expired = "expired";
 }
 
 /// <summary>

@@ -182,10 +182,10 @@ public static class Tones
 /// <summary>
 /// Where a correspondence stands, whatever its channel. <see cref="Delivered"/> is an SMS's delivery report or a
 /// letter's delivery; <see cref="Posted"/>, <see cref="Acknowledged"/> (a registered letter's acknowledgment of
-/// receipt) and <see cref="Returned"/> (undelivered, any reason) are a letter's postal tracking. Shown by name;
+/// receipt) and <see cref="Returned"/> (undelivered, any reason) are a letter's postal tracking; <see cref="Abandoned"/> and <see cref="Refused"/> never left. Shown by name;
 /// members are appended, never reordered.
 /// </summary>
-public enum CorrespondenceStatus { Requested, Rendered, QueuedForPosting, Sent, Dispatching, OutcomeUnknown, Failed, Delivered, DeliveryFailed, Bounced, Posted, Acknowledged, Returned }
+public enum CorrespondenceStatus { Requested, Rendered, QueuedForPosting, Sent, Dispatching, OutcomeUnknown, Failed, Delivered, DeliveryFailed, Bounced, Posted, Acknowledged, Returned, Abandoned, Refused }
 
 public sealed record Correspondence(
     string Id,
@@ -213,6 +213,12 @@ public sealed record Correspondence(
 
     public ImmutableList<CorrespondenceBounced> Bounces { get; init; } = [];
 
+    /// <summary>Given up on, too old to send: never dispatched.</summary>
+    public CorrespondenceAbandoned? Abandoned { get; init; }
+
+    /// <summary>Refused when rendered after its request was recorded: never dispatched.</summary>
+    public CorrespondenceRefused? Refused { get; init; }
+
     public CorrespondenceStatus Status =>
         !Bounces.IsEmpty ? CorrespondenceStatus.Bounced
         : Postal?.Returned is not null ? CorrespondenceStatus.Returned
@@ -224,6 +230,8 @@ public sealed record Correspondence(
         : Sent is not null ? CorrespondenceStatus.Sent
         : OutcomeUnknown is not null ? CorrespondenceStatus.OutcomeUnknown
         : Attempt is not null ? CorrespondenceStatus.Dispatching
+        : Abandoned is not null ? CorrespondenceStatus.Abandoned
+        : Refused is not null ? CorrespondenceStatus.Refused
         : LastFailure is { Permanent: true } ? CorrespondenceStatus.Failed
         : QueuedForPosting is not null ? CorrespondenceStatus.QueuedForPosting
         : Rendered is not null ? CorrespondenceStatus.Rendered
@@ -248,6 +256,8 @@ public static class CorrespondenceEvolution
         (_, ResendOrdered) => state with { OutcomeUnknown = null },
         (_, DeliveryReported report) => state with { Delivery = report },
         (_, CorrespondenceBounced bounced) => state with { Bounces = state.Bounces.Add(bounced) },
+        (_, CorrespondenceAbandoned abandoned) => state with { Abandoned = abandoned },
+        (_, CorrespondenceRefused refused) => state with { Refused = refused },
         (_, LetterHandedToPostalProvider handedOver) => state with { Postal = (state.Postal ?? new PostalTrail()) with { HandedOver = handedOver } },
         (_, LetterPosted posted) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Posted = posted } },
         (_, LetterDelivered delivered) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Delivered = delivered } },
@@ -342,3 +352,19 @@ public static class DeliveryStatuses
 /// <summary>An email the mail system returned as undeliverable (a bounce, a delivery status notification).</summary>
 /// <param name="StatusCode">The SMTP or enhanced status code (550, 5.1.1).</param>
 public sealed record CorrespondenceBounced(string Recipient, string StatusCode, string? Diagnostic, DateTimeOffset BouncedAt, DateTimeOffset RecordedAt);
+
+/// <summary>
+/// Given up on by the reconciler: still not dispatched when older than its maximum age (counted from the request), so
+/// sending it now would remind the debtor of a situation that may have changed (paid, settled, another step taken).
+/// Announced to the Reminder service as not delivered (<c>expired</c>); never sent afterwards.
+/// </summary>
+public sealed record CorrespondenceAbandoned(string Reason, DateTimeOffset AbandonedAt);
+
+/// <summary>
+/// A request recorded, then refused when rendered (an SMS text over its maximum length, the creditor's address gone
+/// from the configuration): never dispatched. Announced to the Reminder service as not delivered (<c>refused</c>).
+/// </summary>
+/// <param name="Reasons">Field and error, as the message went to its error queue with them.</param>
+public sealed record CorrespondenceRefused(ImmutableList<RefusalReason> Reasons, DateTimeOffset RefusedAt);
+
+public sealed record RefusalReason(string Field, string Error);

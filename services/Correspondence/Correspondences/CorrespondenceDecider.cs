@@ -1,4 +1,5 @@
 using MimeKit;
+using Relance.CorrespondenceService.Correspondences.Reconciling;
 using Relance.CorrespondenceService.Sms;
 using Relance.CorrespondenceService.Writing;
 using Relance.ServiceDefaults;
@@ -25,7 +26,43 @@ public static class CorrespondenceDecider
     }
 
     public static IReadOnlyList<object> Render(CorrespondenceRendered rendered, Correspondence? state) =>
-        state is { Rendered: null } ? [rendered] : [];
+        state is { Rendered: null, Abandoned: null, Refused: null } ? [rendered] : [];
+
+    /// <summary>A recorded request its rendering refused, recorded once: it is not carried out, nor tried again.</summary>
+    public static IReadOnlyList<object> RefuseRendering(IReadOnlyList<(string Field, string Error)> reasons, DateTimeOffset now, Correspondence? state) =>
+        state is { Rendered: null, Abandoned: null, Refused: null }
+            ? [new CorrespondenceRefused([.. reasons.Select(r => new RefusalReason(r.Field, r.Error))], now)] : [];
+
+    /// <summary>
+    /// What the reconciler does with a correspondence left half-done, at <paramref name="now"/>. An open attempt is looked
+    /// up whatever its age (the provider may have it); otherwise one older than <see cref="ReconcilerOptions.MaxAge"/>
+    /// (from its request) is abandoned, and one that failed waits interval × 2^failures (at most
+    /// <see cref="ReconcilerOptions.MaxBackoff"/>) after its last failure, so that a provider refusing for hours is not
+    /// asked again every pass.
+    /// </summary>
+    public static ReconcileStep Reconcile(Correspondence state, DateTimeOffset now, ReconcilerOptions options) => state switch
+    {
+        { Dispatched: true } or { OutcomeUnknown: not null } or { LastFailure.Permanent: true } or { Abandoned: not null } or { Refused: not null } =>
+            ReconcileStep.Leave,
+        { Attempt: not null } => ReconcileStep.CarryOn,
+        _ when now - state.Request.RequestedAt > options.MaxAge => ReconcileStep.Abandon,
+        { LastFailure: { } failure } when now < failure.FailedAt + Backoff(state.Failures, options) => ReconcileStep.Wait,
+        _ => ReconcileStep.CarryOn,
+    };
+
+    /// <summary>How long after its last failure a correspondence that failed <paramref name="failures"/> times is tried again.</summary>
+    public static TimeSpan Backoff(int failures, ReconcilerOptions options)
+    {
+        // 2^20 intervals is beyond any sensible maximum, and far from overflowing.
+        var backoff = options.Interval * Math.Pow(2, Math.Clamp(failures, 0, 20));
+        return backoff < options.MaxBackoff ? backoff : options.MaxBackoff;
+    }
+
+    /// <summary>Given up on, once, when the reconciler finds it too old to send.</summary>
+    public static IReadOnlyList<object> Abandon(DateTimeOffset now, ReconcilerOptions options, Correspondence? state) =>
+        state is not null && Reconcile(state, now, options) == ReconcileStep.Abandon
+            ? [new CorrespondenceAbandoned($"not dispatched within {options.MaxAge} of its request ({state.Request.RequestedAt:u}): too old to send", now)]
+            : [];
 
     public static IReadOnlyList<object> RecordSent(CorrespondenceSent sent, Correspondence? state) =>
         state is { Rendered: not null, Dispatched: false } && !Channels.IsLetter(state.Request.Channel) ? [sent] : [];
@@ -43,6 +80,7 @@ public static class CorrespondenceDecider
     public static DispatchStep NextStep(Correspondence state) => state switch
     {
         { Rendered: null } or { Dispatched: true } or { LastFailure.Permanent: true } => DispatchStep.Nothing,
+        { Abandoned: not null } or { Refused: not null } => DispatchStep.Nothing,
         _ when Channels.IsLetter(state.Request.Channel) => DispatchStep.Nothing,
         { OutcomeUnknown: not null } => DispatchStep.AwaitPerson,
         { Attempt: not null } => DispatchStep.Lookup,
@@ -290,4 +328,17 @@ public abstract record DispatchLookup
     public sealed record Found(string ProviderMessageId, string Response) : DispatchLookup;
     public sealed record NotFound : DispatchLookup;
     public sealed record CannotTell(string Reason) : DispatchLookup;
+}
+
+/// <summary>What the reconciler does with a correspondence left half-done (<see cref="CorrespondenceDecider.Reconcile"/>).</summary>
+public enum ReconcileStep
+{
+    /// <summary>Nothing for the reconciler: dispatched, refused or given up on, or waiting for a person.</summary>
+    Leave,
+    /// <summary>It failed not long ago: not tried again before its backoff is over.</summary>
+    Wait,
+    /// <summary>Through the handler: render, send, or ask the provider about the open attempt.</summary>
+    CarryOn,
+    /// <summary>Too old to send: recorded abandoned and announced not delivered.</summary>
+    Abandon,
 }

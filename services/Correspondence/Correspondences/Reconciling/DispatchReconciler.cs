@@ -9,6 +9,12 @@ public sealed record ReconcilerOptions
 {
     public const string Section = "Correspondence:Reconciler";
     public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Past this age, counted from the request, a correspondence still not dispatched is abandoned, never sent.</summary>
+    public TimeSpan MaxAge { get; init; } = TimeSpan.FromDays(3);
+
+    /// <summary>The longest wait after a failure before trying again (the wait doubles with each failure, from twice <see cref="Interval"/>).</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromHours(6);
 }
 
 /// <summary>
@@ -16,9 +22,11 @@ public sealed record ReconcilerOptions
 /// correspondence left half-done: recorded but not dispatched (the process died before sending, or the message went
 /// to its error queue after a failing provider), or with an attempt open (died between the provider's acceptance and
 /// the record). It goes through <see cref="SendReminderHandler"/>, so it asks the provider before sending anything
-/// again, and skips a correspondence someone is working on (its advisory lock is held).
+/// again, and skips a correspondence someone is working on (its advisory lock is held). What it does with each is
+/// <see cref="CorrespondenceDecider.Reconcile"/>: one that failed waits for its backoff; one older than
+/// <see cref="ReconcilerOptions.MaxAge"/> is recorded abandoned (and announced not delivered), never sent.
 /// </summary>
-public sealed class DispatchReconciler(IServiceScopeFactory scopes, ReconcilerOptions options, TimeProvider clock, ILogger<DispatchReconciler> logger)
+public sealed class DispatchReconciler(IServiceScopeFactory scopes, IDocumentStore store, ReconcilerOptions options, TimeProvider clock, ILogger<DispatchReconciler> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)
@@ -45,18 +53,35 @@ public sealed class DispatchReconciler(IServiceScopeFactory scopes, ReconcilerOp
     {
         await using var scope = scopes.CreateAsyncScope();
         var session = scope.ServiceProvider.GetRequiredService<IQuerySession>();
+        var now = clock.GetUtcNow();
         var open = (await session.Query<Correspondence>()
-                .Where(c => c.Sent == null && c.QueuedForPosting == null && c.OutcomeUnknown == null && (c.LastFailure == null || !c.LastFailure.Permanent))
+                .Where(c => c.Sent == null && c.QueuedForPosting == null && c.OutcomeUnknown == null && (c.LastFailure == null || !c.LastFailure.Permanent)
+                            && c.Abandoned == null && c.Refused == null)
                 .ToListAsync(cancellation))
             .Where(c => c.Rendered is null || Channels.IsLetter(c.Request.Channel) || CorrespondenceDecider.NextStep(c) is DispatchStep.Send or DispatchStep.Lookup)
+            .Select(c => (Correspondence: c, Step: CorrespondenceDecider.Reconcile(c, now, options)))
+            .Where(c => c.Step is ReconcileStep.CarryOn or ReconcileStep.Abandon)
             .ToList();
         var handler = scope.ServiceProvider.GetRequiredService<SendReminderHandler>();
         var done = 0;
-        foreach (var correspondence in open)
+        foreach (var (correspondence, step) in open)
         {
             try
             {
-                if (await handler.Handle(correspondence.Request, s => s.Attribute("system:reconciler", null, null), cancellation, wait: false)) done++;
+                if (step == ReconcileStep.Abandon)
+                {
+                    // Decided again on the stream as it is: a handler that started an attempt meanwhile wins (the
+                    // commit of one of the two fails on the stream's version), and the attempt is looked up next pass.
+                    await using var abandoning = store.LightweightSession();
+                    abandoning.Attribute("system:reconciler", null, null);
+                    if ((await abandoning.DecideAsync<Correspondence>(correspondence.Id, s => CorrespondenceDecider.Abandon(now, options, s), cancellation)).Count > 0)
+                    {
+                        logger.LogWarning("Correspondence {CorrespondenceId}, requested {RequestedAt}, was not dispatched within {MaxAge}: abandoned, not sent",
+                            correspondence.Id, correspondence.Request.RequestedAt, options.MaxAge);
+                        done++;
+                    }
+                }
+                else if (await handler.Handle(correspondence.Request, s => s.Attribute("system:reconciler", null, null), cancellation, wait: false)) done++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

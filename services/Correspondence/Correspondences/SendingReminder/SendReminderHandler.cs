@@ -68,14 +68,27 @@ public sealed class SendReminderHandler(
 
         var state = await Decide(id, attribute, s => CorrespondenceDecider.Request(request, s), cancellation);
         if (state.Dispatched) return;
+        if (state.Refused is { } refusal)
+            throw new MessageRejectedException([.. refusal.Reasons.Select(r => (r.Field, r.Error))]);
+        if (state.Abandoned is not null) return;
 
         if (state.Rendered is null)
         {
             var attachments = state.Request.Channel == Channels.Email
                 ? await documents.ForEmail(state.Request, clock.GetUtcNow(), cancellation) : EmailAttachments.None;
             // The check's rendering serves as it is, except for an email, written again with its attachments.
-            var final = state.Request.Channel != Channels.Email && rendered is not null ? rendered
-                : CorrespondenceRendering.Render(state.Request, sender, clock.GetUtcNow(), attachments);
+            CorrespondenceRendered final;
+            try
+            {
+                final = state.Request.Channel != Channels.Email && rendered is not null ? rendered
+                    : CorrespondenceRendering.Render(state.Request, sender, clock.GetUtcNow(), attachments);
+            }
+            catch (MessageRejectedException e)
+            {
+                // The request is recorded: record its refusal too, so that nothing (the reconciler) tries it again.
+                await Decide(id, attribute, s => CorrespondenceDecider.RefuseRendering(e.Reasons, clock.GetUtcNow(), s), cancellation);
+                throw;
+            }
             state = await Decide(id, attribute, s => CorrespondenceDecider.Render(final, s), cancellation);
         }
 

@@ -13,7 +13,7 @@ namespace Relance.CorrespondenceService.Integration.Outgoing;
 /// sent (recipient: the address), or a letter queued for posting (recipient: the postal address on one line);
 /// then a letter's postal tracking (<see cref="PostalAnnouncements"/>); and each that did not reach its recipient
 /// (<see cref="Messages.ReminderNotDelivered"/>: bounced, reported undelivered, refused for good, a letter returned
-/// for an unknown address), which the Reminder
+/// for an unknown address, abandoned as too old), which the Reminder
 /// service records on the case and answers by not using that address again.
 /// </summary>
 public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
@@ -57,6 +57,8 @@ public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
         CorrespondenceBounced b => (b.Recipient, Messages.ReminderNotDeliveredKinds.Bounced, $"{b.StatusCode} {b.Diagnostic}".Trim(), b.BouncedAt),
         DeliveryReported { Status: DeliveryStatuses.Failed } d => (null, Messages.ReminderNotDeliveredKinds.DeliveryFailed, d.Detail ?? "the gateway reports it undelivered", d.ReportedAt),
         CorrespondenceSendingFailed { Permanent: true } f => (null, Messages.ReminderNotDeliveredKinds.Refused, f.Reason, f.FailedAt),
+        CorrespondenceRefused r => (null, Messages.ReminderNotDeliveredKinds.Refused, string.Join("; ", r.Reasons.Select(x => $"{x.Field}: {x.Error}")), r.RefusedAt),
+        CorrespondenceAbandoned a => (null, Messages.ReminderNotDeliveredKinds.Expired, a.Reason, a.AbandonedAt),
         _ => null,
     };
 }
