@@ -15,7 +15,7 @@ namespace Relance.Integration.Tests.Scenarios;
 /// the real broker, database and SMTP capture, the clock moved forward day by day over 100 days, and the
 /// exact sequence of actions each case took checked against the default French plan (plans/standard.json).
 /// </summary>
-[Collection(InfrastructureCollection.Name)]
+[Collection(ScenarioCollection.Name)]
 [Trait("Category", "Scenario")]
 public sealed class DunningScenarioTests(TestInfrastructure infrastructure)
 {
