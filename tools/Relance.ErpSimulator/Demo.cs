@@ -71,10 +71,9 @@ static class Demo
     /// <summary>One message to publish: its routing key, JSON body and how to print it.</summary>
     sealed record Message(string CompanyId, string RoutingKey, byte[] Body, string What, string Detail);
 
-    sealed class Company(string id, string docsHost, decimal? latePenaltyRatePercent, Customer[] customers)
+    sealed class Company(string id, decimal? latePenaltyRatePercent, Customer[] customers)
     {
         public string Id => id;
-        public string DocsHost => docsHost;
         public decimal? LatePenaltyRatePercent => latePenaltyRatePercent;
         public Customer[] Customers => customers;
         public int NextInvoice, NextCreditNote, NextPayment, NextCorrection;
@@ -111,7 +110,7 @@ static class Demo
             this.today = today;
             companies =
             [
-                new("ACME", "erp.acme.example", 12.0m,
+                new("ACME", 12.0m,
                 [
                     new("C-101", "Dupont Menuiserie SARL", "compta@dupont-menuiserie.example"),
                     new("C-102", "Boulangerie Martin SAS", "comptabilite@boulangerie-martin.example"),
@@ -119,7 +118,7 @@ static class Demo
                     new("C-104", "Garage Moreau SARL", "contact@garage-moreau.example"),
                     new("C-105", "Imprimerie Lefèvre SAS", "compta@imprimerie-lefevre.example"),
                 ]),
-                new("BATIPRO", "erp.batipro.example", null,
+                new("BATIPRO", null,
                 [
                     new("C-201", "Cabinet Girard SELARL", "administratif@cabinet-girard.example"),
                     new("C-202", "Électricité Roux EURL", "compta@electricite-roux.example"),
@@ -176,7 +175,8 @@ static class Demo
                 + (company.LatePenaltyRatePercent is { } rate ? $"{rate:0.##} %" : "trois fois le taux d'intérêt légal")
                 + " et indemnité forfaitaire pour frais de recouvrement de 40 € (C. com., art. L441-10).",
                 company.LatePenaltyRatePercent,
-                [new Document("invoice", $"{number}.pdf", "application/pdf", $"https://{company.DocsHost}/factures/{number}.pdf")]));
+                [new Document("invoice", $"{number}.pdf", "application/pdf",
+                    ContentBase64: InvoiceCopy.Base64(company.Id, number, customer.Name, issueDate, dueDate, includingVat))]));
             if (!invalid) open.Add(new Invoice(company, customer, number, dueDate, excludingVat, includingVat));
             var lateness = Math.Abs(dueDate.DayNumber - today.DayNumber);
             var when = dueDate < today ? $"{lateness} day{(lateness > 1 ? "s" : "")} overdue"

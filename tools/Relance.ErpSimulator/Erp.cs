@@ -200,7 +200,8 @@ sealed record Customer(string CustomerId, string Name, string Email);
 
 sealed record PaymentTerms(int Days, bool EndOfMonth);
 
-sealed record Document(string Kind, string Name, string MediaType, string Url);
+/// <summary>By reference (<paramref name="Url"/>) or by content (<paramref name="ContentBase64"/>).</summary>
+sealed record Document(string Kind, string Name, string MediaType, string? Url = null, string? ContentBase64 = null);
 
 sealed record Allocation(string InvoiceNumber, decimal Amount);
 
