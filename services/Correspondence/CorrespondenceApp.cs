@@ -1,3 +1,4 @@
+using Marten;
 using JasperFx.Events.Projections;
 using MassTransit;
 using Relance.Contracts.Correspondence;
@@ -51,11 +52,7 @@ public static class CorrespondenceApp
         builder.Services.AddSingleton(builder.Configuration.GetSection(ReconcilerOptions.Section).Get<ReconcilerOptions>() ?? new ReconcilerOptions());
         builder.Services.AddHostedService<DispatchReconciler>();
 
-        builder.AddRelanceEventStore(Name, options =>
-            {
-                options.Projections.Add<CorrespondenceProjection>(ProjectionLifecycle.Inline);
-                options.Projections.Add<InvoiceDocumentsProjection>(ProjectionLifecycle.Inline);
-            })
+        builder.AddRelanceEventStore(Name, ConfigureEvents)
             .AddSubscriptionWithServices<CorrespondenceAnnouncer>(ServiceLifetime.Singleton, o => o.Name = CorrespondenceAnnouncer.SubscriptionName);
 
         builder.AddRelanceMessaging(bus =>
@@ -91,5 +88,12 @@ public static class CorrespondenceApp
         app.MapUnconfirmedCorrespondences();
         app.MapProviderCallbacks(builder.Configuration["Correspondence:Bounces:Secret"], sms.CallbackSecret);
         return app;
+    }
+
+    /// <summary>The service's event types, projections and indexes: the same for the service and for the audit tools.</summary>
+    public static void ConfigureEvents(StoreOptions options)
+    {
+        options.Projections.Add<CorrespondenceProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add<InvoiceDocumentsProjection>(ProjectionLifecycle.Inline);
     }
 }

@@ -1,3 +1,4 @@
+using Marten;
 using JasperFx.Events.Projections;
 using Relance.InvoiceService.Integration.Incoming;
 using Relance.InvoiceService.Integration.Outgoing;
@@ -16,11 +17,7 @@ public static class InvoiceApp
     {
         var builder = RelanceHost.CreateBuilder(args, Name, defaultPort: 5101);
 
-        builder.AddRelanceEventStore(Name, options =>
-            {
-                options.Projections.Add<InvoiceProjection>(ProjectionLifecycle.Inline);
-                options.Projections.Add<Customers.CustomerProjection>(ProjectionLifecycle.Inline);
-            })
+        builder.AddRelanceEventStore(Name, ConfigureEvents)
             .AddSubscriptionWithServices<InvoiceAnnouncer>(ServiceLifetime.Singleton, o => o.Name = InvoiceAnnouncer.SubscriptionName);
 
         builder.Services.AddSingleton<ErpAnswers>();
@@ -34,5 +31,12 @@ public static class InvoiceApp
         app.UseRelanceDefaults();
         app.MapGetInvoice();
         return app;
+    }
+
+    /// <summary>The service's event types, projections and indexes: the same for the service and for the audit tools.</summary>
+    public static void ConfigureEvents(StoreOptions options)
+    {
+        options.Projections.Add<InvoiceProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add<Customers.CustomerProjection>(ProjectionLifecycle.Inline);
     }
 }

@@ -26,28 +26,43 @@ public static class EventStore
 
         EnsureDatabaseExists(connectionString);
 
-        return builder.Services.AddMarten(options =>
-            {
-                options.Connection(connectionString);
-                options.DatabaseSchemaName = "relance";
-                options.Events.MetadataConfig.CorrelationIdEnabled = true;
-                options.Events.MetadataConfig.CausationIdEnabled = true;
-                options.Events.MetadataConfig.UserNameEnabled = true;
-                options.Events.MetadataConfig.HeadersEnabled = true;
-                options.Events.StreamIdentity = StreamIdentity.AsString;
-                options.Projections.DaemonLockId = StableLockId(serviceName);
-                options.Projections.Errors.SkipApplyErrors = false;
-                options.Projections.Errors.SkipSerializationErrors = false;
-                options.Projections.Errors.SkipUnknownEvents = false;
-                options.Projections.RebuildErrors.SkipApplyErrors = false;
-                options.Projections.RebuildErrors.SkipSerializationErrors = false;
-                options.Projections.RebuildErrors.SkipUnknownEvents = false;
-                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
-                configure(options);
-            })
+        return builder.Services.AddMarten(options => Configure(options, connectionString, serviceName, configure))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(daemonMode);
+    }
+
+    /// <summary>
+    /// A service's store outside its host, configured exactly as the service configures it (schema, metadata, event
+    /// types, projections) but with no subscriptions: for the audit tools (<c>relance</c>) that replay, verify and
+    /// rebuild a service's events. Pass the service's own <c>ConfigureEvents</c>.
+    /// </summary>
+    public static DocumentStore OpenStore(string connectionString, string serviceName, Action<StoreOptions> configure) =>
+        DocumentStore.For(options =>
+        {
+            Configure(options, connectionString, serviceName, configure);
+            // The tools read what the services wrote; the services own the schema.
+            options.AutoCreateSchemaObjects = AutoCreate.None;
+        });
+
+    static void Configure(StoreOptions options, string connectionString, string serviceName, Action<StoreOptions> configure)
+    {
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = "relance";
+        options.Events.MetadataConfig.CorrelationIdEnabled = true;
+        options.Events.MetadataConfig.CausationIdEnabled = true;
+        options.Events.MetadataConfig.UserNameEnabled = true;
+        options.Events.MetadataConfig.HeadersEnabled = true;
+        options.Events.StreamIdentity = StreamIdentity.AsString;
+        options.Projections.DaemonLockId = StableLockId(serviceName);
+        options.Projections.Errors.SkipApplyErrors = false;
+        options.Projections.Errors.SkipSerializationErrors = false;
+        options.Projections.Errors.SkipUnknownEvents = false;
+        options.Projections.RebuildErrors.SkipApplyErrors = false;
+        options.Projections.RebuildErrors.SkipSerializationErrors = false;
+        options.Projections.RebuildErrors.SkipUnknownEvents = false;
+        options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+        configure(options);
     }
 
     /// <summary>Sets the metadata that makes an appended event a proof: who asked, and which message caused it.</summary>

@@ -1,3 +1,4 @@
+using Marten;
 using JasperFx.Events.Projections;
 using Relance.ReminderService.DunningCases;
 using Relance.ReminderService.DunningCases.Acting;
@@ -48,12 +49,7 @@ public static class ReminderApp
         builder.Services.AddSingleton<ReminderScheduler>();
         builder.Services.AddHostedService(s => s.GetRequiredService<ReminderScheduler>());
 
-        builder.AddRelanceEventStore(Name, options =>
-            {
-                options.Projections.Add<DunningCaseProjection>(ProjectionLifecycle.Inline);
-                options.Projections.Add<PublishedPlanProjection>(ProjectionLifecycle.Inline);
-                options.Schema.For<DunningCase>().Index(c => c.NextActionAt).Index(c => c.CompanyId).Index(c => c.CallsDueFrom);
-            })
+        builder.AddRelanceEventStore(Name, ConfigureEvents)
             .AddSubscriptionWithServices<ReminderDispatcher>(ServiceLifetime.Singleton, o => o.Name = ReminderDispatcher.SubscriptionName)
             .AddSubscriptionWithServices<ReminderActionsToErp>(ServiceLifetime.Singleton, o => o.Name = ReminderActionsToErp.SubscriptionName);
 
@@ -95,5 +91,13 @@ public static class ReminderApp
         app.MapHealthChecks("/health/legal-figures", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("legal") })
             .AllowAnonymous();
         return app;
+    }
+
+    /// <summary>The service's event types, projections and indexes: the same for the service and for the audit tools.</summary>
+    public static void ConfigureEvents(StoreOptions options)
+    {
+        options.Projections.Add<DunningCaseProjection>(ProjectionLifecycle.Inline);
+        options.Projections.Add<PublishedPlanProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<DunningCase>().Index(c => c.NextActionAt).Index(c => c.CompanyId).Index(c => c.CallsDueFrom);
     }
 }

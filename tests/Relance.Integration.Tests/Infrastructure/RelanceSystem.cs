@@ -177,6 +177,9 @@ public sealed class RelanceSystem : IAsyncDisposable
         return (app, client);
     }
 
+    /// <summary>The connection string of a service's database in this system (for the relance tool and direct SQL).</summary>
+    public string ConnectionString(Service service) => new NpgsqlConnectionStringBuilder(_infrastructure.Postgres) { Database = Database(service) }.ConnectionString;
+
     string Database(Service service) => $"relance_test_{_id}_{service.ToString().ToLowerInvariant()}";
 
     async Task CreateVirtualHost()

@@ -1,0 +1,1 @@
+return await Relance.Cli.RelanceCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,43 @@
+using System.CommandLine;
+
+namespace Relance.Cli;
+
+/// <summary>
+/// The <c>relance</c> command line. Each command is built by its own class (one per feature, as the services'
+/// slices) and registered here. Tests call <see cref="RunAsync"/> in process with writers of their own.
+/// </summary>
+public static class RelanceCli
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellation = default)
+    {
+        var stores = new StoreOptionsSet();
+        var root = new RootCommand("relance: replay, verify and export Relance's proof trail; rebuild its projections.");
+        foreach (var option in stores.Options) root.Options.Add(option);
+
+        var audit = new Command("audit", "The proof trail: timelines, past states, litigation files, tamper evidence.");
+        var projections = new Command("projections", "The read models built from the events.");
+        var privacy = new Command("privacy", "Personal data: erasure on request or after the limitation period.");
+        var context = new CliContext(stores, output, error);
+        foreach (var register in Commands) register(context, audit, projections, privacy);
+        foreach (var group in new[] { audit, projections, privacy }.Where(g => g.Subcommands.Count > 0)) root.Subcommands.Add(group);
+
+        var parsed = root.Parse(args);
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellation);
+        }
+        catch (CliException refused)
+        {
+            await error.WriteLineAsync($"relance: {refused.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>Every command of the tool: each adds itself to its group (audit, projections or privacy).</summary>
+    static readonly Action<CliContext, Command, Command, Command>[] Commands =
+    [
+    ];
+}
+
+/// <summary>What every command is given: where the stores are, and where to write.</summary>
+public sealed record CliContext(StoreOptionsSet Stores, TextWriter Output, TextWriter Error);
