@@ -119,3 +119,13 @@ public sealed class ScenarioCollection : ICollectionFixture<TestInfrastructure>
 {
     public const string Name = "real infrastructure, dunning scenarios";
 }
+
+/// <summary>
+/// The audit tests (timelines, past states, litigation files, tamper evidence, erasure): each drives its own case to
+/// the formal notice on its own services, beside the other collections.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class AuditCollection : ICollectionFixture<TestInfrastructure>
+{
+    public const string Name = "real infrastructure, audit";
+}
