@@ -1,5 +1,5 @@
-using Marten;
 using JasperFx.Events.Projections;
+using Marten;
 using MassTransit;
 using Relance.Contracts.Correspondence;
 using Relance.CorrespondenceService.Correspondences;

@@ -1,5 +1,5 @@
-using Marten;
 using JasperFx.Events.Projections;
+using Marten;
 using Relance.InvoiceService.Integration.Incoming;
 using Relance.InvoiceService.Integration.Outgoing;
 using Relance.InvoiceService.Invoices;

@@ -1,5 +1,5 @@
-using Marten;
 using JasperFx.Events.Projections;
+using Marten;
 using Relance.ReminderService.DunningCases;
 using Relance.ReminderService.DunningCases.Acting;
 using Relance.ReminderService.DunningCases.AdoptingPlan;
