@@ -318,7 +318,9 @@ public sealed class PostalTrackingTests(TestInfrastructure infrastructure) : IAs
         Assert.Equal("date", Fields($"track-{_run}-5"));
         Assert.All(rejections.Values, r => Assert.Equal(PostalTopology.LetterTrackedErrorQueue, r.GetProperty("errorQueue").GetString()));
 
-        var kept = await ErrorQueues.Peek(_system.RabbitMq, PostalTopology.LetterTrackedErrorQueue);
+        // The sender is answered before the message is moved to the error queue: wait for the move, then count.
+        var kept = await Eventually.Get(async () => await ErrorQueues.Peek(_system.RabbitMq, PostalTopology.LetterTrackedErrorQueue) is { Count: >= 3 } all ? all : null,
+            Wait, "the three bad messages kept in the error queue");
         Assert.Equal(3, kept.Count);
         Assert.Contains(kept, k => k.Body.Contains("\"moved\""));
         Assert.Single(events, e => e.GetProperty("type").GetString() == "letter_delivered");
