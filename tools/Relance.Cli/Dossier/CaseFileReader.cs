@@ -108,7 +108,8 @@ public static class CaseFileReader
     static T? Fold<T>(IReadOnlyList<IEvent> events, Func<T?, object, T?> evolve) where T : class =>
         events.Aggregate((T?)null, (state, e) => evolve(state, e.Data));
 
-    static CaseFileInvoice Claimed(Invoice invoice, InvoiceIssued issued, DateOnly at, LatePaymentLaw law)
+    /// <summary>An invoice as the file states it: what was paid, what is owed, penalties and indemnity to <paramref name="at"/>.</summary>
+    internal static CaseFileInvoice Claimed(Invoice invoice, InvoiceIssued issued, DateOnly at, LatePaymentLaw law)
     {
         var due = invoice.DueDate ?? issued.DueDate;
         var owed = invoice.Status == InvoiceStatus.Open && invoice.Outstanding > 0;

@@ -64,7 +64,7 @@ public static class SummaryPdf
                     French.Percent(i.Penalty.AnnualRatePercent), French.Money(i.Penalty.Amount, i.Currency), French.Money(i.Indemnity, i.IndemnityCurrency)))]), regular, bold);
             flow.Bullets(late.Select(i =>
                 $"{i.Number} : {French.Money(i.Penalty.Amount, i.Currency)} de pénalités sur {French.Money(i.Outstanding, i.Currency)}, intérêts simples (montant × taux × jours / 365) "
-                + $"du {French.Date(i.DueDate.AddDays(1))} au {French.Date(file.At)} : {i.Penalty.Basis}. Indemnité forfaitaire pour frais de recouvrement de "
+                + $"au taux de {i.Penalty.Basis}. Indemnité forfaitaire pour frais de recouvrement de "
                 + $"{French.Money(i.Indemnity, i.IndemnityCurrency)} (art. L441-10 II et D441-5 du Code de commerce)."), regular);
         }
         flow.Paragraph([
