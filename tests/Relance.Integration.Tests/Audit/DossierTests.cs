@@ -28,6 +28,11 @@ public sealed class DossierTests(TestInfrastructure infrastructure)
     {
         await using var s = await FormalNoticeCase.DriveAsync(infrastructure);
         var at = s.Today;
+        // The signed acknowledgment card, scanned and sent after the date it was signed: archived with its SHA-256.
+        var card = Encoding.ASCII.GetBytes("\x89PNG the signed acknowledgment card");
+        await s.TrackLetter("formal-notice", new { update = "acknowledged", date = "2026-05-16", acknowledgmentCard = new { mediaType = "image/png", contentBase64 = Convert.ToBase64String(card) } },
+            "letter_receipt_acknowledged");
+        await Eventually.Until(async () => (await s.Events("letter_receipt_acknowledged")).Length == 2, TimeSpan.FromSeconds(30), "the card's SHA-256 in the case");
         var work = Directory.CreateTempSubdirectory("relance-dossier-test-");
         try
         {
@@ -83,6 +88,11 @@ public sealed class DossierTests(TestInfrastructure infrastructure)
                 Assert.Contains($"_{requested.GetProperty("step").GetString()}_{requested.GetProperty("channel").GetString()}_", document.Key);
             }
 
+            var noticeId = written.Last(d => d.GetProperty("step").GetString() == "formal-notice").GetProperty("reminderId").GetGuid().ToString();
+            var scan = files[$"documents/2026-05-16_formal-notice_acknowledgment_{noticeId[..8]}.png"];
+            Assert.Equal(card, scan);
+            Assert.Equal(await correspondence.GetByteArrayAsync($"/correspondences/{noticeId}/postal-tracking/acknowledgment-card"), scan);
+
             // The raw case stream, for replay, holds every event of the case; the timeline is there too.
             var caseStream = JsonDocument.Parse(files[$"events/reminder/{Uri.EscapeDataString(caseId)}.json"]).RootElement;
             Assert.Equal((await s.Events()).Length, caseStream.GetProperty("events").GetArrayLength());
@@ -108,6 +118,7 @@ public sealed class DossierTests(TestInfrastructure infrastructure)
             Assert.Contains("reçue le 16/05/2026 (accusé de réception signé) ; délai de paiement accordé : 8 jours, jusqu'au 24/05/2026 inclus", text);
             Assert.Contains("n° de suivi 1A01234567890 ; posté le 14/05/2026 ; accusé de réception signé le 16/05/2026", text);
             Assert.Contains($"SHA-256 {noticeView.GetProperty("contentSha256").GetString()}", text);
+            Assert.Contains($"scan de l'accusé de réception : documents/2026-05-16_formal-notice_acknowledgment_{noticeId[..8]}.png (SHA-256 {Sha256(card)})", text);
 
             // The same inputs give the same archive, byte for byte.
             var again = Path.Combine(work.FullName, "again.zip");
