@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Npgsql;
 using Relance.Cli;
 using Relance.CorrespondenceService.Writing;
 using Relance.Integration.Tests.Infrastructure;
@@ -124,6 +125,25 @@ public sealed class DossierTests(TestInfrastructure infrastructure)
             var again = Path.Combine(work.FullName, "again.zip");
             Assert.Equal(0, (await Run(Args(caseId, again))).Exit);
             Assert.Equal(zip, await File.ReadAllBytesAsync(again));
+
+            // A document altered in the store after it was sent: the file is refused, naming the document.
+            var noticeDocument = files.Keys.Single(k => k.StartsWith("documents/", StringComparison.Ordinal) && k.EndsWith($"_registered-letter_{noticeId[..8]}.pdf", StringComparison.Ordinal));
+            var altered = files[noticeDocument].ToArray();
+            altered[altered.Length / 2] ^= 1;
+            await using (var connection = new NpgsqlConnection(s.System.ConnectionString(Service.Correspondence)))
+            {
+                await connection.OpenAsync();
+                await using var update = new NpgsqlCommand(
+                    "update relance.mt_events set data = jsonb_set(data, '{Pdf}', to_jsonb(@pdf::text)) where stream_id = @id and type = 'correspondence_rendered'", connection);
+                update.Parameters.AddWithValue("pdf", Convert.ToBase64String(altered));
+                update.Parameters.AddWithValue("id", noticeId);
+                Assert.Equal(1, await update.ExecuteNonQueryAsync());
+            }
+            var (alteredExit, _, alteredError) = await Run(Args(caseId, Path.Combine(work.FullName, "altered.zip")));
+            Assert.Equal(2, alteredExit);
+            Assert.Contains(noticeDocument, alteredError);
+            Assert.Contains(noticeView.GetProperty("contentSha256").GetString()!, alteredError);
+            Assert.False(File.Exists(Path.Combine(work.FullName, "altered.zip")));
 
             // A case that does not exist (checked here, on the same databases, rather than on services of its own).
             var (missingExit, _, missingError) = await Run(Args("ACME/NOPE/EUR", Path.Combine(work.FullName, "none.zip")));
