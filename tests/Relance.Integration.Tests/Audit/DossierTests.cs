@@ -16,7 +16,8 @@ namespace Relance.Integration.Tests.Audit;
 /// <summary>
 /// <c>relance audit dossier</c> on a case driven to its formal notice by the real services: the zip's files match its
 /// manifest, the documents are the bytes the Correspondence service serves and recorded the hash of, and the summary
-/// states what a lawyer files for an injonction de payer, with the amounts computed to the date given.
+/// states what a lawyer files for an injonction de payer, with the amounts computed to the date given; a document
+/// altered in the store since it was sent refuses the whole file.
 /// </summary>
 [Collection(AuditCollection.Name)]
 [Trait("Category", "EndToEnd")]
