@@ -13,7 +13,7 @@ public static class TimelineDescriptions
         var data = e.Data;
         var reminderId = e.Service == AuditStore.Correspondence ? e.Stream : data.Str("ReminderId");
         var action = context.ActionOf(reminderId);
-        var currency = context.CurrencyOf(e.Stream) ?? (reminderId is null ? null : context.CurrencyOf(reminderId));
+        var currency = context.CurrencyOf(e.Stream) ?? (reminderId is null ? null : context.CurrencyOf(reminderId)) ?? CaseCurrency(e.Service, e.Stream);
         var invoices = EventFields.InvoicesOf(data);
         if (invoices.Count == 0) invoices = action?.Invoices ?? InvoiceOfStream(e.Service, e.Stream);
         var channel = data.Str("Channel") ?? action?.Channel;
@@ -175,6 +175,10 @@ public static class TimelineDescriptions
             proofs[$"missing attachment {missing.Str("Name")}"] = missing.Str("Reason") ?? "";
         return proofs;
     }
+
+    // A case's stream key ends with its currency ({company}/{customer}/{currency}): for a timeline that starts after it opened.
+    static string? CaseCurrency(string service, string stream) =>
+        service == AuditStore.Reminder && stream.Count(c => c == '/') == 2 ? stream[(stream.LastIndexOf('/') + 1)..] : null;
 
     // The invoice a stream is about: an invoice's own ({company}/{invoice}), or its documents' (invoice-documents/{company}/{invoice}).
     static IReadOnlyList<string> InvoiceOfStream(string service, string stream) => (service, stream) switch
