@@ -46,6 +46,7 @@ run() { # service folder, database, port
   ( cd "$repo/services/$1" &&
     ConnectionStrings__Marten="$RELANCE_POSTGRES;Database=$2" \
     ConnectionStrings__RabbitMq="$RELANCE_RABBITMQ" \
+    Audit__Stores__Invoice="$RELANCE_POSTGRES;Database=relance_invoice" Audit__Stores__Correspondence="$RELANCE_POSTGRES;Database=relance_correspondence" \
     Smtp__Host="${RELANCE_SMTP%:*}" Smtp__Port="${RELANCE_SMTP##*:}" \
     ASPNETCORE_URLS="http://127.0.0.1:$3" Auth__SigningKey="$Auth__SigningKey" \
     Dunning__SendWindowStart="${RELANCE_SEND_WINDOW_START:-00:00}" Dunning__SendWindowEnd="${RELANCE_SEND_WINDOW_END:-23:59:59}" \

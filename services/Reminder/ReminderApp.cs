@@ -88,6 +88,7 @@ public static class ReminderApp
         app.MapCustomerPlan();
         app.MapPlans();
         app.MapPreview();
+        Audit.AuditEndpoints.MapAudit(app);
         app.MapHealthChecks("/health/legal-figures", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("legal") })
             .AllowAnonymous();
         return app;

@@ -154,6 +154,9 @@ public sealed class RelanceSystem : IAsyncDisposable
             $"--Correspondence:Postal:Folder={PostalFolder}",
             // The test's document servers listen on 127.0.0.1, which documents are not fetched from by default.
             "--Correspondence:Documents:AllowPrivateNetworks=true",
+            // The Reminder's audit API reads the other two stores directly (timelines).
+            $"--Audit:Stores:Invoice={ConnectionString(Service.Invoice)}",
+            $"--Audit:Stores:Correspondence={ConnectionString(Service.Correspondence)}",
             "--Serilog:MinimumLevel:Default=Warning",
             // A service answers "not ready" while it starts: expected here, not worth a log line.
             "--Serilog:MinimumLevel:Override:Microsoft.Extensions.Diagnostics.HealthChecks=Fatal",

@@ -1,0 +1,79 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Npgsql;
+
+namespace Relance.Cli.Dossier;
+
+/// <summary>
+/// The streams as stored, for replay: each event's row of <c>relance.mt_events</c> (data and headers as PostgreSQL
+/// keeps them, erased values included as masked), one JSON file per stream, <c>events/&lt;service&gt;/&lt;stream&gt;.json</c>
+/// (the stream key URL-encoded); and the head of each stream's seal chain when the database has one.
+/// </summary>
+public static class RawStreams
+{
+    public static string FileName(string service, string stream) => $"events/{service}/{Uri.EscapeDataString(stream)}.json";
+
+    public static async Task<ArchiveFile> ReadAsync(NpgsqlConnection connection, string service, string stream, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(
+            """
+            select seq_id, id, version, type, mt_dotnet_type, timestamp, correlation_id, causation_id, user_name, headers::text, data::text
+            from relance.mt_events where stream_id = @stream order by version
+            """, connection);
+        command.Parameters.AddWithValue("stream", stream);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+
+        using var buffer = new MemoryStream();
+        await using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("service", service);
+            json.WriteString("stream", stream);
+            json.WriteStartArray("events");
+            while (await reader.ReadAsync(cancellation))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("sequence", reader.GetInt64(0));
+                json.WriteString("id", reader.GetGuid(1));
+                json.WriteNumber("version", reader.GetInt64(2));
+                json.WriteString("type", reader.GetString(3));
+                Text(json, "dotnetType", reader, 4);
+                json.WriteString("timestamp", reader.GetFieldValue<DateTimeOffset>(5).ToUniversalTime().ToString("O"));
+                Text(json, "correlationId", reader, 6);
+                Text(json, "causationId", reader, 7);
+                Text(json, "userName", reader, 8);
+                json.WritePropertyName("headers");
+                if (reader.IsDBNull(9)) json.WriteNullValue(); else json.WriteRawValue(reader.GetString(9));
+                json.WritePropertyName("data");
+                json.WriteRawValue(reader.GetString(10));
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        buffer.WriteByte((byte)'\n');
+        return new ArchiveFile(FileName(service, stream), buffer.ToArray());
+    }
+
+    static void Text(Utf8JsonWriter json, string name, NpgsqlDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal)) json.WriteNull(name); else json.WriteString(name, reader.GetString(ordinal));
+    }
+
+    /// <summary>The last seal of each stream (helper table <c>relance.audit_event_seals</c>); null when the database has none.</summary>
+    public static async Task<IReadOnlyList<SealHead>?> SealHeadsAsync(NpgsqlConnection connection, string service, IReadOnlyList<string> streams, CancellationToken cancellation)
+    {
+        await using (var exists = new NpgsqlCommand("select to_regclass('relance.audit_event_seals') is not null", connection))
+            if (await exists.ExecuteScalarAsync(cancellation) is not true) return null;
+        await using var command = new NpgsqlCommand(
+            """
+            select distinct on (stream_id) stream_id, version, hash from relance.audit_event_seals
+            where stream_id = any(@streams) order by stream_id, version desc
+            """, connection);
+        command.Parameters.AddWithValue("streams", streams.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        var heads = new List<SealHead>();
+        while (await reader.ReadAsync(cancellation)) heads.Add(new SealHead(service, reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+        return heads;
+    }
+}
