@@ -10,7 +10,7 @@ namespace Relance.ServiceDefaults.Audit.Timeline;
 /// </summary>
 public static class StoredEvents
 {
-    /// <summary>The events of the given streams, in store order, stored at or before <paramref name="until"/>.</summary>
+    /// <summary>The events of the given streams, in store order, that happened at or before <paramref name="until"/> (<see cref="StoredEvent.At"/>).</summary>
     public static Task<List<StoredEvent>> OfStreamsAsync(AuditStore store, IReadOnlyCollection<string> streams, DateTimeOffset? until, CancellationToken cancellation) =>
         streams.Count == 0
             ? Task.FromResult(new List<StoredEvent>())
@@ -48,29 +48,34 @@ public static class StoredEvents
             SELECT e.seq_id, e.stream_id, e.version, e.type, e.timestamp, e.user_name, e.correlation_id, e.causation_id,
                    {(sealed_ ? "s.hash" : "NULL::text")}, {Data}
             FROM relance.mt_events e {(sealed_ ? "LEFT JOIN relance.audit_event_seals s ON s.seq_id = e.seq_id" : "")}
-            WHERE {where} AND ($2::timestamptz IS NULL OR e.timestamp <= $2)
+            WHERE {where}
             ORDER BY e.seq_id
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter { Value = key });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)until ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         var events = new List<StoredEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation))
         {
             using var json = JsonDocument.Parse(reader.GetString(9));
+            var data = json.RootElement.Clone();
+            // Filtered here, not in SQL: an event's moment is the one it states, when it states one.
+            var storedAt = reader.GetFieldValue<DateTimeOffset>(4);
+            var at = EventFields.Moment(data) ?? storedAt;
+            if (at > until) continue;
             events.Add(new StoredEvent(
                 store.Service,
                 reader.GetString(1),
                 reader.GetInt64(2),
                 reader.GetInt64(0),
                 reader.GetString(3),
-                reader.GetFieldValue<DateTimeOffset>(4),
+                at,
+                storedAt,
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetString(8),
-                json.RootElement.Clone()));
+                data));
         }
         return events;
     }
