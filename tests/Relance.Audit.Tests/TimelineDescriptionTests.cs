@@ -16,7 +16,7 @@ public sealed class TimelineDescriptionTests
     static readonly Guid FormalNotice = Guid.Parse("6f1b7c55-0000-4000-8000-000000000001");
 
     static StoredEvent Stored(string service, string stream, long sequence, object data, DateTimeOffset? at = null, string? actor = "system:test") =>
-        new(service, stream, sequence, sequence, Snake(data.GetType().Name), at ?? Noon.AddSeconds(sequence), actor, null, null, null,
+        new(service, stream, sequence, sequence, Snake(data.GetType().Name), at ?? Noon.AddSeconds(sequence), (at ?? Noon).AddSeconds(sequence), actor, null, null, null,
             JsonSerializer.SerializeToElement(data, data.GetType()));
 
     // Marten's event type names: the record's name in snake case.
@@ -113,6 +113,17 @@ public sealed class TimelineDescriptionTests
     }
 
     [Fact]
+    public void An_event_is_dated_by_the_moment_it_states_not_by_its_deadlines()
+    {
+        var promised = new PaymentPromised(Guid.NewGuid(), 100m, new DateOnly(2026, 6, 1), Noon.AddDays(20), [], null, "user:carla", Noon);
+        var bounced = new CorrespondenceBounced("x@y", "550", null, Noon.AddMinutes(-5), Noon);
+
+        Assert.Equal(Noon, EventFields.Moment(JsonSerializer.SerializeToElement(promised)));
+        Assert.Equal(Noon, EventFields.Moment(JsonSerializer.SerializeToElement(bounced)));
+        Assert.Null(EventFields.Moment(JsonSerializer.SerializeToElement(new { Date = new DateOnly(2026, 5, 16) })));
+    }
+
+    [Fact]
     public void An_event_type_the_timeline_does_not_know_still_reads()
     {
         var stored = Stored("reminder", "ACME/C-1/EUR", 1, new { InvoiceNumber = "F-9" }) with { Type = "something_new_happened" };
@@ -121,21 +132,23 @@ public sealed class TimelineDescriptionTests
     }
 
     [Fact]
-    public void Events_at_the_same_instant_follow_the_services_order_then_each_store_sequence()
+    public void Events_of_the_same_moment_follow_when_they_were_stored_then_the_services_order_then_each_store_sequence()
     {
-        var at = Noon;
+        StoredEvent At(string service, long sequence, DateTimeOffset at, DateTimeOffset stored) =>
+            Stored(service, service, sequence, new { }, at) with { StoredAt = stored };
         var events = new[]
         {
-            Stored("correspondence", "c", 1, new { }, at),
-            Stored("reminder", "r", 9, new { }, at),
-            Stored("reminder", "r", 5, new { }, at),
-            Stored("invoice", "i", 40, new { }, at),
-            Stored("correspondence", "c", 2, new { }, at.AddTicks(-1)),
+            At("correspondence", 1, Noon, Noon.AddSeconds(1)),
+            At("reminder", 9, Noon, Noon),
+            At("reminder", 5, Noon, Noon),
+            At("invoice", 40, Noon, Noon),
+            At("reminder", 12, Noon, Noon.AddSeconds(2)),
+            At("correspondence", 2, Noon.AddTicks(-1), Noon.AddDays(1)),
         };
 
-        var order = TimelineOrder.Merge(events, e => e.At, e => e.Service, e => e.Sequence).Select(e => $"{e.Service}:{e.Sequence}");
+        var order = TimelineOrder.Merge(events).Select(e => $"{e.Service}:{e.Sequence}");
 
-        Assert.Equal(["correspondence:2", "invoice:40", "reminder:5", "reminder:9", "correspondence:1"], order);
+        Assert.Equal(["correspondence:2", "invoice:40", "reminder:5", "reminder:9", "correspondence:1", "reminder:12"], order);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public static class AsOfCommand
         await output.WriteLineAsync(view.Reminders.Count == 0 ? "Reminders: none yet" : $"Reminders ({view.Reminders.Count}):");
         foreach (var r in view.Reminders)
             await output.WriteLineAsync($"  {Paris.Local(r.RequestedAt)}  level {r.Level} {r.Step} by {r.Channel}: "
-                + (r.SentAt is { } sent ? $"sent {Paris.Local(sent)}, contentSha256={r.ContentSha256}" : "not sent yet"));
+                + (r.SentAt is { } sent ? $"sent {Paris.Local(sent)}, contentSha256={r.ContentSha256}" : r.Channel == "phone" ? "a call for a person to make" : "not sent yet"));
         if (view.LastClaims is { } claims)
             await output.WriteLineAsync($"Last claims: {claims.Step} of {Paris.Local(claims.RequestedAt)}: penalties {Money(claims.Penalties)}, recovery indemnities {EventFields.Money(claims.RecoveryIndemnities, claims.Claims.FirstOrDefault()?.IndemnityCurrency)}");
         foreach (var letter in view.Letters)

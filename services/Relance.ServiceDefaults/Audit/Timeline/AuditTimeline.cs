@@ -59,7 +59,7 @@ public static class AuditTimeline
     public static IReadOnlyList<TimelineEntry> Describe(IReadOnlyList<StoredEvent> events)
     {
         var context = TimelineContext.Of(events);
-        return TimelineOrder.Merge(events, e => e.At, e => e.Service, e => e.Sequence)
+        return TimelineOrder.Merge(events)
             .Select(e => TimelineDescriptions.Describe(e, context))
             .ToList();
     }

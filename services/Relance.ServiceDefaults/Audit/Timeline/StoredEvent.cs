@@ -2,7 +2,11 @@ using System.Text.Json;
 
 namespace Relance.ServiceDefaults.Audit.Timeline;
 
-/// <summary>An event as a service's mt_events row holds it, before it is described for the timeline.</summary>
+/// <summary>
+/// An event as a service's mt_events row holds it, before it is described for the timeline. <paramref name="At"/> is
+/// when it happened by its service's clock (<see cref="EventFields.Moment"/>), else when it was stored;
+/// <paramref name="StoredAt"/> is when its row was written (the database server's clock, shared by the three stores).
+/// </summary>
 public sealed record StoredEvent(
     string Service,
     string Stream,
@@ -10,6 +14,7 @@ public sealed record StoredEvent(
     long Sequence,
     string Type,
     DateTimeOffset At,
+    DateTimeOffset StoredAt,
     string? Actor,
     string? CorrelationId,
     string? CausationId,

@@ -10,7 +10,7 @@ namespace Relance.ServiceDefaults.Audit.Timeline;
 /// </summary>
 public static class StoredEvents
 {
-    /// <summary>The events of the given streams, in store order, stored at or before <paramref name="until"/>.</summary>
+    /// <summary>The events of the given streams, in store order, that happened at or before <paramref name="until"/> (<see cref="StoredEvent.At"/>).</summary>
     public static Task<List<StoredEvent>> OfStreamsAsync(AuditStore store, IReadOnlyCollection<string> streams, DateTimeOffset? until, CancellationToken cancellation) =>
         streams.Count == 0
             ? Task.FromResult(new List<StoredEvent>())
@@ -36,51 +36,68 @@ public static class StoredEvents
           ELSE e.data END::text
         """;
 
-    // The seal table is helper-built (audit sealing) and may be absent; once seen, it stays.
+    // The stores known to have the seal table (relance.audit_event_seals).
     static readonly ConcurrentDictionary<string, bool> SealedStores = new();
 
     static async Task<List<StoredEvent>> ReadAsync(AuditStore store, string where, object key, DateTimeOffset? until, CancellationToken cancellation)
     {
         await using var connection = new NpgsqlConnection(store.ConnectionString);
         await connection.OpenAsync(cancellation);
-        var sealed_ = await HasSealsAsync(connection, store.ConnectionString, cancellation);
-        var sql = $"""
-            SELECT e.seq_id, e.stream_id, e.version, e.type, e.timestamp, e.user_name, e.correlation_id, e.causation_id,
-                   {(sealed_ ? "s.hash" : "NULL::text")}, {Data}
-            FROM relance.mt_events e {(sealed_ ? "LEFT JOIN relance.audit_event_seals s ON s.seq_id = e.seq_id" : "")}
-            WHERE {where} AND ($2::timestamptz IS NULL OR e.timestamp <= $2)
-            ORDER BY e.seq_id
-            """;
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = key });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)until ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        if (SealedStores.ContainsKey(store.ConnectionString))
+            return await ReadAsync(store, connection, Query(where, sealed_: true), key, until, check: false, cancellation);
+        // Not known sealed: whether it is now goes in the same round trip as the events.
+        var events = await ReadAsync(store, connection, Query(where, sealed_: false), key, until, check: true, cancellation);
+        return SealedStores.ContainsKey(store.ConnectionString)
+            ? await ReadAsync(store, connection, Query(where, sealed_: true), key, until, check: false, cancellation)
+            : events;
+    }
+
+    static string Query(string where, bool sealed_) => $"""
+        SELECT e.seq_id, e.stream_id, e.version, e.type, e.timestamp, e.user_name, e.correlation_id, e.causation_id,
+               {(sealed_ ? "s.hash" : "NULL::text")}, {Data}
+        FROM relance.mt_events e {(sealed_ ? "LEFT JOIN relance.audit_event_seals s ON s.seq_id = e.seq_id" : "")}
+        WHERE {where}
+        ORDER BY e.seq_id
+        """;
+
+    static async Task<List<StoredEvent>> ReadAsync(
+        AuditStore store, NpgsqlConnection connection, string sql, object key, DateTimeOffset? until, bool check, CancellationToken cancellation)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        // The seal table is built by the audit sealing and may be absent; once seen, it stays.
+        if (check) batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT to_regclass('relance.audit_event_seals') IS NOT NULL"));
+        var query = new NpgsqlBatchCommand(sql);
+        query.Parameters.Add(new NpgsqlParameter { Value = key });
+        batch.BatchCommands.Add(query);
         var events = new List<StoredEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        await using var reader = await batch.ExecuteReaderAsync(cancellation);
+        if (check)
+        {
+            if (await reader.ReadAsync(cancellation) && reader.GetBoolean(0)) SealedStores[store.ConnectionString] = true;
+            await reader.NextResultAsync(cancellation);
+        }
         while (await reader.ReadAsync(cancellation))
         {
             using var json = JsonDocument.Parse(reader.GetString(9));
+            var data = json.RootElement.Clone();
+            // Filtered here, not in SQL: an event's moment is the one it states, when it states one.
+            var storedAt = reader.GetFieldValue<DateTimeOffset>(4);
+            var at = EventFields.Moment(data) ?? storedAt;
+            if (at > until) continue;
             events.Add(new StoredEvent(
                 store.Service,
                 reader.GetString(1),
                 reader.GetInt64(2),
                 reader.GetInt64(0),
                 reader.GetString(3),
-                reader.GetFieldValue<DateTimeOffset>(4),
+                at,
+                storedAt,
                 reader.IsDBNull(5) ? null : reader.GetString(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetString(8),
-                json.RootElement.Clone()));
+                data));
         }
         return events;
-    }
-
-    static async Task<bool> HasSealsAsync(NpgsqlConnection connection, string connectionString, CancellationToken cancellation)
-    {
-        if (SealedStores.ContainsKey(connectionString)) return true;
-        await using var command = new NpgsqlCommand("SELECT to_regclass('relance.audit_event_seals') IS NOT NULL", connection);
-        if (await command.ExecuteScalarAsync(cancellation) is not true) return false;
-        SealedStores[connectionString] = true;
-        return true;
     }
 }

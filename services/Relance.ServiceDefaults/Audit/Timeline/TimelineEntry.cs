@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace Relance.ServiceDefaults.Audit.Timeline;
 
 /// <summary>
-/// One event of an audit timeline: when it was stored (<paramref name="At"/>), by which service, in which stream, who did
+/// One event of an audit timeline: when it happened (<paramref name="At"/>: the moment the event states, by the clock
+/// of the service that recorded it, else when it was stored), by which service, in which stream, who did
 /// it (<paramref name="Actor"/>: user:…, erp:…, system:…), why, on which channel, about which invoices, what it proves
 /// (content hashes, tracking numbers, provider ids, acknowledgment dates…), its seal when the stream is sealed, and the
 /// event itself. Bytes kept elsewhere (a letter's PDF, an email's MIME, a scanned card) are left out of

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using JasperFx.Events;
 using Marten;
 using Relance.ReminderService.DunningCases;
 using Relance.ReminderService.LatePayment;
+using Relance.ServiceDefaults.Audit.Timeline;
 
 namespace Relance.ReminderService.Audit.AsOf;
 
@@ -19,7 +21,8 @@ public static class CaseAsOf
     {
         if ((at is null) == (version is null)) throw new ArgumentException("Give a moment or a version, one of the two.");
         var all = await session.Events.FetchStreamAsync(caseKey, token: cancellation);
-        var known = all.Where(e => version is { } v ? e.Version <= v : e.Timestamp <= at).ToList();
+        // What had happened by then: the stream up to its last event at or before the moment (as the timeline dates it).
+        var known = all.TakeWhile(e => version is { } v ? e.Version <= v : MomentOf(e) <= at).ToList();
         if (known.Count == 0) return null;
         var last = known[^1];
         // The service's projection replays the stream up to the last event known then.
@@ -31,7 +34,7 @@ public static class CaseAsOf
     public static CaseAsOfView Describe(DunningCase state, IReadOnlyList<IEvent> known, long currentVersion, DateTimeOffset? at, long? version, LatePaymentLaw law)
     {
         var last = known[^1];
-        var moment = at ?? last.Timestamp;
+        var moment = at ?? MomentOf(last);
         var owedOn = state.Plan?.Clock.DayOf(moment) ?? DateOnly.FromDateTime(moment.UtcDateTime);
         string? note = null;
         var invoices = state.OpenInvoices.Select(invoice =>
@@ -70,7 +73,7 @@ public static class CaseAsOf
 
         return new CaseAsOfView(
             state.Id, at, version,
-            new KnownEvent(last.Version, last.Sequence, last.EventTypeName, last.Timestamp),
+            new KnownEvent(last.Version, last.Sequence, last.EventTypeName, MomentOf(last)),
             currentVersion, (int)(currentVersion - last.Version),
             state.Status.ToString(), state.Plan is { } adopted ? $"{adopted.Id} v{adopted.Version}" : null, level,
             state.Currency, owedOn, invoices,
@@ -78,6 +81,10 @@ public static class CaseAsOf
             invoices.Select(i => i.IndemnityCurrency).FirstOrDefault(c => c is not null), note,
             reminders, lastClaims, state.AwaitingApproval, state.Letters, state);
     }
+
+    /// <summary>When an event happened, as the timeline dates it: the moment it states (by the service's clock), else when it was stored.</summary>
+    public static DateTimeOffset MomentOf(IEvent e) =>
+        EventFields.Moment(JsonSerializer.SerializeToElement(e.Data, e.Data.GetType())) ?? e.Timestamp;
 }
 
 /// <param name="At">The moment asked for, if any.</param>
