@@ -11,15 +11,20 @@ public sealed record PersonalDataRuleSet(
     int Version,
     DateOnly From,
     IReadOnlyDictionary<string, IReadOnlyList<PersonalPath>> Events,
-    IReadOnlyDictionary<string, IReadOnlyList<PersonalPath>> Documents)
+    IReadOnlyDictionary<string, PersonalDocument> Documents)
 {
     static readonly IReadOnlyList<PersonalPath> None = [];
 
     /// <summary>The personal paths of an event type (Marten's name, e.g. <c>customer_recorded</c>); none for most.</summary>
     public IReadOnlyList<PersonalPath> ForEvent(string type) => Events.TryGetValue(type, out var paths) ? paths : None;
 
-    /// <summary>The personal paths of a document type (Marten's table suffix, e.g. <c>customerprofile</c>).</summary>
-    public IReadOnlyList<PersonalPath> ForDocument(string type) => Documents.TryGetValue(type, out var paths) ? paths : None;
+}
+
+/// <summary>A kind of document kept beside the events (Marten table <c>relance.mt_doc_&lt;Table&gt;</c>) that holds a customer's personal data.</summary>
+/// <param name="IdPattern">The id of a customer's document, with <c>{company}</c> and <c>{customer}</c>.</param>
+public sealed record PersonalDocument(string Table, string IdPattern, IReadOnlyList<PersonalPath> Paths)
+{
+    public string IdOf(string companyId, string customerId) => IdPattern.Replace("{company}", companyId).Replace("{customer}", customerId);
 }
 
 /// <summary>A JSON pointer whose segments may be <c>*</c> (any array index).</summary>
@@ -87,7 +92,7 @@ public static class PersonalDataRules
             v!["version"]!.GetValue<int>(),
             DateOnly.Parse(v["from"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
             Paths(v["events"]),
-            Paths(v["documents"]))).OrderBy(v => v.Version).ToList();
+            Documents(v["documents"]))).OrderBy(v => v.Version).ToList();
         var limitation = root["limitation"]!.AsArray().Select(l => new LimitationPeriod(
             DateOnly.Parse(l!["from"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
             l["years"]!.GetValue<int>(), l["basis"]!.GetValue<string>())).ToList();
@@ -95,10 +100,19 @@ public static class PersonalDataRules
     }
 
     static Dictionary<string, IReadOnlyList<PersonalPath>> Paths(JsonNode? byType) =>
-        byType?.AsObject().ToDictionary(
-            t => t.Key,
-            t => (IReadOnlyList<PersonalPath>)[.. t.Value!.AsObject().Select(p => new PersonalPath(p.Key,
-                p.Value!.GetValue<string>() == "base64" ? PersonalValueKind.Base64 : PersonalValueKind.Text))]) ?? [];
+        byType?.AsObject().Where(t => !t.Key.StartsWith('$')).ToDictionary(t => t.Key, t => PathsOf(t.Value)) ?? [];
+
+    static Dictionary<string, PersonalDocument> Documents(JsonNode? byTable) =>
+        byTable?.AsObject().Where(t => !t.Key.StartsWith('$')).ToDictionary(
+            t => t.Key, t => new PersonalDocument(t.Key, t.Value!["id"]!.GetValue<string>(), PathsOf(t.Value["paths"]))) ?? [];
+
+    static IReadOnlyList<PersonalPath> PathsOf(JsonNode? paths) =>
+        [.. paths!.AsObject().Select(p => new PersonalPath(p.Key, p.Value!.GetValue<string>() switch
+        {
+            "text" => PersonalValueKind.Text,
+            "base64" => PersonalValueKind.Base64,
+            var other => throw new InvalidOperationException($"personal-data.json: {p.Key} is '{other}', neither text nor base64"),
+        }))];
 }
 
 /// <summary>After <paramref name="Years"/> without activity a customer's personal data is erased; <paramref name="Basis"/> says why.</summary>
