@@ -37,6 +37,7 @@ public static class RelanceCli
     static readonly Action<CliContext, Command, Command, Command>[] Commands =
     [
         Verifying.VerifyCommand.Register,
+        Erasing.EraseCommand.Register,
     ];
 }
 

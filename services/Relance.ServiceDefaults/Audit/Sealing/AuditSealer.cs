@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using JasperFx.Events.Daemon;
 using JasperFx.Events.Projections;
 using Marten;
@@ -44,7 +43,7 @@ public sealed class AuditSealer(IConfiguration configuration) : SubscriptionBase
         if (events.Count > 0)
         {
             var rules = PersonalDataRules.Current;
-            var keys = await KeysAsync(connection, [.. events.Select(e => e.StreamId).Distinct()], cancellation);
+            var keys = await StreamKeys.GetOrCreateAsync(connection, [.. events.Select(e => e.StreamId).Distinct()], cancellation);
             var known = await SealsAsync(connection, events, cancellation);
             var seals = new List<(StoredEvent Event, string? Previous, string Hash)>();
             foreach (var e in events)
@@ -73,26 +72,6 @@ public sealed class AuditSealer(IConfiguration configuration) : SubscriptionBase
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) events.Add(StoredEvent.Read(reader));
         return events;
-    }
-
-    /// <summary>Each stream's key, made (random, 32 bytes) for a stream that has none: a new one, or one whose key an erasure deleted.</summary>
-    static async Task<Dictionary<string, byte[]>> KeysAsync(NpgsqlConnection connection, string[] streams, CancellationToken cancellation)
-    {
-        await using (var create = new NpgsqlCommand(
-            "INSERT INTO relance.audit_stream_keys (stream_id, key) SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT DO NOTHING", connection))
-        {
-            create.Parameters.Add(new() { Value = streams });
-            create.Parameters.Add(new() { Value = streams.Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-            await create.ExecuteNonQueryAsync(cancellation);
-        }
-        await using var read = new NpgsqlCommand("SELECT stream_id, key FROM relance.audit_stream_keys WHERE stream_id = ANY($1)", connection)
-        {
-            Parameters = { new() { Value = streams } },
-        };
-        var keys = new Dictionary<string, byte[]>();
-        await using var reader = await read.ExecuteReaderAsync(cancellation);
-        while (await reader.ReadAsync(cancellation)) keys[reader.GetString(0)] = reader.GetFieldValue<byte[]>(1);
-        return keys;
     }
 
     /// <summary>The seals already there from just before each stream's first event of the page: the previous hashes, and the page's own when done again.</summary>
