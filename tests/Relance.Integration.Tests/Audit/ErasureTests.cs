@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Xunit.Abstractions;
 using Relance.Integration.Tests.Infrastructure;
 
 namespace Relance.Integration.Tests.Audit;
@@ -11,7 +12,7 @@ namespace Relance.Integration.Tests.Audit;
 /// </summary>
 [Collection(AuditCollection.Name)]
 [Trait("Category", "EndToEnd")]
-public sealed class ErasureTests(TestInfrastructure infrastructure)
+public sealed class ErasureTests(TestInfrastructure infrastructure, ITestOutputHelper output)
 {
     [Fact]
     public async Task A_paid_customer_is_erased_everywhere_and_the_proofs_still_verify()
@@ -29,10 +30,18 @@ public sealed class ErasureTests(TestInfrastructure infrastructure)
         await Eventually.Until(async () => (await s.Case())!.Value.GetProperty("status").GetString() == "Closed", TimeSpan.FromSeconds(30), "the case closed");
         await SealedCase.UntilSealedAsync(s);
         var proofs = await ContentHashes(s);
+
+        // Its last activity is recent: the limitation period has not run on 1 January 2027; by 2035 it has.
+        Assert.Contains("nobody to erase", (await SealedCase.RunAsync(s, "privacy", "erase-expired", "--as-of", "2027-01-01")).Output);
+        var due = await SealedCase.RunAsync(s, "privacy", "erase-expired", "--as-of", "2035-01-01", "--dry-run");
+        Assert.Contains($"ACME/{s.Customer}", due.Output);
+        Assert.Contains("would be erased", due.Output);
+        Assert.NotEmpty(await Found(s, contactDetails));
         Assert.NotEmpty(proofs);
 
         var erased = await SealedCase.RunAsync(s, erase);
         Assert.True(erased.Exit == 0, erased.Error + erased.Output);
+        output.WriteLine(erased.Output);
         Assert.Contains($"erased ACME/{s.Customer} by user:dpo@acme.test", erased.Output);
 
         Assert.Empty(await Found(s, contactDetails));
@@ -54,6 +63,10 @@ public sealed class ErasureTests(TestInfrastructure infrastructure)
         Assert.Equal(0, again.Exit);
         Assert.Contains("reminder: 1 streams, 0 values masked", again.Output);
         Assert.Equal(0, (await SealedCase.VerifyAsync(s)).Exit);
+        var expired = await SealedCase.RunAsync(s, "privacy", "erase-expired", "--as-of", "2035-01-01");
+        Assert.Contains($"skipped ACME/{s.Customer}", expired.Output);
+        Assert.Contains("already erased", expired.Output);
+        output.WriteLine((await SealedCase.RunAsync(s, "audit", "verify")).Output);
     }
 
     /// <summary>Every text, varchar and jsonb column of every table of schema relance, in the three databases, searched for each string.</summary>

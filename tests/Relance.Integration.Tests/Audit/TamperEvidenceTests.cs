@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Xunit.Abstractions;
 using Relance.Cli;
 using Relance.Integration.Tests.Infrastructure;
 using Relance.Integration.Tests.Scenarios;
@@ -12,7 +13,7 @@ namespace Relance.Integration.Tests.Audit;
 /// </summary>
 [Collection(AuditCollection.Name)]
 [Trait("Category", "EndToEnd")]
-public sealed class TamperEvidenceTests(TestInfrastructure infrastructure)
+public sealed class TamperEvidenceTests(TestInfrastructure infrastructure, ITestOutputHelper output)
 {
     [Fact]
     public async Task Verify_finds_an_event_altered_deleted_or_inserted_in_the_database_and_nothing_once_restored()
@@ -29,6 +30,7 @@ public sealed class TamperEvidenceTests(TestInfrastructure infrastructure)
             Assert.Equal(0, store.GetProperty("notYetSealed").GetInt64());
         }
         var head = Store(report, "reminder").GetProperty("head").GetString()!;
+        output.WriteLine((await SealedCase.RunAsync(s, "audit", "verify")).Output);
 
         // An event's data altered, then put back as it was.
         var (formalNotice, version) = await SealedCase.ScalarAsync<(long, long)>(s, Service.Reminder,
@@ -36,6 +38,7 @@ public sealed class TamperEvidenceTests(TestInfrastructure infrastructure)
         var original = await SealedCase.ScalarAsync<string>(s, Service.Reminder, "SELECT data::text FROM relance.mt_events WHERE seq_id = $1", formalNotice);
         await SealedCase.ExecuteAsync(s, Service.Reminder,
             """UPDATE relance.mt_events SET data = jsonb_set(data, '{Reason}', '"sent at the debtor''s own request"') WHERE seq_id = $1""", formalNotice);
+        output.WriteLine((await SealedCase.RunAsync(s, "audit", "verify", "--service", "reminder")).Output);
         (exit, report) = await SealedCase.VerifyAsync(s, "--service", "reminder");
         Assert.Equal(1, exit);
         Assert.Equal(new[] { ("MODIFIED", caseStream, version) }, Problems(report));
@@ -90,6 +93,7 @@ public sealed class TamperEvidenceTests(TestInfrastructure infrastructure)
         Assert.Equal(1, text.Exit);
         Assert.Contains($"INSERTED {caseStream} v3", text.Output.Replace("  ", " ").Replace("  ", " "));
         Assert.Contains("verdict: TAMPERING FOUND", text.Output);
+        output.WriteLine(text.Output);
     }
 
     static JsonElement Store(JsonElement report, string service) =>

@@ -60,7 +60,7 @@ public static class EraseCommand
                 var records = await EraseEverywhereAsync(context, parsed, companyId, customerId, "system:erase-expired",
                     string.Create(CultureInfo.InvariantCulture, $"limitation period: no activity since {last:yyyy-MM-dd}, more than {period.Years} years before {date:yyyy-MM-dd} ({period.Basis})"),
                     recordWhenNothingLeft: false, cancellation);
-                if (records.Sum(r => r.ValuesMasked + r.DocumentsMasked + r.KeysDeleted) > 0) done.Add(records);
+                if (records.Sum(r => r.ValuesMasked + r.DocumentsMasked) > 0) done.Add(records);
                 else skipped.Add($"{subject}: already erased");
             }
             await WriteAsync(context.Output, parsed.GetValue(expiredJson), done, skipped);

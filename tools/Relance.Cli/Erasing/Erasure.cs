@@ -53,7 +53,7 @@ public static class Erasure
 
         var record = new ErasureRecord(Guid.NewGuid(), name.ToString().ToLowerInvariant(), companyId, customerId, DateTimeOffset.UtcNow, by, reason,
             streams, eventsChanged, valuesMasked, streams.Length, documentsMasked, keysDeleted);
-        if (recordWhenNothingLeft || valuesMasked + documentsMasked + keysDeleted > 0)
+        if (recordWhenNothingLeft || valuesMasked + documentsMasked > 0)
             await ErasureLedger.RecordAsync(connection, record, cancellation);
         await transaction.CommitAsync(cancellation);
         return record;
@@ -62,10 +62,8 @@ public static class Erasure
     static async Task<(int Events, int Values)> MaskEventsAsync(NpgsqlConnection connection, string[] streams, CancellationToken cancellation)
     {
         if (streams.Length == 0) return (0, 0);
-        var keys = await StreamKeys.GetOrCreateAsync(connection, streams, cancellation);
         var types = PersonalDataRules.Versions.SelectMany(v => v.Events.Keys).Distinct().ToArray();
-        var changed = new List<(long Sequence, string Data)>();
-        var values = 0;
+        var rows = new List<(long Sequence, string Stream, IReadOnlyList<PersonalPath> Paths, string Data)>();
         await using (var read = new NpgsqlCommand("""
             SELECT e.seq_id, e.stream_id, e.type, e.data::text, s.rules
             FROM relance.mt_events e LEFT JOIN relance.audit_event_seals s ON s.seq_id = e.seq_id
@@ -77,11 +75,20 @@ public static class Erasure
             {
                 // The rules the event was sealed under, so that its hashed form stays what was sealed; the current ones when not sealed yet.
                 var rules = reader.IsDBNull(4) ? PersonalDataRules.Current : PersonalDataRules.Version(reader.GetInt32(4));
-                var (data, masked) = ErasureMask.Erase(reader.GetString(3), rules.ForEvent(reader.GetString(2)), keys[reader.GetString(1)]);
-                if (masked == 0) continue;
-                changed.Add((reader.GetInt64(0), data));
-                values += masked;
+                rows.Add((reader.GetInt64(0), reader.GetString(1), rules.ForEvent(reader.GetString(2)), reader.GetString(3)));
             }
+        }
+        // Keys only for the streams with something left to mask: a stream erased already keeps none.
+        var pending = rows.Where(r => ErasureMask.Erase(r.Data, r.Paths, new byte[32]).Masked > 0).ToList();
+        if (pending.Count == 0) return (0, 0);
+        var keys = await StreamKeys.GetOrCreateAsync(connection, [.. pending.Select(r => r.Stream).Distinct()], cancellation);
+        var changed = new List<(long Sequence, string Data)>();
+        var values = 0;
+        foreach (var row in pending)
+        {
+            var (data, masked) = ErasureMask.Erase(row.Data, row.Paths, keys[row.Stream]);
+            changed.Add((row.Sequence, data));
+            values += masked;
         }
         if (changed.Count > 0)
         {
