@@ -35,7 +35,7 @@ public sealed class ErasureTests(TestInfrastructure infrastructure, ITestOutputH
         Assert.Contains("nobody to erase", (await SealedCase.RunAsync(s, "privacy", "erase-expired", "--as-of", "2027-01-01")).Output);
         var due = await SealedCase.RunAsync(s, "privacy", "erase-expired", "--as-of", "2035-01-01", "--dry-run");
         Assert.Contains($"ACME/{s.Customer}", due.Output);
-        Assert.Contains("would be erased", due.Output);
+        Assert.Contains("would erase", due.Output);
         Assert.NotEmpty(await Found(s, contactDetails));
         Assert.NotEmpty(proofs);
 

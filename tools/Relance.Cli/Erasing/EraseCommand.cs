@@ -54,14 +54,14 @@ public static class EraseCommand
             {
                 if (last >= threshold) continue;
                 var subject = $"{companyId}/{customerId} (last activity {last:yyyy-MM-dd})";
-                if (parsed.GetValue(dryRun)) { skipped.Add($"{subject}: would be erased"); continue; }
+                if (parsed.GetValue(dryRun)) { skipped.Add($"would erase {subject}"); continue; }
                 try { await RefuseWhileUnclosedAsync(context, parsed, companyId, customerId, cancellation); }
-                catch (CliException refused) { skipped.Add($"{subject}: {refused.Message}"); continue; }
+                catch (CliException refused) { skipped.Add($"skipped {subject}: {refused.Message}"); continue; }
                 var records = await EraseEverywhereAsync(context, parsed, companyId, customerId, "system:erase-expired",
                     string.Create(CultureInfo.InvariantCulture, $"limitation period: no activity since {last:yyyy-MM-dd}, more than {period.Years} years before {date:yyyy-MM-dd} ({period.Basis})"),
                     recordWhenNothingLeft: false, cancellation);
                 if (records.Sum(r => r.ValuesMasked + r.DocumentsMasked) > 0) done.Add(records);
-                else skipped.Add($"{subject}: already erased");
+                else skipped.Add($"skipped {subject}: already erased");
             }
             await WriteAsync(context.Output, parsed.GetValue(expiredJson), done, skipped);
             return 0;
@@ -123,7 +123,7 @@ public static class EraseCommand
                 await output.WriteLineAsync($"  {r.Service}: {r.Streams.Count} streams, {r.ValuesMasked} values masked in {r.EventsChanged} events, "
                     + $"{r.DocumentsRebuilt} documents rebuilt, {r.DocumentsMasked} masked, {r.KeysDeleted} keys deleted");
         }
-        foreach (var line in skipped) await output.WriteLineAsync($"skipped {line}");
+        foreach (var line in skipped) await output.WriteLineAsync(line);
         if (erasures.Count == 0 && skipped.Count == 0) await output.WriteLineAsync("nobody to erase");
     }
 }
