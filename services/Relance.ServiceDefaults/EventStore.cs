@@ -29,7 +29,8 @@ public static class EventStore
         return builder.Services.AddMarten(options => Configure(options, connectionString, serviceName, configure))
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
-            .AddAsyncDaemon(daemonMode);
+            .AddAsyncDaemon(daemonMode)
+            .AddSubscriptionWithServices<Audit.Sealing.AuditSealer>(ServiceLifetime.Singleton, o => o.Name = Audit.Sealing.AuditSealer.SubscriptionName);
     }
 
     /// <summary>

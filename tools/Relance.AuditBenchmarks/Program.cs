@@ -2,6 +2,7 @@
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>
 {
     ["timeline"] = Relance.AuditBenchmarks.TimelineBenchmark.RunAsync,
+    ["seal-verify"] = Relance.AuditBenchmarks.SealingBenchmark.RunAsync,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

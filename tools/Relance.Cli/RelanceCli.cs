@@ -39,6 +39,8 @@ public static class RelanceCli
         Timeline.TimelineCommand.Register,
         AsOf.AsOfCommand.Register,
         Dossier.DossierCommand.Register,
+        Verifying.VerifyCommand.Register,
+        Erasing.EraseCommand.Register,
     ];
 }
 
