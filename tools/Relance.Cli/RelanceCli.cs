@@ -36,6 +36,7 @@ public static class RelanceCli
     /// <summary>Every command of the tool: each adds itself to its group (audit, projections or privacy).</summary>
     static readonly Action<CliContext, Command, Command, Command>[] Commands =
     [
+        Rebuilding.RebuildCommand.Register,
     ];
 }
 

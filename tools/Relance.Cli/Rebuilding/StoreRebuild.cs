@@ -1,0 +1,229 @@
+using System.Data;
+using System.Diagnostics;
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Archiving;
+using Marten.Services;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Relance.Cli.Rebuilding;
+
+/// <summary>
+/// <see cref="Check"/>: replay into temporary tables and compare, writing nothing (safe while the service runs).
+/// <see cref="Replace"/>: the same, then replace the stored documents with the rebuilt ones, in one transaction.
+/// </summary>
+public enum RebuildMode { Replace, Check }
+
+public sealed record ProjectionRebuildReport(
+    string Projection, string Table, long DocumentsBefore, long DocumentsAfter, long EventsApplied, double Seconds, ProjectionComparison Comparison)
+{
+    public bool Matches => Comparison.Matches;
+    public double DocumentsPerSecond => Seconds > 0 ? DocumentsAfter / Seconds : 0;
+}
+
+public sealed record StoreRebuildReport(string Service, long Streams, long EventsReplayed, double Seconds, IReadOnlyList<ProjectionRebuildReport> Projections)
+{
+    public bool Matches => Projections.All(p => p.Matches);
+    public double EventsPerSecond => Seconds > 0 ? EventsReplayed / Seconds : 0;
+}
+
+/// <summary>
+/// Rebuilds a service's projections from its events and compares the result with the stored documents.
+/// Everything happens in one REPEATABLE READ transaction, so the events and the documents are read as of one instant
+/// (inline projections are committed with their events: any difference is real, never a race). In
+/// <see cref="RebuildMode.Replace"/> mode the transaction first locks the event tables and the documents' tables
+/// against writes (SHARE ROW EXCLUSIVE: readers go on, the service's appends wait until the commit, and two rebuilds
+/// cannot run at once), and the documents are swapped at the commit: readers never see a half-rebuilt table.
+/// </summary>
+public sealed class StoreRebuild(DocumentStore store, string connectionString, string service, IReadOnlyList<ProjectionReplayer> projections)
+{
+    /// <summary>Streams read per round trip: their events are replayed together, then their documents copied out.</summary>
+    public int StreamsPerPage { get; init; } = 1000;
+
+    /// <summary>How long a rebuild waits for the service's running transactions to end before giving up.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    static readonly string[] MartenColumns = ["id", "data", "mt_last_modified", "mt_dotnet_type", "mt_version"];
+
+    string EventSchema => store.Options.Events.DatabaseSchemaName;
+
+    public async Task<StoreRebuildReport> RunAsync(RebuildMode mode, CancellationToken cancellation)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellation);
+        foreach (var projection in projections) await EnsureRebuildableAsync(connection, projection, mode, cancellation);
+
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellation);
+        if (mode == RebuildMode.Replace)
+        {
+            // Before the first query, so that the transaction's snapshot is taken once no one else can write.
+            var tables = string.Join(", ", new[] { $"{EventSchema}.mt_streams", $"{EventSchema}.mt_events" }.Concat(projections.Select(p => p.Table)));
+            await ExecuteAsync(connection, $"SET LOCAL lock_timeout = '{(int)LockTimeout.TotalMilliseconds}ms'; LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE", cancellation);
+        }
+
+        var work = projections.Select((p, i) => new ProjectionWork(p, $"relance_rebuilt_{i}")).ToList();
+        foreach (var w in work)
+            await ExecuteAsync(connection, $"CREATE TEMP TABLE {w.Rebuilt} (id varchar NOT NULL, data jsonb NOT NULL, dotnet_type varchar NOT NULL, version bigint NOT NULL) ON COMMIT DROP", cancellation);
+
+        var (streams, events) = await ReplayAsync(connection, transaction, work, cancellation);
+
+        var reports = new List<ProjectionRebuildReport>();
+        foreach (var w in work)
+        {
+            var compareStarted = Stopwatch.GetTimestamp();
+            var before = await CountAsync(connection, w.Projection.Table, cancellation);
+            var comparison = await CompareAsync(connection, w, cancellation);
+            if (mode == RebuildMode.Replace) await ReplaceAsync(connection, w, cancellation);
+            w.Elapsed += Stopwatch.GetElapsedTime(compareStarted);
+            reports.Add(new ProjectionRebuildReport(w.Projection.Name, w.Projection.Table, before, w.Documents, w.EventsApplied, w.Elapsed.TotalSeconds, comparison));
+        }
+
+        if (mode == RebuildMode.Replace) await transaction.CommitAsync(cancellation);
+        else await transaction.RollbackAsync(cancellation);
+        return new StoreRebuildReport(service, streams, events, Stopwatch.GetElapsedTime(started).TotalSeconds, reports);
+    }
+
+    sealed class ProjectionWork(ProjectionReplayer projection, string rebuilt)
+    {
+        public ProjectionReplayer Projection { get; } = projection;
+        public string Rebuilt { get; } = rebuilt;
+        public List<RebuiltDocument> Page { get; } = [];
+        public long Documents { get; set; }
+        public long EventsApplied { get; set; }
+        public TimeSpan Elapsed { get; set; }
+    }
+
+    async Task<(long Streams, long Events)> ReplayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ProjectionWork> work, CancellationToken cancellation)
+    {
+        await using var session = store.QuerySession(SessionOptions.ForTransaction(transaction));
+        long streams = 0, events = 0;
+        var after = "";
+        while (true)
+        {
+            var keys = await StreamPageAsync(connection, after, cancellation);
+            if (keys.Count == 0) break;
+            after = keys[^1];
+            var keyArray = keys.ToArray();
+            var page = await session.Events.QueryAllRawEvents()
+                .Where(e => e.MaybeArchived() && keyArray.Contains(e.StreamKey))
+                .OrderBy(e => e.StreamKey).ThenBy(e => e.Version)
+                .ToListAsync(cancellation);
+            events += page.Count;
+            foreach (var stream in Streams(page))
+            {
+                streams++;
+                foreach (var w in work)
+                {
+                    var replayStarted = Stopwatch.GetTimestamp();
+                    if (await w.Projection.ReplayAsync(stream.Key, stream.Events, session, cancellation) is { } document) w.Page.Add(document);
+                    w.EventsApplied += stream.Events.Count;
+                    w.Elapsed += Stopwatch.GetElapsedTime(replayStarted);
+                }
+            }
+            foreach (var w in work)
+            {
+                var copyStarted = Stopwatch.GetTimestamp();
+                await CopyAsync(connection, w, cancellation);
+                w.Elapsed += Stopwatch.GetElapsedTime(copyStarted);
+            }
+        }
+        return (streams, events);
+    }
+
+    async Task<List<string>> StreamPageAsync(NpgsqlConnection connection, string after, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand($"SELECT id FROM {EventSchema}.mt_streams WHERE id > $1 ORDER BY id LIMIT $2", connection);
+        command.Parameters.AddWithValue(after);
+        command.Parameters.AddWithValue(StreamsPerPage);
+        var keys = new List<string>(StreamsPerPage);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation)) keys.Add(reader.GetString(0));
+        return keys;
+    }
+
+    static IEnumerable<(string Key, List<IEvent> Events)> Streams(IReadOnlyList<IEvent> ordered)
+    {
+        var i = 0;
+        while (i < ordered.Count)
+        {
+            var key = ordered[i].StreamKey!;
+            var events = new List<IEvent>();
+            while (i < ordered.Count && ordered[i].StreamKey == key) events.Add(ordered[i++]);
+            yield return (key, events);
+        }
+    }
+
+    static async Task CopyAsync(NpgsqlConnection connection, ProjectionWork w, CancellationToken cancellation)
+    {
+        if (w.Page.Count == 0) return;
+        await using (var copy = await connection.BeginBinaryImportAsync($"COPY {w.Rebuilt} (id, data, dotnet_type, version) FROM STDIN (FORMAT BINARY)", cancellation))
+        {
+            foreach (var document in w.Page)
+            {
+                await copy.StartRowAsync(cancellation);
+                await copy.WriteAsync(document.Id, NpgsqlDbType.Varchar, cancellation);
+                await copy.WriteAsync(document.Json, NpgsqlDbType.Jsonb, cancellation);
+                await copy.WriteAsync(document.DotnetType, NpgsqlDbType.Varchar, cancellation);
+                await copy.WriteAsync(document.Version, NpgsqlDbType.Bigint, cancellation);
+            }
+            await copy.CompleteAsync(cancellation);
+        }
+        w.Documents += w.Page.Count;
+        w.Page.Clear();
+    }
+
+    /// <summary>PostgreSQL finds the pairs that differ (jsonb equality); only those travel, to be explained by <see cref="DocumentComparison"/>.</summary>
+    static async Task<ProjectionComparison> CompareAsync(NpgsqlConnection connection, ProjectionWork w, CancellationToken cancellation)
+    {
+        var table = w.Projection.Table;
+        var identical = (long)(await ScalarAsync(connection, $"SELECT count(*) FROM {table} s JOIN {w.Rebuilt} r ON r.id = s.id WHERE s.data = r.data", cancellation))!;
+        var pairs = new List<DocumentPair>();
+        await using (var command = new NpgsqlCommand(
+            $"SELECT coalesce(s.id, r.id), s.data::text, r.data::text FROM {table} s FULL JOIN {w.Rebuilt} r ON r.id = s.id WHERE s.data IS DISTINCT FROM r.data", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+        {
+            while (await reader.ReadAsync(cancellation))
+                pairs.Add(new DocumentPair(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+        return DocumentComparison.Compare(pairs, identical, w.Projection.DocumentType);
+    }
+
+    /// <summary>The stored documents, replaced by the rebuilt ones with the metadata Marten's inline projection writes.</summary>
+    static async Task ReplaceAsync(NpgsqlConnection connection, ProjectionWork w, CancellationToken cancellation) =>
+        await ExecuteAsync(connection,
+            $"DELETE FROM {w.Projection.Table}; " +
+            $"INSERT INTO {w.Projection.Table} (id, data, mt_last_modified, mt_dotnet_type, mt_version) " +
+            $"SELECT id, data, transaction_timestamp(), dotnet_type, version FROM {w.Rebuilt}", cancellation);
+
+    async Task EnsureRebuildableAsync(NpgsqlConnection connection, ProjectionReplayer projection, RebuildMode mode, CancellationToken cancellation)
+    {
+        var schemaAndName = projection.Table.Split('.', 2);
+        await using var command = new NpgsqlCommand("SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2", connection);
+        command.Parameters.AddWithValue(schemaAndName[0]);
+        command.Parameters.AddWithValue(schemaAndName[1]);
+        var columns = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellation))
+            while (await reader.ReadAsync(cancellation)) columns.Add(reader.GetString(0));
+        if (columns.Count == 0)
+            throw new CliException($"the {service} store has no table {projection.Table} for projection {projection.Name}: has the {service} service ever started on this database?");
+        if (mode == RebuildMode.Replace && columns.Except(MartenColumns).ToList() is { Count: > 0 } unknown)
+            throw new CliException($"{projection.Table} has columns this rebuild does not fill ({string.Join(", ", unknown)}): use --check, or Marten's projection daemon.");
+    }
+
+    static async Task<long> CountAsync(NpgsqlConnection connection, string table, CancellationToken cancellation) =>
+        (long)(await ScalarAsync(connection, $"SELECT count(*) FROM {table}", cancellation))!;
+
+    static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return await command.ExecuteScalarAsync(cancellation);
+    }
+
+    static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync(cancellation);
+    }
+}
