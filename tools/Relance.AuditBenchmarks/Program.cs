@@ -1,6 +1,7 @@
 // dotnet run -c Release --project tools/Relance.AuditBenchmarks -- <benchmark> [options]; see audit.sh beside this file.
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>
 {
+    ["rebuild"] = Relance.AuditBenchmarks.RebuildBenchmark.RunAsync,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Diagnostics;
+using System.Threading.Channels;
 using JasperFx.Events;
 using Marten;
 using Marten.Events.Archiving;
@@ -15,15 +16,24 @@ namespace Relance.Cli.Rebuilding;
 /// </summary>
 public enum RebuildMode { Replace, Check }
 
+/// <param name="Seconds">The projection's own time: replaying its events, copying its documents out, comparing them (and replacing them).</param>
 public sealed record ProjectionRebuildReport(
     string Projection, string Table, long DocumentsBefore, long DocumentsAfter, long EventsApplied, double Seconds, ProjectionComparison Comparison)
 {
+    public double ReplaySeconds { get; init; }
+    public double CopySeconds { get; init; }
+    public double CompareSeconds { get; init; }
+    public double ReplaceSeconds { get; init; }
+
     public bool Matches => Comparison.Matches;
     public double DocumentsPerSecond => Seconds > 0 ? DocumentsAfter / Seconds : 0;
 }
 
+/// <param name="ReadSeconds">Of <paramref name="Seconds"/>, the time spent reading and deserializing the events (shared by the projections).</param>
 public sealed record StoreRebuildReport(string Service, long Streams, long EventsReplayed, double Seconds, IReadOnlyList<ProjectionRebuildReport> Projections)
 {
+    public double ReadSeconds { get; init; }
+
     public bool Matches => Projections.All(p => p.Matches);
     public double EventsPerSecond => Seconds > 0 ? EventsReplayed / Seconds : 0;
 }
@@ -67,7 +77,7 @@ public sealed class StoreRebuild(DocumentStore store, string connectionString, s
         foreach (var w in work)
             await ExecuteAsync(connection, $"CREATE TEMP TABLE {w.Rebuilt} (id varchar NOT NULL, data jsonb NOT NULL, dotnet_type varchar NOT NULL, version bigint NOT NULL) ON COMMIT DROP", cancellation);
 
-        var (streams, events) = await ReplayAsync(connection, transaction, work, cancellation);
+        var (streams, events, read) = await ReplayAsync(connection, work, cancellation);
 
         var reports = new List<ProjectionRebuildReport>();
         foreach (var w in work)
@@ -75,61 +85,120 @@ public sealed class StoreRebuild(DocumentStore store, string connectionString, s
             var compareStarted = Stopwatch.GetTimestamp();
             var before = await CountAsync(connection, w.Projection.Table, cancellation);
             var comparison = await CompareAsync(connection, w, cancellation);
+            var compared = Stopwatch.GetElapsedTime(compareStarted);
+            var replaceStarted = Stopwatch.GetTimestamp();
             if (mode == RebuildMode.Replace) await ReplaceAsync(connection, w, cancellation);
-            w.Elapsed += Stopwatch.GetElapsedTime(compareStarted);
-            reports.Add(new ProjectionRebuildReport(w.Projection.Name, w.Projection.Table, before, w.Documents, w.EventsApplied, w.Elapsed.TotalSeconds, comparison));
+            var replaced = Stopwatch.GetElapsedTime(replaceStarted);
+            reports.Add(new ProjectionRebuildReport(w.Projection.Name, w.Projection.Table, before, w.Documents, w.EventsApplied,
+                (w.Replaying + w.Copying + compared + replaced).TotalSeconds, comparison)
+            {
+                ReplaySeconds = w.Replaying.TotalSeconds, CopySeconds = w.Copying.TotalSeconds, CompareSeconds = compared.TotalSeconds, ReplaceSeconds = replaced.TotalSeconds,
+            });
         }
 
         if (mode == RebuildMode.Replace) await transaction.CommitAsync(cancellation);
         else await transaction.RollbackAsync(cancellation);
-        return new StoreRebuildReport(service, streams, events, Stopwatch.GetElapsedTime(started).TotalSeconds, reports);
+        return new StoreRebuildReport(service, streams, events, Stopwatch.GetElapsedTime(started).TotalSeconds, reports) { ReadSeconds = read.TotalSeconds };
     }
 
     sealed class ProjectionWork(ProjectionReplayer projection, string rebuilt)
     {
         public ProjectionReplayer Projection { get; } = projection;
         public string Rebuilt { get; } = rebuilt;
-        public List<RebuiltDocument> Page { get; } = [];
         public long Documents { get; set; }
         public long EventsApplied { get; set; }
-        public TimeSpan Elapsed { get; set; }
+        public TimeSpan Replaying { get; set; }
+        public TimeSpan Copying { get; set; }
     }
 
-    async Task<(long Streams, long Events)> ReplayAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<ProjectionWork> work, CancellationToken cancellation)
+    /// <summary>
+    /// Three stages at once, so that PostgreSQL and this process work side by side: a page of streams is read (on a
+    /// second connection, in the same snapshot), while the page before is replayed, while the one before that is
+    /// copied into the temporary tables.
+    /// </summary>
+    async Task<(long Streams, long Events, TimeSpan Reading)> ReplayAsync(NpgsqlConnection connection, List<ProjectionWork> work, CancellationToken cancellation)
     {
-        await using var session = store.QuerySession(SessionOptions.ForTransaction(transaction));
-        long streams = 0, events = 0;
-        var after = "";
-        while (true)
+        var snapshot = (string)(await ScalarAsync(connection, "SELECT pg_export_snapshot()", cancellation))!;
+        await using var reader = new NpgsqlConnection(connectionString);
+        await reader.OpenAsync(cancellation);
+        await using var readerTransaction = await reader.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellation);
+        await ExecuteAsync(reader, $"SET TRANSACTION SNAPSHOT '{snapshot}'", cancellation);
+        await using var readerSession = store.QuerySession(SessionOptions.ForTransaction(readerTransaction));
+        // The session the projections are given: the services' Evolve functions never query; this one never connects.
+        await using var projectionSession = store.QuerySession();
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var pages = Channel.CreateBounded<IReadOnlyList<IEvent>>(2);
+        var reading = TimeSpan.Zero;
+        var readingTask = Task.Run(async () =>
         {
-            var keys = await StreamPageAsync(connection, after, cancellation);
-            if (keys.Count == 0) break;
-            after = keys[^1];
-            var keyArray = keys.ToArray();
-            var page = await session.Events.QueryAllRawEvents()
-                .Where(e => e.MaybeArchived() && keyArray.Contains(e.StreamKey))
-                .OrderBy(e => e.StreamKey).ThenBy(e => e.Version)
-                .ToListAsync(cancellation);
-            events += page.Count;
-            foreach (var stream in Streams(page))
+            try
             {
-                streams++;
-                foreach (var w in work)
+                var after = "";
+                while (true)
                 {
-                    var replayStarted = Stopwatch.GetTimestamp();
-                    if (await w.Projection.ReplayAsync(stream.Key, stream.Events, session, cancellation) is { } document) w.Page.Add(document);
-                    w.EventsApplied += stream.Events.Count;
-                    w.Elapsed += Stopwatch.GetElapsedTime(replayStarted);
+                    var readStarted = Stopwatch.GetTimestamp();
+                    var keys = await StreamPageAsync(reader, after, stop.Token);
+                    if (keys.Count == 0) break;
+                    after = keys[^1];
+                    var keyArray = keys.ToArray();
+                    var page = await readerSession.Events.QueryAllRawEvents()
+                        .Where(e => e.MaybeArchived() && keyArray.Contains(e.StreamKey))
+                        .OrderBy(e => e.StreamKey).ThenBy(e => e.Version)
+                        .ToListAsync(stop.Token);
+                    reading += Stopwatch.GetElapsedTime(readStarted);
+                    await pages.Writer.WriteAsync(page, stop.Token);
                 }
+                pages.Writer.Complete();
             }
-            foreach (var w in work)
+            catch (Exception failed)
             {
-                var copyStarted = Stopwatch.GetTimestamp();
-                await CopyAsync(connection, w, cancellation);
-                w.Elapsed += Stopwatch.GetElapsedTime(copyStarted);
+                pages.Writer.Complete(failed);
             }
+        }, stop.Token);
+
+        long streams = 0, events = 0;
+        var copying = Task.CompletedTask;
+        try
+        {
+            await foreach (var page in pages.Reader.ReadAllAsync(stop.Token))
+            {
+                events += page.Count;
+                var documents = work.Select(_ => new List<RebuiltDocument>()).ToList();
+                foreach (var stream in Streams(page))
+                {
+                    streams++;
+                    for (var i = 0; i < work.Count; i++)
+                    {
+                        var replayStarted = Stopwatch.GetTimestamp();
+                        if (await work[i].Projection.ReplayAsync(stream.Key, stream.Events, projectionSession, stop.Token) is { } document) documents[i].Add(document);
+                        work[i].EventsApplied += stream.Events.Count;
+                        work[i].Replaying += Stopwatch.GetElapsedTime(replayStarted);
+                    }
+                }
+                await copying;
+                copying = Task.Run(async () =>
+                {
+                    for (var i = 0; i < work.Count; i++)
+                    {
+                        var copyStarted = Stopwatch.GetTimestamp();
+                        await CopyAsync(connection, work[i], documents[i], stop.Token);
+                        work[i].Copying += Stopwatch.GetElapsedTime(copyStarted);
+                    }
+                }, stop.Token);
+            }
+            await copying;
         }
-        return (streams, events);
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
+        finally
+        {
+            await Task.WhenAll(copying.ContinueWith(_ => { }, TaskScheduler.Default), readingTask);
+        }
+        return (streams, events, reading);
     }
 
     async Task<List<string>> StreamPageAsync(NpgsqlConnection connection, string after, CancellationToken cancellation)
@@ -155,12 +224,12 @@ public sealed class StoreRebuild(DocumentStore store, string connectionString, s
         }
     }
 
-    static async Task CopyAsync(NpgsqlConnection connection, ProjectionWork w, CancellationToken cancellation)
+    static async Task CopyAsync(NpgsqlConnection connection, ProjectionWork w, List<RebuiltDocument> documents, CancellationToken cancellation)
     {
-        if (w.Page.Count == 0) return;
+        if (documents.Count == 0) return;
         await using (var copy = await connection.BeginBinaryImportAsync($"COPY {w.Rebuilt} (id, data, dotnet_type, version) FROM STDIN (FORMAT BINARY)", cancellation))
         {
-            foreach (var document in w.Page)
+            foreach (var document in documents)
             {
                 await copy.StartRowAsync(cancellation);
                 await copy.WriteAsync(document.Id, NpgsqlDbType.Varchar, cancellation);
@@ -170,8 +239,7 @@ public sealed class StoreRebuild(DocumentStore store, string connectionString, s
             }
             await copy.CompleteAsync(cancellation);
         }
-        w.Documents += w.Page.Count;
-        w.Page.Clear();
+        w.Documents += documents.Count;
     }
 
     /// <summary>PostgreSQL finds the pairs that differ (jsonb equality); only those travel, to be explained by <see cref="DocumentComparison"/>.</summary>
