@@ -70,7 +70,14 @@ public sealed class StoreRebuild(DocumentStore store, string connectionString, s
         {
             // Before the first query, so that the transaction's snapshot is taken once no one else can write.
             var tables = string.Join(", ", new[] { $"{EventSchema}.mt_streams", $"{EventSchema}.mt_events" }.Concat(projections.Select(p => p.Table)));
-            await ExecuteAsync(connection, $"SET LOCAL lock_timeout = '{(int)LockTimeout.TotalMilliseconds}ms'; LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE", cancellation);
+            try
+            {
+                await ExecuteAsync(connection, $"SET LOCAL lock_timeout = '{(int)LockTimeout.TotalMilliseconds}ms'; LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE", cancellation);
+            }
+            catch (PostgresException busy) when (busy.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                throw new CliException($"the {service} store stayed busy for {LockTimeout.TotalSeconds:0} s (another rebuild, or a long transaction of the service): nothing was rebuilt; try again, or stop the {service} service first.");
+            }
         }
 
         var work = projections.Select((p, i) => new ProjectionWork(p, $"relance_rebuilt_{i}")).ToList();
