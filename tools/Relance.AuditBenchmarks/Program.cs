@@ -3,6 +3,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>
 {
     ["timeline"] = Relance.AuditBenchmarks.TimelineBenchmark.RunAsync,
     ["seal-verify"] = Relance.AuditBenchmarks.SealingBenchmark.RunAsync,
+    ["rebuild"] = Relance.AuditBenchmarks.RebuildBenchmark.RunAsync,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

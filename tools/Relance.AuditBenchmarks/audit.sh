@@ -1,26 +1,48 @@
 #!/usr/bin/env bash
-# The audit side's benchmarks (README "Audit: the proof trail, replayed"), each in a function of its own that appends
-# its section to deploy/bench-results/audit.md. Needs PostgreSQL (RELANCE_POSTGRES, from .relance/env: deploy/infra.sh);
+# The audit side's benchmarks (README "Audit: the proof trail, replayed"). Each function runs one benchmark and appends
+# its section to deploy/bench-results/audit.md. Needs PostgreSQL (deploy/infra.sh; RELANCE_POSTGRES from .relance/env);
 # each benchmark works in fresh databases of its own and drops them.
-#   bash tools/Relance.AuditBenchmarks/audit.sh            every benchmark
-#   bash tools/Relance.AuditBenchmarks/audit.sh timeline   one of them (extra arguments go to it, e.g. --iterations 5000)
+#   bash tools/Relance.AuditBenchmarks/audit.sh                      every benchmark, results file started afresh
+#   bash tools/Relance.AuditBenchmarks/audit.sh rebuild [options…]   one of them, appended (options go to it)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-for env in .relance/env /work/main/.relance/env; do
-  [ -z "${RELANCE_POSTGRES:-}" ] && [ -f "$env" ] && { set -a; source "$env"; set +a; }
-done
-results=deploy/bench-results/audit.md
-bench() { dotnet tools/Relance.AuditBenchmarks/bin/Release/net10.0/Relance.AuditBenchmarks.dll "$@"; }
+if [ -z "${RELANCE_POSTGRES:-}" ] && [ -f .relance/env ]; then set -a; source .relance/env; set +a; fi
+[ -n "${RELANCE_POSTGRES:-}" ] || { echo "RELANCE_POSTGRES is not set: run deploy/infra.sh first (it writes .relance/env)" >&2; exit 2; }
+RESULTS=deploy/bench-results/audit.md
+
+benchmarks() { dotnet tools/Relance.AuditBenchmarks/bin/Release/net10.0/Relance.AuditBenchmarks.dll "$@"; }
+
+# Runs a benchmark that prints its own report, and appends that report to the results under a heading.
+captured() {
+  local title=$1; shift
+  local out; out=$(mktemp)
+  benchmarks "$@" | tee "$out"
+  {
+    printf '\n## %s\n\nMeasured %s on %s cores (load average before: %s) with `bash tools/Relance.AuditBenchmarks/audit.sh %s`:\n\n```\n' \
+      "$title" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" "$(cut -d" " -f1-3 /proc/loadavg)" "$1"
+    cat "$out"
+    printf '```\n'
+  } >>"$RESULTS"
+  rm -f "$out"
+}
 
 # The timeline of a 500-event case: AuditTimeline.ReadAsync 1000 times after warm-up, p50/p95/p99/max (target p99 < 50 ms).
-timeline_benchmark() { bench timeline --events 500 --iterations 1000 --warmup 50 --markdown "$results" "$@"; }
+timeline() { benchmarks timeline --events 500 --iterations 1000 --warmup 50 --markdown "$RESULTS" "$@"; }
+
+# Sealing (the audit-seal subscription's rate) and `relance audit verify`'s rate, on a scratch database.
+seal-verify() { captured "Sealing and verifying" seal-verify "$@"; }
+
+# projections rebuild: 20,000 dunning cases (≈190,000 events) in a database of its own, rebuilt through the command line
+# three times each in --check, rebuild and --check again (target ≥ 20,000 events/s).
+rebuild() { captured "projections rebuild" rebuild "$@"; }
 
 dotnet build tools/Relance.AuditBenchmarks -c Release --nologo -v quiet -clp:ErrorsOnly
-mkdir -p "$(dirname "$results")"
+mkdir -p "$(dirname "$RESULTS")"
 if [ $# -gt 0 ]; then
-  which="$1"; shift
-  "${which}_benchmark" "$@"
+  name=$1; shift
+  declare -F "$name" >/dev/null || { echo "unknown benchmark '$name' (timeline, seal-verify, rebuild)" >&2; exit 2; }
+  "$name" "$@"
 else
-  printf '# Audit benchmarks\n\n' >"$results"
-  timeline_benchmark
+  printf '# Audit benchmarks\n\nWritten by `bash tools/Relance.AuditBenchmarks/audit.sh` (see the README, "Audit").\n' >"$RESULTS"
+  timeline; seal-verify; rebuild
 fi

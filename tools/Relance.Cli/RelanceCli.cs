@@ -41,6 +41,7 @@ public static class RelanceCli
         Dossier.DossierCommand.Register,
         Verifying.VerifyCommand.Register,
         Erasing.EraseCommand.Register,
+        Rebuilding.RebuildCommand.Register,
     ];
 }
 
