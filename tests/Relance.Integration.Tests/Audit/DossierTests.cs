@@ -98,6 +98,9 @@ public sealed class DossierTests(TestInfrastructure infrastructure)
             // The raw case stream, for replay, holds every event of the case; the timeline is there too.
             var caseStream = JsonDocument.Parse(files[$"events/reminder/{Uri.EscapeDataString(caseId)}.json"]).RootElement;
             Assert.Equal((await s.Events()).Length, caseStream.GetProperty("events").GetArrayLength());
+            // The manifest's seal head of the case stream covers every event exported (the command waits for the sealer).
+            var caseSeal = Assert.Single(manifest.GetProperty("seals").GetProperty("reminder").EnumerateArray(), h => h.GetProperty("stream").GetString() == caseId);
+            Assert.Equal((await s.Events()).Length, caseSeal.GetProperty("version").GetInt64());
             Assert.Contains(JsonDocument.Parse(files["timeline.json"]).RootElement.EnumerateArray(), e => e.GetProperty("type").GetString() == "letter_receipt_acknowledged");
 
             // The summary: parties, invoice, penalties and indemnity computed to the date, the formal notice and its proofs.

@@ -35,10 +35,15 @@ public static class DossierCommand
             Description = "The build time the archive records (ISO 8601, default: now): give a manifest's builtAt to rebuild its archive byte for byte",
         };
         var jsonOption = new Option<bool>("--json") { Description = "Print what was written as JSON" };
+        var sealWaitOption = new Option<int>("--seal-wait")
+        {
+            Description = "Seconds to wait for the services to seal the case's latest events before recording the seal heads (default 30)",
+            DefaultValueFactory = _ => 30,
+        };
 
         var command = new Command("dossier", "Export a case's litigation file (injonction de payer): a PDF summary, the documents sent, the invoices' documents, the timeline and raw events, and a manifest of SHA-256 hashes, in one zip.")
         {
-            caseOption, atOption, outOption, creditorOption, lawOption, builtAtOption, jsonOption,
+            caseOption, atOption, outOption, creditorOption, lawOption, builtAtOption, jsonOption, sealWaitOption,
         };
         command.SetAction(async (parsed, cancellation) =>
         {
@@ -49,7 +54,8 @@ public static class DossierCommand
             var law = Law(parsed.GetValue(lawOption) ?? Path.Combine(AppContext.BaseDirectory, "late-payment-law.json"));
             var creditor = CreditorSource.From(parsed.GetValue(creditorOption));
 
-            var dossier = await BuildAsync(context, parsed, key, at, builtAt, law, creditor, cancellation);
+            var sealWait = TimeSpan.FromSeconds(Math.Max(0, parsed.GetValue(sealWaitOption)));
+            var dossier = await BuildAsync(context, parsed, key, at, builtAt, law, creditor, sealWait, cancellation);
             var directory = Path.GetDirectoryName(Path.GetFullPath(output))!;
             if (!Directory.Exists(directory)) throw new CliException($"--out {output}: the directory {directory} does not exist.");
             await File.WriteAllBytesAsync(output, dossier.Zip, cancellation);
@@ -63,7 +69,7 @@ public static class DossierCommand
     public sealed record Built(CaseFile File, byte[] Zip, byte[] Manifest, int Files);
 
     static async Task<Built> BuildAsync(CliContext context, ParseResult parsed, CaseKey key, DateOnly at, DateTimeOffset builtAt,
-        LatePaymentLaw law, CreditorSource creditor, CancellationToken cancellation)
+        LatePaymentLaw law, CreditorSource creditor, TimeSpan sealWait, CancellationToken cancellation)
     {
         var connections = new Dictionary<string, string>
         {
@@ -96,8 +102,19 @@ public static class DossierCommand
         {
             await using var connection = new NpgsqlConnection(connections[group.Key]);
             await connection.OpenAsync(cancellation);
+            // The seals are written by each service's audit-seal subscription, a moment after the events: the heads
+            // recorded must cover the events exported, so wait for them (a service stopped leaves its tail unsealed).
+            string[] streams = [.. group.Select(s => s.Stream)];
+            var unsealed = await RawStreams.UnsealedAsync(connection, streams, cancellation);
+            for (var deadline = DateTime.UtcNow + sealWait; unsealed > 0 && DateTime.UtcNow < deadline;)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellation);
+                unsealed = await RawStreams.UnsealedAsync(connection, streams, cancellation);
+            }
+            if (unsealed > 0)
+                await context.Error.WriteLineAsync($"warning: {unsealed} event(s) of the case in the {group.Key} store are not sealed yet (is the {group.Key} service running?): the manifest's seal heads stop before them.");
             foreach (var (service, stream) in group) events.Add(await RawStreams.ReadAsync(connection, service, stream, cancellation));
-            seals[group.Key] = await RawStreams.SealHeadsAsync(connection, group.Key, [.. group.Select(s => s.Stream)], cancellation);
+            seals[group.Key] = await RawStreams.SealHeadsAsync(connection, group.Key, streams, cancellation);
         }
 
         var entries = await AuditTimeline.ReadAsync([.. connections.Select(c => new AuditStore(c.Key, c.Value))],

@@ -60,6 +60,21 @@ public static class RawStreams
         if (reader.IsDBNull(ordinal)) json.WriteNull(name); else json.WriteString(name, reader.GetString(ordinal));
     }
 
+    /// <summary>How many events of these streams have no seal yet; 0 when the database has no seal table (nothing to wait for).</summary>
+    public static async Task<long> UnsealedAsync(NpgsqlConnection connection, IReadOnlyList<string> streams, CancellationToken cancellation)
+    {
+        await using (var exists = new NpgsqlCommand("select to_regclass('relance.audit_event_seals') is not null", connection))
+            if (await exists.ExecuteScalarAsync(cancellation) is not true) return 0;
+        await using var command = new NpgsqlCommand(
+            """
+            select count(*) from relance.mt_events e
+            where e.stream_id = any(@streams)
+              and not exists (select 1 from relance.audit_event_seals s where s.stream_id = e.stream_id and s.version = e.version)
+            """, connection);
+        command.Parameters.AddWithValue("streams", streams.ToArray());
+        return (long)(await command.ExecuteScalarAsync(cancellation))!;
+    }
+
     /// <summary>The last seal of each stream (helper table <c>relance.audit_event_seals</c>); null when the database has none.</summary>
     public static async Task<IReadOnlyList<SealHead>?> SealHeadsAsync(NpgsqlConnection connection, string service, IReadOnlyList<string> streams, CancellationToken cancellation)
     {
