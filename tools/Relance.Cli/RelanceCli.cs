@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net.Sockets;
+using Npgsql;
 
 namespace Relance.Cli;
 
@@ -31,6 +33,20 @@ public static class RelanceCli
             await error.WriteLineAsync($"relance: {refused.Message}");
             return 2;
         }
+        // A database down, a wrong password, a missing database: one sentence, not a stack trace (Marten and
+        // Npgsql wrap the cause, so it is looked for among the inner exceptions).
+        catch (Exception failed) when (DatabaseCause(failed) is { } cause)
+        {
+            await error.WriteLineAsync($"relance: the database could not be used ({cause.Message.TrimEnd('.')}): check --invoice-db, --reminder-db, --correspondence-db or RELANCE_POSTGRES, and that PostgreSQL runs.");
+            return 2;
+        }
+    }
+
+    static Exception? DatabaseCause(Exception? failed)
+    {
+        for (var e = failed; e is not null; e = e.InnerException)
+            if (e is NpgsqlException or SocketException) return e is NpgsqlException { InnerException: SocketException socket } ? socket : e;
+        return null;
     }
 
     /// <summary>Every command of the tool: each adds itself to its group (audit, projections or privacy).</summary>
