@@ -139,7 +139,7 @@ public static class DossierCommand
         var file = read.File with { Files = [.. others.Select(f => f.Hash)] };
         var summary = new ArchiveFile("summary.pdf", SummaryPdf.Render(file, builtAt));
         List<ArchiveFile> content = [summary, .. others];
-        var manifest = DossierArchive.Manifest(key.StreamKey, at, builtAt, ToolVersion, DossierArchive.Ordered(content), seals);
+        var manifest = DossierArchive.Manifest(key.StreamKey, at, builtAt, ToolVersion, DossierArchive.Ordered(content), seals, file.Erased);
         List<ArchiveFile> all = [new(DossierArchive.ManifestName, manifest), new(DossierArchive.ManifestHashName, DossierArchive.ManifestHashLine(manifest)), .. content];
         return new Built(file, DossierArchive.Zip(all, builtAt), manifest, all.Count);
     }
