@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Relance.Cli.Dossier;
 using Relance.ReminderService.Audit.Timelines;
 using Relance.ServiceDefaults.Audit.Timeline;
 
@@ -48,15 +49,20 @@ public static class TimelineCommand
     {
         var given = new[] { @case, customer, invoice }.Count(g => g is not null);
         if (given != 1) throw new CliException("Say whose timeline: one of --case ACME/C-1/EUR, --customer ACME/C-1 or --invoice ACME/F-1.");
+        // Read as `audit dossier` reads it: a customer id may itself contain '/' (ACME/DIV/7/EUR).
         if (@case is not null)
-            return @case.Split('/') is [{ Length: > 0 } company, { Length: > 0 } id, { Length: > 0 } currency]
-                ? (new AuditSubject.Case(company, id, currency), $"case {@case}")
-                : throw new CliException($"--case '{@case}' is not company/customer/currency (e.g. ACME/C-1/EUR).");
+        {
+            var key = CaseKey.Parse(@case);
+            return (new AuditSubject.Case(key.CompanyId, key.CustomerId, key.Currency), $"case {@case}");
+        }
+        // A customer id or an invoice number may itself contain '/': the company is what comes before the first one.
         if (customer is not null)
-            return customer.Split('/') is [{ Length: > 0 } company, { Length: > 0 } id]
-                ? (new AuditSubject.Customer(company, id), $"customer {customer}")
+        {
+            var at = customer.IndexOf('/');
+            return at > 0 && at < customer.Length - 1
+                ? (new AuditSubject.Customer(customer[..at], customer[(at + 1)..]), $"customer {customer}")
                 : throw new CliException($"--customer '{customer}' is not company/customer (e.g. ACME/C-1).");
-        // An invoice number may itself contain '/': the company is what comes before the first one.
+        }
         var slash = invoice!.IndexOf('/');
         return slash > 0 && slash < invoice.Length - 1
             ? (new AuditSubject.Invoice(invoice[..slash], invoice[(slash + 1)..]), $"invoice {invoice}")
