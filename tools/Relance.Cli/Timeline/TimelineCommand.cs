@@ -16,7 +16,7 @@ public static class TimelineCommand
         var @case = new Option<string?>("--case") { Description = "A dunning case: company/customer/currency, e.g. ACME/C-1/EUR" };
         var customer = new Option<string?>("--customer") { Description = "Every case of a customer: company/customer, e.g. ACME/C-1" };
         var invoice = new Option<string?>("--invoice") { Description = "One invoice: company/invoice number, e.g. ACME/F-1" };
-        var until = new Option<string?>("--until") { Description = "Leave out events stored after this moment (ISO 8601; UTC when no offset)" };
+        var until = new Option<string?>("--until") { Description = "Leave out events that happened after this moment: the moment each event states (RecordedAt, SentAt…), else when it was stored (ISO 8601; UTC when no offset)" };
         var json = new Option<bool>("--json") { Description = "Write the timeline as JSON (as the HTTP API answers it)" };
         var command = new Command("timeline", "One chronological trail of a case, a customer or an invoice: every action, when, by whom, why, on which channel, with its proofs.")
         {
