@@ -27,7 +27,7 @@ public sealed class DossierArchiveTests
         ["invoice"] = null,
     };
 
-    static byte[] Manifest() => DossierArchive.Manifest("ACME/C-1/EUR", new(2026, 5, 18), BuiltAt, "relance 1.0.0", DossierArchive.Ordered(Files), Seals);
+    static byte[] Manifest() => DossierArchive.Manifest("ACME/C-1/EUR", new(2026, 5, 18), BuiltAt, "relance 1.0.0", DossierArchive.Ordered(Files), Seals, []);
 
     static byte[] Zip(DateTimeOffset builtAt)
     {
@@ -58,6 +58,21 @@ public sealed class DossierArchiveTests
         Assert.Equal(JsonValueKind.Null, seals.GetProperty("invoice").ValueKind);
         var head = seals.GetProperty("reminder").EnumerateArray().Single();
         Assert.Equal(("ACME/C-1/EUR", 31, new string('c', 64)), (head.GetProperty("stream").GetString(), head.GetProperty("version").GetInt64(), head.GetProperty("hash").GetString()));
+    }
+
+    [Fact]
+    public void An_erased_document_is_stated_in_the_manifest_with_its_erasure_and_recorded_hash_but_not_listed_as_a_file()
+    {
+        var erasedAt = new DateTimeOffset(2026, 6, 2, 8, 15, 0, TimeSpan.Zero);
+        var letter = new ErasedDocument("documents/2026-05-14_formal-notice_registered-letter_5b8e2c1a.pdf", new string('d', 64), erasedAt);
+        var kept = Files.Where(f => f.Name != letter.Name).ToList();
+        var manifest = JsonDocument.Parse(DossierArchive.Manifest("ACME/C-1/EUR", new(2026, 5, 18), BuiltAt, "relance 1.0.0", DossierArchive.Ordered(kept), Seals, [letter])).RootElement;
+
+        Assert.DoesNotContain(manifest.GetProperty("files").EnumerateArray(), f => f.GetProperty("name").GetString() == letter.Name);
+        var erased = Assert.Single(manifest.GetProperty("erased").EnumerateArray());
+        Assert.Equal((letter.Name, erasedAt, "personal data", letter.RecordedSha256),
+            (erased.GetProperty("name").GetString(), erased.GetProperty("erasedAt").GetDateTimeOffset(), erased.GetProperty("why").GetString(), erased.GetProperty("recordedSha256").GetString()));
+        Assert.Empty(JsonDocument.Parse(Manifest()).RootElement.GetProperty("erased").EnumerateArray());
     }
 
     [Fact]

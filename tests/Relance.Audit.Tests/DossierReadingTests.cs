@@ -2,6 +2,7 @@ using System.Text;
 using Relance.Cli;
 using Relance.Cli.Dossier;
 using Relance.InvoiceService.Invoices;
+using Relance.ServiceDefaults.Audit.PersonalData;
 using static Relance.Audit.Tests.DossierExamples;
 
 namespace Relance.Audit.Tests;
@@ -39,6 +40,18 @@ public sealed class DossierReadingTests
         var notDue = CaseFileReader.Claimed(Folded(F1), F1, new(2026, 3, 20), Law);
         Assert.All([settled, notDue], i => Assert.Equal((0m, 0m), (i.Penalty.Amount, i.Indemnity)));
         Assert.Equal(1200m, notDue.Outstanding);
+    }
+
+    [Fact]
+    public void The_mask_an_erasure_leaves_in_place_of_a_document_is_recognised_and_nothing_else_is()
+    {
+        var hmac = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("the letter"u8));
+        // A PDF or a scan is masked as the base64 of the mask (so it reads back as the mask's bytes); an email or a letter as the text.
+        Assert.True(CaseFileReader.IsErasureMask(Convert.FromBase64String(ErasureMask.Mask(hmac, PersonalValueKind.Base64))));
+        Assert.True(CaseFileReader.IsErasureMask(Encoding.ASCII.GetBytes(ErasureMask.Mask(hmac, PersonalValueKind.Text))));
+
+        foreach (var other in new[] { $"[erased hmac-sha256:{hmac[1..]}]", $"[erased hmac-sha256:{hmac.ToUpperInvariant()}]", $"[erased hmac-sha256:{hmac}] ", "%PDF-1.4 the notice as sent", "" })
+            Assert.False(CaseFileReader.IsErasureMask(Encoding.UTF8.GetBytes(other)), other);
     }
 
     [Fact]

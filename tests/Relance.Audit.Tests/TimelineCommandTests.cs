@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Configuration;
 using Relance.Cli;
+using Relance.Cli.Dossier;
 using Relance.Cli.Timeline;
 using Relance.ReminderService.Audit;
 using Relance.ServiceDefaults.Audit.Timeline;
@@ -23,6 +24,21 @@ public sealed class TimelineCommandTests
         Assert.Throws<CliException>(() => TimelineCommand.Subject("ACME/C-1/EUR", "ACME/C-1", null));
         Assert.Contains("company/customer/currency", Assert.Throws<CliException>(() => TimelineCommand.Subject("ACME/C-1", null, null)).Message);
         Assert.Throws<CliException>(() => TimelineCommand.Subject(null, null, "F-1"));
+    }
+
+    [Fact]
+    public void A_case_is_read_as_the_litigation_file_reads_it_a_customer_id_holding_slashes_included()
+    {
+        foreach (var text in new[] { "ACME/C-1/EUR", "ACME/DIV/7/EUR" })
+        {
+            var key = CaseKey.Parse(text);
+            Assert.Equal(new AuditSubject.Case(key.CompanyId, key.CustomerId, key.Currency), TimelineCommand.Subject(text, null, null).Subject);
+        }
+        Assert.Equal(new AuditSubject.Case("ACME", "DIV/7", "EUR"), TimelineCommand.Subject("ACME/DIV/7/EUR", null, null).Subject);
+        Assert.Equal(new AuditSubject.Customer("ACME", "DIV/7"), TimelineCommand.Subject(null, "ACME/DIV/7", null).Subject);
+        foreach (var wrong in new[] { "ACME/C-1", "/C-1/EUR", "ACME//EUR", "ACME/C-1/" })
+            Assert.Contains("company/customer/currency", Assert.Throws<CliException>(() => TimelineCommand.Subject(wrong, null, null)).Message);
+        Assert.Throws<CliException>(() => TimelineCommand.Subject(null, "ACME/", null));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Npgsql;
 using Relance.Cli;
+using Relance.Cli.Dossier;
 using Relance.CorrespondenceService.Writing;
 using Relance.Integration.Tests.Infrastructure;
 using Relance.ServiceDefaults;
@@ -129,6 +130,15 @@ public sealed class DossierTests(TestInfrastructure infrastructure)
             var again = Path.Combine(work.FullName, "again.zip");
             Assert.Equal(0, (await Run(Args(caseId, again))).Exit);
             Assert.Equal(zip, await File.ReadAllBytesAsync(again));
+
+            // The seal heads recorded stop at the version exported: a seal written after the events were read is left out.
+            await using (var connection = new NpgsqlConnection(s.System.ConnectionString(Service.Reminder)))
+            {
+                await connection.OpenAsync();
+                var exported = caseSeal.GetProperty("version").GetInt64() - 1;
+                var heads = await RawStreams.SealHeadsAsync(connection, "reminder", new Dictionary<string, long> { [caseId] = exported }, CancellationToken.None);
+                Assert.Equal(exported, Assert.Single(heads!).Version);
+            }
 
             // A document altered in the store after it was sent: the file is refused, naming the document.
             var noticeDocument = files.Keys.Single(k => k.StartsWith("documents/", StringComparison.Ordinal) && k.EndsWith($"_registered-letter_{noticeId[..8]}.pdf", StringComparison.Ordinal));

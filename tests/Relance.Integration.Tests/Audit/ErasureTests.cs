@@ -1,7 +1,12 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
 using System.Text.Json;
 using Npgsql;
+using Relance.Cli.Dossier;
 using Xunit.Abstractions;
 using Relance.Integration.Tests.Infrastructure;
+using Relance.Tests.Shared;
 
 namespace Relance.Integration.Tests.Audit;
 
@@ -58,6 +63,8 @@ public sealed class ErasureTests(TestInfrastructure infrastructure, ITestOutputH
                 await SealedCase.ScalarAsync<(string, string)>(s, store, "SELECT erased_by, reason FROM relance.audit_erasures"));
         }
 
+        await TheLitigationFileStatesTheErasedDocuments(s, contactDetails);
+
         // Asked again: nothing more to mask, and still nothing broken.
         var again = await SealedCase.RunAsync(s, erase);
         Assert.Equal(0, again.Exit);
@@ -67,6 +74,54 @@ public sealed class ErasureTests(TestInfrastructure infrastructure, ITestOutputH
         Assert.Contains($"skipped ACME/{s.Customer}", expired.Output);
         Assert.Contains("already erased", expired.Output);
         output.WriteLine((await SealedCase.RunAsync(s, "audit", "verify")).Output);
+    }
+
+    /// <summary>
+    /// The case, closed and erased, can still go to court: its litigation file is built, without the documents' bytes
+    /// (masks now) but stating each as erased on the erasure's date with the SHA-256 recorded when it was sent, and
+    /// holding none of the contact details.
+    /// </summary>
+    async Task TheLitigationFileStatesTheErasedDocuments(Scenarios.DunningScenario s, string[] contactDetails)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"relance-erased-dossier-{Guid.NewGuid():N}.zip");
+        try
+        {
+            var (exit, _, error) = await SealedCase.RunAsync(s, "audit", "dossier", "--case", $"ACME/{s.Customer}/EUR", "--at", s.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                "--out", path, "--built-at", "2026-06-03T09:00:00Z");
+            Assert.True(exit == 0, error);
+            using var zip = ZipFile.OpenRead(path);
+            var files = zip.Entries.ToDictionary(e => e.FullName, e =>
+            {
+                using var read = new MemoryStream();
+                using (var stream = e.Open()) stream.CopyTo(read);
+                return read.ToArray();
+            });
+            var manifest = JsonDocument.Parse(files["manifest.json"]).RootElement;
+            var erased = manifest.GetProperty("erased").EnumerateArray().ToList();
+            var sentHashes = await SealedCase.ScalarAsync<string[]>(s, Service.Correspondence,
+                "SELECT array_agg(data->>'ContentSha256' ORDER BY seq_id) FROM relance.mt_events WHERE type = 'correspondence_rendered'");
+            DateTimeOffset erasedAt = DateTime.SpecifyKind(await SealedCase.ScalarAsync<DateTime>(s, Service.Correspondence, "SELECT min(erased_at) FROM relance.audit_erasures"), DateTimeKind.Utc);
+            Assert.Equal(sentHashes.Order(), erased.Select(e => e.GetProperty("recordedSha256").GetString()!).Order());
+            Assert.All(erased, e =>
+            {
+                Assert.StartsWith("documents/", e.GetProperty("name").GetString());
+                Assert.DoesNotContain(e.GetProperty("name").GetString()!, files.Keys);
+                Assert.Equal(erasedAt, e.GetProperty("erasedAt").GetDateTimeOffset());
+            });
+            Assert.DoesNotContain(files.Keys, k => k.StartsWith("documents/", StringComparison.Ordinal));
+
+            var summary = PdfText.Flat(files["summary.pdf"]);
+            output.WriteLine(summary);
+            foreach (var e in erased)
+                Assert.Contains(PdfText.Flat($"{e.GetProperty("name").GetString()} : effacée le {SummaryPdf.When(erasedAt)} (données personnelles), SHA-256 enregistré {e.GetProperty("recordedSha256").GetString()}"), summary);
+            var texts = files.Where(f => f.Key != "summary.pdf").Select(f => Encoding.UTF8.GetString(f.Value)).Append(summary).ToList();
+            foreach (var needle in contactDetails)
+                Assert.DoesNotContain(texts, t => t.Contains(needle, StringComparison.OrdinalIgnoreCase));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>Every text, varchar and jsonb column of every table of schema relance, in the three databases, searched for each string.</summary>

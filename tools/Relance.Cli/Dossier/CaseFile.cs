@@ -20,6 +20,9 @@ public sealed record CaseFile(
     FormalNotice? FormalNotice,
     IReadOnlyList<FileHash> Files)
 {
+    /// <summary>The documents whose bytes were erased with the debtor's personal data: stated, not archived.</summary>
+    public IReadOnlyList<ErasedDocument> Erased { get; init; } = [];
+
     public decimal Principal => Invoices.Sum(i => i.Outstanding);
     public decimal Penalties => Invoices.Sum(i => i.Penalty.Amount);
     public decimal Indemnities => Invoices.Sum(i => i.Indemnity);
@@ -83,3 +86,9 @@ public sealed record FormalNotice(
     DateOnly? Deadline);
 
 public sealed record FileHash(string Name, string Sha256, long Length);
+
+/// <summary>
+/// A document sent whose bytes <c>relance privacy erase</c> replaced by a mask (personal data): the archive cannot hold
+/// them, and states the SHA-256 recorded when it was sent and when the erasure was made (relance.audit_erasures).
+/// </summary>
+public sealed record ErasedDocument(string Name, string RecordedSha256, DateTimeOffset ErasedAt);

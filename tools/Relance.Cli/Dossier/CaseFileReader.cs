@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using JasperFx.Events;
 using Marten;
@@ -9,6 +10,7 @@ using Relance.InvoiceService.Customers;
 using Relance.InvoiceService.Invoices;
 using Relance.ReminderService.DunningCases;
 using Relance.ReminderService.LatePayment;
+using Relance.ServiceDefaults.Audit.PersonalData;
 using InvoiceDocumentSet = Relance.CorrespondenceService.InvoiceDocuments.InvoiceDocumentSet;
 
 namespace Relance.Cli.Dossier;
@@ -24,7 +26,9 @@ public sealed record CaseRead(CaseFile File, IReadOnlyList<ArchiveFile> Document
 /// Reads a dunning case, its invoices, its customer and its correspondences from the services' events, folding each
 /// stream with its service's own evolution, and computes penalties and indemnities to the file's date with the
 /// Reminder's <see cref="LatePaymentLaw"/>. Every archived document's bytes are checked against the SHA-256 recorded
-/// when it was sent: a mismatch refuses the file, naming the document.
+/// when it was sent: a mismatch refuses the file, naming the document, unless the bytes are the mask an erasure of the
+/// debtor's personal data left (relance privacy erase) and that erasure is recorded for the document's stream: the
+/// document is then stated as erased, not archived (a closed case can be erased and still go to court).
 /// </summary>
 public static class CaseFileReader
 {
@@ -55,6 +59,19 @@ public static class CaseFileReader
 
         // The correspondences the case asked for, each with its exact bytes.
         var documents = new List<ArchiveFile>();
+        var erased = new List<ErasedDocument>();
+        async Task Archive(string name, byte[] bytes, string recorded, string what, string stream)
+        {
+            if (!IsErasureMask(bytes))
+            {
+                documents.Add(Checked(name, bytes, recorded, what));
+                return;
+            }
+            // A mask no erasure accounts for was written by someone else: as altered as any other change.
+            var erasedAt = await ErasedAtAsync(stores.Correspondence, stream, cancellation)
+                ?? throw new CliException($"{name} ({what}): its bytes are an erasure mask, but no erasure of the stream {stream} is recorded (relance.audit_erasures), and its recorded SHA-256 is {recorded}. The file is not built.");
+            erased.Add(new ErasedDocument(name, recorded, erasedAt));
+        }
         var sent = new Dictionary<Guid, (Correspondence Correspondence, string? Document)>();
         foreach (var requested in caseEvents.Select(e => e.Data).OfType<ReminderRequested>().Where(r => r.Channel != "phone"))
         {
@@ -66,12 +83,12 @@ public static class CaseFileReader
             if (correspondence.Rendered is { } rendered)
             {
                 name = $"documents/{Day(requested.RequestedAt):yyyy-MM-dd}_{Safe(requested.Step)}_{Safe(requested.Channel)}_{id[..8]}.{Extension(rendered)}";
-                documents.Add(Checked(name, rendered.Bytes(), rendered.ContentSha256, $"correspondence {id}"));
+                await Archive(name, rendered.Bytes(), rendered.ContentSha256, $"correspondence {id}", id);
             }
             if (correspondence.Postal?.AcknowledgmentCard is { } card && correspondence.Postal.Acknowledged is { } signed)
             {
                 var scan = $"documents/{signed.SignedOn:yyyy-MM-dd}_{Safe(requested.Step)}_acknowledgment_{id[..8]}.{ScanExtension(card.MediaType)}";
-                documents.Add(Checked(scan, card.Content, card.Sha256, $"the acknowledgment card of correspondence {id}"));
+                await Archive(scan, card.Content, card.Sha256, $"the acknowledgment card of correspondence {id}", id);
             }
             sent[requested.ReminderId] = (correspondence, name);
         }
@@ -88,7 +105,7 @@ public static class CaseFileReader
                 if (set.Documents[position] is not { Sha256: { } sha } document) continue;
                 var stored = await stores.Correspondence.LoadAsync<StoredContent>(sha, cancellation)
                     ?? throw new CliException($"invoices/{Safe(number)}: the content {sha} of {document.Name} is missing from the Correspondence service's store.");
-                documents.Add(Checked($"invoices/{Safe(number)}/{position + 1:00}_{Safe(document.Kind)}_{Safe(document.Name)}", stored.Content, sha, $"the {document.Kind} of invoice {number}"));
+                await Archive($"invoices/{Safe(number)}/{position + 1:00}_{Safe(document.Kind)}_{Safe(document.Name)}", stored.Content, sha, $"the {document.Kind} of invoice {number}", streamKey);
             }
         }
 
@@ -101,7 +118,7 @@ public static class CaseFileReader
             CaseStory.Proofs(caseEvents, sent, documents),
             CaseStory.Facts(caseEvents, key.Currency),
             CaseStory.Notice(dunningCase, sent),
-            []);
+            []) { Erased = erased };
         return new CaseRead(file, Distinct(documents), streams);
     }
 
@@ -140,6 +157,25 @@ public static class CaseFileReader
         if (!string.Equals(actual, recorded, StringComparison.OrdinalIgnoreCase))
             throw new CliException($"{name} ({what}): its bytes' SHA-256 is {actual}, not the {recorded} recorded for it. The file is not built.");
         return new ArchiveFile(name, bytes);
+    }
+
+    /// <summary>
+    /// Whether a document's bytes are an erasure mask (<see cref="ErasureMask"/>): a rendered PDF or a scan (bytes, masked as
+    /// the base64 of the mask) or an email's MIME, a letter's or an SMS's text (masked as the text) all read back as it.
+    /// </summary>
+    public static bool IsErasureMask(byte[] bytes) =>
+        bytes.Length < 128 && Ascii(bytes) is { } text && ErasureMask.ErasedHmac(text, PersonalValueKind.Text) is not null;
+
+    static string? Ascii(byte[] bytes) => bytes.All(b => b < 0x80) ? Encoding.ASCII.GetString(bytes) : null;
+
+    /// <summary>When the stream was first erased (relance.audit_erasures, written in the erasure's transaction); none when it never was.</summary>
+    static async Task<DateTimeOffset?> ErasedAtAsync(IQuerySession store, string stream, CancellationToken cancellation)
+    {
+        // The ledger is created by the first erasure: a store never erased has none (and a failed query would end the snapshot's transaction).
+        if (!(await store.AdvancedSql.QueryAsync<bool>("select to_regclass('relance.audit_erasures') is not null", cancellation)).Single()) return null;
+        var erasures = await store.AdvancedSql.QueryAsync<DateTimeOffset>(
+            "select erased_at from relance.audit_erasures where ? = any(streams) order by erased_at limit 1", cancellation, stream);
+        return erasures.Count == 0 ? null : erasures[0];
     }
 
     /// <summary>Two documents of the same name (the same content attached twice) are archived once; names otherwise get a suffix.</summary>

@@ -27,7 +27,7 @@ public sealed class CreditorSource(SenderIdentity? configured, string? origin)
         if (configured is not null)
             return new Creditor(companyId, configured.CreditorName(companyId), configured.Addresses.GetValueOrDefault(companyId) ?? [],
                 $"configuration Correspondence:Sender du service Correspondence ({Path.GetFileName(origin)})");
-        var fromLetters = sent.Select(c => c.Rendered?.Pdf).OfType<byte[]>().Select(Author).FirstOrDefault(a => !string.IsNullOrWhiteSpace(a));
+        var fromLetters = sent.Select(c => c.Rendered?.Pdf).OfType<byte[]>().Where(pdf => !CaseFileReader.IsErasureMask(pdf)).Select(Author).FirstOrDefault(a => !string.IsNullOrWhiteSpace(a));
         return fromLetters is not null
             ? new Creditor(companyId, fromLetters, [], "l'en-tête des lettres envoyées ; adresse non enregistrée dans les événements (--creditor-config)")
             : new Creditor(companyId, companyId, [], "identifiant de la société ; nom et adresse non enregistrés dans les événements (--creditor-config)");

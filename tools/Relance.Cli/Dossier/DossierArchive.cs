@@ -25,8 +25,9 @@ public static class DossierArchive
     public const string ManifestName = "manifest.json", ManifestHashName = "manifest.json.sha256";
 
     /// <param name="seals">The seal heads by service; a service is absent when its database has no seal table.</param>
+    /// <param name="erased">The documents erased with the debtor's personal data, stated but not in the archive.</param>
     public static byte[] Manifest(string caseId, DateOnly at, DateTimeOffset builtAt, string tool, IEnumerable<ArchiveFile> files,
-        IReadOnlyDictionary<string, IReadOnlyList<SealHead>?> seals)
+        IReadOnlyDictionary<string, IReadOnlyList<SealHead>?> seals, IReadOnlyList<ErasedDocument> erased)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -43,6 +44,17 @@ public static class DossierArchive
                 json.WriteString("name", hash.Name);
                 json.WriteString("sha256", hash.Sha256);
                 json.WriteNumber("size", hash.Length);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartArray("erased");
+            foreach (var document in erased.OrderBy(d => d.Name, StringComparer.Ordinal))
+            {
+                json.WriteStartObject();
+                json.WriteString("name", document.Name);
+                json.WriteString("erasedAt", document.ErasedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'"));
+                json.WriteString("why", "personal data");
+                json.WriteString("recordedSha256", document.RecordedSha256);
                 json.WriteEndObject();
             }
             json.WriteEndArray();

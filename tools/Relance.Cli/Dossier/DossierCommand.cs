@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Marten.Services;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Relance.CorrespondenceService.Email;
@@ -77,47 +78,60 @@ public static class DossierCommand
             [AuditStore.Reminder] = context.Stores.ConnectionString(parsed, StoreName.Reminder),
             [AuditStore.Correspondence] = context.Stores.ConnectionString(parsed, StoreName.Correspondence),
         };
-        CaseRead read;
-        using (var invoiceStore = context.Stores.Open(parsed, StoreName.Invoice))
-        using (var reminderStore = context.Stores.Open(parsed, StoreName.Reminder))
-        using (var correspondenceStore = context.Stores.Open(parsed, StoreName.Correspondence))
+        using var invoiceStore = context.Stores.Open(parsed, StoreName.Invoice);
+        using var reminderStore = context.Stores.Open(parsed, StoreName.Reminder);
+        using var correspondenceStore = context.Stores.Open(parsed, StoreName.Correspondence);
+
+        // A first read names the case's streams, to wait for their seals: the services' audit-seal subscriptions write
+        // them a moment after the events (a service stopped leaves its tail unsealed).
+        await using (var invoice = invoiceStore.QuerySession())
+        await using (var reminder = reminderStore.QuerySession())
+        await using (var correspondence = correspondenceStore.QuerySession())
         {
-            await using var invoice = invoiceStore.QuerySession();
-            await using var reminder = reminderStore.QuerySession();
-            await using var correspondence = correspondenceStore.QuerySession();
-            try
-            {
-                read = await CaseFileReader.ReadAsync(new DossierStores(invoice, reminder, correspondence), key, at, law, creditor, cancellation);
-            }
-            catch (LegalFigureMissingException missing)
-            {
-                throw new CliException($"Penalties cannot be computed to {at:yyyy-MM-dd}: {missing.Message} (give --late-payment-law, or an earlier --at).");
-            }
+            var named = await ReadCaseAsync(new DossierStores(invoice, reminder, correspondence), key, at, law, creditor, cancellation);
+            foreach (var group in named.Streams.GroupBy(s => s.Service))
+                await WaitForSealsAsync(connections[group.Key], [.. group.Select(s => s.Stream)], sealWait, cancellation);
         }
+
+        // Then everything the archive holds is read again, each store in one REPEATABLE READ transaction: the summary,
+        // the documents, the raw events, the seal heads and the timeline describe one state of that store, however
+        // active the case. The seal heads are bounded besides by each stream's version exported (a seal is written after
+        // its event, so in one snapshot a head never passes the stream's end; the bound says so in the query). The three
+        // databases cannot share one snapshot: theirs are taken back to back, and the case (the Reminder's) names which
+        // invoices and correspondences are read; one recorded meanwhile in another store is in the file or not, whole.
+        await using var invoiceSnapshot = await StoreSnapshot.OpenAsync(connections[AuditStore.Invoice], cancellation);
+        await using var reminderSnapshot = await StoreSnapshot.OpenAsync(connections[AuditStore.Reminder], cancellation);
+        await using var correspondenceSnapshot = await StoreSnapshot.OpenAsync(connections[AuditStore.Correspondence], cancellation);
+        var snapshots = new Dictionary<string, StoreSnapshot>
+        {
+            [AuditStore.Invoice] = invoiceSnapshot, [AuditStore.Reminder] = reminderSnapshot, [AuditStore.Correspondence] = correspondenceSnapshot,
+        };
+        CaseRead read;
+        await using (var invoice = invoiceStore.QuerySession(SessionOptions.ForTransaction(invoiceSnapshot.Transaction)))
+        await using (var reminder = reminderStore.QuerySession(SessionOptions.ForTransaction(reminderSnapshot.Transaction)))
+        await using (var correspondence = correspondenceStore.QuerySession(SessionOptions.ForTransaction(correspondenceSnapshot.Transaction)))
+            read = await ReadCaseAsync(new DossierStores(invoice, reminder, correspondence), key, at, law, creditor, cancellation);
 
         // The raw streams and their seal heads, service by service.
         var events = new List<ArchiveFile>();
         var seals = new Dictionary<string, IReadOnlyList<SealHead>?>();
         foreach (var group in read.Streams.GroupBy(s => s.Service))
         {
-            await using var connection = new NpgsqlConnection(connections[group.Key]);
-            await connection.OpenAsync(cancellation);
-            // The seals are written by each service's audit-seal subscription, a moment after the events: the heads
-            // recorded must cover the events exported, so wait for them (a service stopped leaves its tail unsealed).
-            string[] streams = [.. group.Select(s => s.Stream)];
-            var unsealed = await RawStreams.UnsealedAsync(connection, streams, cancellation);
-            for (var deadline = DateTime.UtcNow + sealWait; unsealed > 0 && DateTime.UtcNow < deadline;)
+            var connection = snapshots[group.Key].Connection;
+            var exported = new Dictionary<string, long>(StringComparer.Ordinal);
+            foreach (var (service, stream) in group)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellation);
-                unsealed = await RawStreams.UnsealedAsync(connection, streams, cancellation);
+                var (raw, version) = await RawStreams.ReadAsync(connection, service, stream, cancellation);
+                events.Add(raw);
+                exported[stream] = version;
             }
+            var unsealed = await RawStreams.UnsealedAsync(connection, [.. exported.Keys], cancellation);
             if (unsealed > 0)
                 await context.Error.WriteLineAsync($"warning: {unsealed} event(s) of the case in the {group.Key} store are not sealed yet (is the {group.Key} service running?): the manifest's seal heads stop before them.");
-            foreach (var (service, stream) in group) events.Add(await RawStreams.ReadAsync(connection, service, stream, cancellation));
-            seals[group.Key] = await RawStreams.SealHeadsAsync(connection, group.Key, streams, cancellation);
+            seals[group.Key] = await RawStreams.SealHeadsAsync(connection, group.Key, exported, cancellation);
         }
 
-        var entries = await AuditTimeline.ReadAsync([.. connections.Select(c => new AuditStore(c.Key, c.Value))],
+        var entries = await AuditTimeline.ReadAsync([.. connections.Select(c => new AuditStore(c.Key, c.Value) { Connection = snapshots[c.Key].Connection })],
             new AuditSubject.Case(key.CompanyId, key.CustomerId, key.Currency), until: null, cancellation);
         var timeline = new ArchiveFile("timeline.json", [.. JsonSerializer.SerializeToUtf8Bytes(entries, TimelineJson), (byte)'\n']);
 
@@ -125,9 +139,30 @@ public static class DossierCommand
         var file = read.File with { Files = [.. others.Select(f => f.Hash)] };
         var summary = new ArchiveFile("summary.pdf", SummaryPdf.Render(file, builtAt));
         List<ArchiveFile> content = [summary, .. others];
-        var manifest = DossierArchive.Manifest(key.StreamKey, at, builtAt, ToolVersion, DossierArchive.Ordered(content), seals);
+        var manifest = DossierArchive.Manifest(key.StreamKey, at, builtAt, ToolVersion, DossierArchive.Ordered(content), seals, file.Erased);
         List<ArchiveFile> all = [new(DossierArchive.ManifestName, manifest), new(DossierArchive.ManifestHashName, DossierArchive.ManifestHashLine(manifest)), .. content];
         return new Built(file, DossierArchive.Zip(all, builtAt), manifest, all.Count);
+    }
+
+    static async Task<CaseRead> ReadCaseAsync(DossierStores stores, CaseKey key, DateOnly at, LatePaymentLaw law, CreditorSource creditor, CancellationToken cancellation)
+    {
+        try
+        {
+            return await CaseFileReader.ReadAsync(stores, key, at, law, creditor, cancellation);
+        }
+        catch (LegalFigureMissingException missing)
+        {
+            throw new CliException($"Penalties cannot be computed to {at:yyyy-MM-dd}: {missing.Message} (give --late-payment-law, or an earlier --at).");
+        }
+    }
+
+    /// <summary>Waits, up to <paramref name="sealWait"/>, until every event of these streams is sealed.</summary>
+    static async Task WaitForSealsAsync(string connectionString, string[] streams, TimeSpan sealWait, CancellationToken cancellation)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellation);
+        for (var deadline = DateTime.UtcNow + sealWait; await RawStreams.UnsealedAsync(connection, streams, cancellation) > 0 && DateTime.UtcNow < deadline;)
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellation);
     }
 
     static readonly JsonSerializerOptions TimelineJson = new(JsonSerializerDefaults.Web) { WriteIndented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -7,13 +7,15 @@ namespace Relance.Cli.Dossier;
 /// <summary>
 /// The streams as stored, for replay: each event's row of <c>relance.mt_events</c> (data and headers as PostgreSQL
 /// keeps them, erased values included as masked), one JSON file per stream, <c>events/&lt;service&gt;/&lt;stream&gt;.json</c>
-/// (the stream key URL-encoded); and the head of each stream's seal chain when the database has one.
+/// (the stream key URL-encoded); and the head of each stream's seal chain when the database has one, bounded by the
+/// version exported.
 /// </summary>
 public static class RawStreams
 {
     public static string FileName(string service, string stream) => $"events/{service}/{Uri.EscapeDataString(stream)}.json";
 
-    public static async Task<ArchiveFile> ReadAsync(NpgsqlConnection connection, string service, string stream, CancellationToken cancellation)
+    /// <summary>A stream's file, and the version of its last event exported (0 when it has none).</summary>
+    public static async Task<(ArchiveFile File, long Version)> ReadAsync(NpgsqlConnection connection, string service, string stream, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand(
             """
@@ -24,6 +26,7 @@ public static class RawStreams
         await using var reader = await command.ExecuteReaderAsync(cancellation);
 
         using var buffer = new MemoryStream();
+        var version = 0L;
         await using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
@@ -35,7 +38,8 @@ public static class RawStreams
                 json.WriteStartObject();
                 json.WriteNumber("sequence", reader.GetInt64(0));
                 json.WriteString("id", reader.GetGuid(1));
-                json.WriteNumber("version", reader.GetInt64(2));
+                version = reader.GetInt64(2);
+                json.WriteNumber("version", version);
                 json.WriteString("type", reader.GetString(3));
                 Text(json, "dotnetType", reader, 4);
                 json.WriteString("timestamp", reader.GetFieldValue<DateTimeOffset>(5).ToUniversalTime().ToString("O"));
@@ -52,7 +56,7 @@ public static class RawStreams
             json.WriteEndObject();
         }
         buffer.WriteByte((byte)'\n');
-        return new ArchiveFile(FileName(service, stream), buffer.ToArray());
+        return (new ArchiveFile(FileName(service, stream), buffer.ToArray()), version);
     }
 
     static void Text(Utf8JsonWriter json, string name, NpgsqlDataReader reader, int ordinal)
@@ -75,17 +79,23 @@ public static class RawStreams
         return (long)(await command.ExecuteScalarAsync(cancellation))!;
     }
 
-    /// <summary>The last seal of each stream (helper table <c>relance.audit_event_seals</c>); null when the database has none.</summary>
-    public static async Task<IReadOnlyList<SealHead>?> SealHeadsAsync(NpgsqlConnection connection, string service, IReadOnlyList<string> streams, CancellationToken cancellation)
+    /// <summary>
+    /// The last seal of each stream at or below the version exported (<paramref name="exported"/>, stream → version), from
+    /// the helper table <c>relance.audit_event_seals</c>; null when the database has none. The bound keeps a head from
+    /// covering an event the archive does not hold, whatever was sealed since the events were read.
+    /// </summary>
+    public static async Task<IReadOnlyList<SealHead>?> SealHeadsAsync(NpgsqlConnection connection, string service, IReadOnlyDictionary<string, long> exported, CancellationToken cancellation)
     {
         await using (var exists = new NpgsqlCommand("select to_regclass('relance.audit_event_seals') is not null", connection))
             if (await exists.ExecuteScalarAsync(cancellation) is not true) return null;
         await using var command = new NpgsqlCommand(
             """
-            select distinct on (stream_id) stream_id, version, hash from relance.audit_event_seals
-            where stream_id = any(@streams) order by stream_id, version desc
+            select distinct on (s.stream_id) s.stream_id, s.version, s.hash
+            from relance.audit_event_seals s join unnest(@streams, @versions) as x(stream_id, version) on s.stream_id = x.stream_id and s.version <= x.version
+            order by s.stream_id, s.version desc
             """, connection);
-        command.Parameters.AddWithValue("streams", streams.ToArray());
+        command.Parameters.AddWithValue("streams", exported.Keys.ToArray());
+        command.Parameters.AddWithValue("versions", exported.Keys.Select(k => exported[k]).ToArray());
         await using var reader = await command.ExecuteReaderAsync(cancellation);
         var heads = new List<SealHead>();
         while (await reader.ReadAsync(cancellation)) heads.Add(new SealHead(service, reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));

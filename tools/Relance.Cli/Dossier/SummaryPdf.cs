@@ -92,6 +92,11 @@ public static class SummaryPdf
         Heading("9. Empreintes SHA-256 des pièces de l'archive");
         flow.Paragraph(["Chaque fichier de l'archive figure aussi, avec son empreinte et sa taille, dans manifest.json (vérifiable avec sha256sum)."], regular);
         flow.Bullets(file.Files.Select(f => $"{f.Name} ({f.Length.ToString("N0", French.Culture)} octets) : {f.Sha256}"), small);
+        if (file.Erased.Count > 0)
+        {
+            flow.Paragraph(["Pièces effacées avec les données personnelles du débiteur (relance privacy erase), absentes de l'archive ; leur empreinte enregistrée à l'envoi demeure :"], regular);
+            flow.Bullets(file.Erased.Select(Erased), small);
+        }
 
         using var pdf = new PdfDocument();
         pdf.Info.Title = $"Dossier de recouvrement {file.CaseId} au {French.Date(file.At)}";
@@ -129,6 +134,9 @@ public static class SummaryPdf
         "Cancelled" => "annulée",
         _ => status,
     };
+
+    public static string Erased(ErasedDocument erased) =>
+        $"{erased.Name} : effacée le {When(erased.ErasedAt)} (données personnelles), SHA-256 enregistré {erased.RecordedSha256}";
 
     static string Proof(DeliveryProof p)
     {

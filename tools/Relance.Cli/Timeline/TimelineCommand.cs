@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Relance.Cli.Dossier;
 using Relance.ReminderService.Audit.Timelines;
 using Relance.ServiceDefaults.Audit.Timeline;
 
@@ -15,7 +16,7 @@ public static class TimelineCommand
         var @case = new Option<string?>("--case") { Description = "A dunning case: company/customer/currency, e.g. ACME/C-1/EUR" };
         var customer = new Option<string?>("--customer") { Description = "Every case of a customer: company/customer, e.g. ACME/C-1" };
         var invoice = new Option<string?>("--invoice") { Description = "One invoice: company/invoice number, e.g. ACME/F-1" };
-        var until = new Option<string?>("--until") { Description = "Leave out events stored after this moment (ISO 8601; UTC when no offset)" };
+        var until = new Option<string?>("--until") { Description = "Leave out events that happened after this moment: the moment each event states (RecordedAt, SentAt…), else when it was stored (ISO 8601; UTC when no offset)" };
         var json = new Option<bool>("--json") { Description = "Write the timeline as JSON (as the HTTP API answers it)" };
         var command = new Command("timeline", "One chronological trail of a case, a customer or an invoice: every action, when, by whom, why, on which channel, with its proofs.")
         {
@@ -48,15 +49,20 @@ public static class TimelineCommand
     {
         var given = new[] { @case, customer, invoice }.Count(g => g is not null);
         if (given != 1) throw new CliException("Say whose timeline: one of --case ACME/C-1/EUR, --customer ACME/C-1 or --invoice ACME/F-1.");
+        // Read as `audit dossier` reads it: a customer id may itself contain '/' (ACME/DIV/7/EUR).
         if (@case is not null)
-            return @case.Split('/') is [{ Length: > 0 } company, { Length: > 0 } id, { Length: > 0 } currency]
-                ? (new AuditSubject.Case(company, id, currency), $"case {@case}")
-                : throw new CliException($"--case '{@case}' is not company/customer/currency (e.g. ACME/C-1/EUR).");
+        {
+            var key = CaseKey.Parse(@case);
+            return (new AuditSubject.Case(key.CompanyId, key.CustomerId, key.Currency), $"case {@case}");
+        }
+        // A customer id or an invoice number may itself contain '/': the company is what comes before the first one.
         if (customer is not null)
-            return customer.Split('/') is [{ Length: > 0 } company, { Length: > 0 } id]
-                ? (new AuditSubject.Customer(company, id), $"customer {customer}")
+        {
+            var at = customer.IndexOf('/');
+            return at > 0 && at < customer.Length - 1
+                ? (new AuditSubject.Customer(customer[..at], customer[(at + 1)..]), $"customer {customer}")
                 : throw new CliException($"--customer '{customer}' is not company/customer (e.g. ACME/C-1).");
-        // An invoice number may itself contain '/': the company is what comes before the first one.
+        }
         var slash = invoice!.IndexOf('/');
         return slash > 0 && slash < invoice.Length - 1
             ? (new AuditSubject.Invoice(invoice[..slash], invoice[(slash + 1)..]), $"invoice {invoice}")

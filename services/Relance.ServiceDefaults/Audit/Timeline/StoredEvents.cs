@@ -41,8 +41,14 @@ public static class StoredEvents
 
     static async Task<List<StoredEvent>> ReadAsync(AuditStore store, string where, object key, DateTimeOffset? until, CancellationToken cancellation)
     {
+        if (store.Connection is { } given) return await ReadOnAsync(store, given, where, key, until, cancellation);
         await using var connection = new NpgsqlConnection(store.ConnectionString);
         await connection.OpenAsync(cancellation);
+        return await ReadOnAsync(store, connection, where, key, until, cancellation);
+    }
+
+    static async Task<List<StoredEvent>> ReadOnAsync(AuditStore store, NpgsqlConnection connection, string where, object key, DateTimeOffset? until, CancellationToken cancellation)
+    {
         if (SealedStores.ContainsKey(store.ConnectionString))
             return await ReadAsync(store, connection, Query(where, sealed_: true), key, until, check: false, cancellation);
         // Not known sealed: whether it is now goes in the same round trip as the events.

@@ -34,7 +34,10 @@ public static class TimelineEndpoints
     }
 
     /// <param name="Subject">What the timeline is about, in words: case ACME/C-1/EUR.</param>
-    /// <param name="Until">Events stored after this moment are left out; none: up to now.</param>
+    /// <param name="Until">
+    /// Events that happened after this moment are left out, each dated as its entry's <c>at</c>: the moment it states
+    /// (its RecordedAt, SentAt…, <see cref="EventFields.Moment"/>), else when it was stored; none: up to now.
+    /// </param>
     public sealed record TimelineView(string Subject, DateTimeOffset? Until, int Count, IReadOnlyList<TimelineEntry> Entries);
 
     static async Task<IResult> Timeline(IConfiguration configuration, AuditSubject subject, string described, DateTimeOffset? until, CancellationToken cancellation)
