@@ -14,7 +14,7 @@ namespace Relance.ServiceDefaults.Audit.Sealing;
 /// relance.audit_event_seals, chained per stream (<see cref="SealHash"/>). It reads each page's rows as PostgreSQL
 /// stores them (not Marten's deserialized events), so that what is sealed is exactly what a later verify reads.
 /// At least once: a page done again after a crash inserts nothing twice (ON CONFLICT DO NOTHING) and takes each
-/// previous hash from the table.
+/// previous hash from the table. Marten's tombstones are not sealed (<see cref="SealSchema.TombstoneStream"/>).
 /// What the chain proves, and what not: an event changed, removed or slipped in among sealed ones is seen by
 /// <c>relance audit verify</c>. An event appended in SQL after the last one sealed is sealed like any other; and whoever
 /// can write both tables can recompute the whole chain: keep the store head that verify prints somewhere else (a
@@ -39,7 +39,8 @@ public sealed class AuditSealer(IConfiguration configuration) : SubscriptionBase
             _schemaReady = true;
         }
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
-        var events = await ReadAsync(connection, page.SequenceFloor, page.SequenceCeiling, cancellation);
+        var events = (await ReadAsync(connection, page.SequenceFloor, page.SequenceCeiling, cancellation))
+            .Where(e => e.StreamId != SealSchema.TombstoneStream).ToList();
         if (events.Count > 0)
         {
             var rules = PersonalDataRules.Current;

@@ -87,7 +87,8 @@ public static class SealVerifier
 
     static readonly string EmptyHead = Convert.ToHexStringLower(SHA256.HashData([]));
 
-    static string Filter(string alias, string? stream) => stream is null ? "" : $" WHERE {alias}.stream_id = $1";
+    static string Filter(string alias, string? stream) =>
+        $" WHERE {alias}.stream_id <> '{SealSchema.TombstoneStream}'" + (stream is null ? "" : $" AND {alias}.stream_id = $1");
 
     sealed record Seal(long Sequence, string StreamId, long Version, string? PreviousHash, string Hash, int Rules);
 
