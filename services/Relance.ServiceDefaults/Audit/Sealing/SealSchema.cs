@@ -33,6 +33,10 @@ public static class SealSchema
         CREATE TABLE IF NOT EXISTS relance.audit_stream_keys (
             stream_id text PRIMARY KEY,
             key bytea NOT NULL);
+        CREATE TABLE IF NOT EXISTS relance.audit_seal_gaps (
+            seq_id bigint PRIMARY KEY,
+            noticed_at timestamptz NOT NULL);
+        COMMENT ON TABLE relance.audit_seal_gaps IS 'Sequence numbers the sealer found no event at: an event committed there later is sealed at its next page';
         """;
 
     public static async Task EnsureAsync(NpgsqlConnection connection, CancellationToken cancellation)

@@ -59,6 +59,7 @@ public static class SealVerifier
 
         var sealedThrough = await SealedThroughAsync(connection, cancellation);
         var keys = await KeysAsync(connection, stream, cancellation);
+        var gaps = await GapsAsync(connection, cancellation);
         var pass = new Pass(headAsOf);
 
         await using var command = new NpgsqlCommand(
@@ -77,7 +78,7 @@ public static class SealVerifier
                 const int s = StoredEvent.ColumnCount;
                 var seal = reader.IsDBNull(s) ? null : new Seal(reader.GetInt64(s), reader.GetString(s + 1), reader.GetInt64(s + 2),
                     reader.IsDBNull(s + 3) ? null : reader.GetString(s + 3), reader.GetString(s + 4), reader.GetInt32(s + 5));
-                pass.Check(e, seal, sealedThrough, keys);
+                pass.Check(e, seal, sealedThrough, keys, gaps);
             }
         }
         pass.EndStream();
@@ -102,6 +103,22 @@ public static class SealVerifier
                 coalesce((SELECT max(seq_id) FROM relance.audit_event_seals), 0))
             """, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation));
+    }
+
+    /// <summary>The sequence numbers where the sealer found no event yet (<see cref="SealGaps"/>): an event there is sealed at its next page.</summary>
+    static async Task<HashSet<long>> GapsAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT g.seq_id FROM {SealGaps.Table} g", connection);
+        var gaps = new HashSet<long>();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation)) gaps.Add(reader.GetInt64(0));
+        }
+        // A store sealed before the table existed: no gap known.
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable) { }
+        return gaps;
     }
 
     static async Task<Dictionary<string, byte[]>> KeysAsync(NpgsqlConnection connection, string? stream, CancellationToken cancellation)
@@ -129,7 +146,7 @@ public static class SealVerifier
         public List<SealProblem> Problems { get; } = [];
         public List<StreamHead> Heads { get; } = [];
 
-        public void Check(StoredEvent? e, Seal? seal, long sealedThrough, Dictionary<string, byte[]> keys)
+        public void Check(StoredEvent? e, Seal? seal, long sealedThrough, Dictionary<string, byte[]> keys, HashSet<long> gaps)
         {
             var stream = e?.StreamId ?? seal!.StreamId;
             var version = e?.Version ?? seal!.Version;
@@ -148,7 +165,8 @@ public static class SealVerifier
             else if (seal is null)
             {
                 EventsChecked++;
-                if (e.Sequence <= sealedThrough)
+                // Committed late at a sequence number the sealer saw empty: sealed at its next page.
+                if (e.Sequence <= sealedThrough && !gaps.Contains(e.Sequence))
                     Problems.Add(new(SealProblemKinds.Inserted, stream, version, e.Sequence,
                         $"an event ({e.Type}) with no seal, though the sealer is past its sequence ({sealedThrough})"));
                 else NotYetSealed++;
