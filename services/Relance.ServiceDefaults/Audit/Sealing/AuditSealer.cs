@@ -41,6 +41,8 @@ public sealed class AuditSealer(IConfiguration configuration) : SubscriptionBase
             _schemaReady = true;
         }
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        // Before reading: an erasure masking these events waits, or is committed and its masks are what is read.
+        await SealLock.TakeAsync(connection, transaction, cancellation);
         await SealGaps.ForgetOlderThanAsync(connection, _gapWindow, cancellation);
         var read = await ReadAsync(connection, page.SequenceFloor, page.SequenceCeiling, cancellation);
         var missing = SealGaps.Missing(page.SequenceFloor, page.SequenceCeiling,
