@@ -60,15 +60,19 @@ public sealed class TamperEvidenceTests(TestInfrastructure infrastructure, ITest
         await SealedCase.ExecuteAsync(s, Service.Correspondence, "INSERT INTO relance.mt_events SELECT * FROM relance.tampered; DROP TABLE relance.tampered");
         Assert.Equal(0, (await SealedCase.VerifyAsync(s, "--service", "correspondence")).Exit);
 
-        // The case's last event removed with its seal: each chain still holds, only the head kept elsewhere shows it.
-        var last = await SealedCase.ScalarAsync<long>(s, Service.Reminder, "SELECT max(seq_id) FROM relance.mt_events WHERE stream_id = $1", caseStream);
+        // The case's last event removed with its seal: each chain still holds, but Marten's stream version still counts it.
+        var (last, lastVersion) = await SealedCase.ScalarAsync<(long, long)>(s, Service.Reminder,
+            "SELECT seq_id, version FROM relance.mt_events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1", caseStream);
         await SealedCase.ExecuteAsync(s, Service.Reminder,
             "CREATE TABLE relance.tampered AS SELECT * FROM relance.mt_events WHERE seq_id = $1; DELETE FROM relance.mt_events WHERE seq_id = $1; "
             + "CREATE TABLE relance.tampered_seal AS SELECT * FROM relance.audit_event_seals WHERE seq_id = $1; DELETE FROM relance.audit_event_seals WHERE seq_id = $1", last);
-        Assert.Equal(0, (await SealedCase.VerifyAsync(s, "--service", "reminder")).Exit);
+        (exit, report) = await SealedCase.VerifyAsync(s, "--service", "reminder");
+        Assert.Equal(1, exit);
+        Assert.Equal(new[] { ("DELETED", caseStream, lastVersion) }, Problems(report));
         (exit, report) = await SealedCase.VerifyAsync(s, "--service", "reminder", "--expect-head", head);
         Assert.Equal(1, exit);
         Assert.False(Store(report, "reminder").GetProperty("headAsOf").GetProperty("matches").GetBoolean());
+        output.WriteLine((await SealedCase.RunAsync(s, "audit", "verify", "--service", "reminder")).Output);
         await SealedCase.ExecuteAsync(s, Service.Reminder,
             "INSERT INTO relance.mt_events SELECT * FROM relance.tampered; INSERT INTO relance.audit_event_seals SELECT * FROM relance.tampered_seal; "
             + "DROP TABLE relance.tampered; DROP TABLE relance.tampered_seal");

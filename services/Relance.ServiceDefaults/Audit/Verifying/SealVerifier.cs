@@ -82,6 +82,7 @@ public static class SealVerifier
             }
         }
         pass.EndStream();
+        pass.Problems.AddRange(await DeletedTailsAsync(connection, stream, cancellation));
         return new(service, true, pass.EventsChecked, pass.Sealed, pass.NotYetSealed, sealedThrough, pass.Problems, pass.Heads,
             pass.Head(), headAsOf is { } asOf ? (asOf, pass.HeadAsOf()) : null, watch.Elapsed);
     }
@@ -119,6 +120,35 @@ public static class SealVerifier
         // A store sealed before the table existed: no gap known.
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable) { }
         return gaps;
+    }
+
+    /// <summary>
+    /// The last events of a stream removed with their seals leave each chain whole; but Marten keeps the stream's version in
+    /// relance.mt_streams, and an event store never lowers it. Versions still sealed are the pass's to report; archived
+    /// streams are left out, as Marten may move their events.
+    /// </summary>
+    static async Task<List<SealProblem>> DeletedTailsAsync(NpgsqlConnection connection, string? stream, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT st.id, st.version, greatest(
+                (SELECT max(e.version) FROM relance.mt_events e WHERE e.stream_id = st.id),
+                (SELECT max(s.version) FROM relance.audit_event_seals s WHERE s.stream_id = st.id)) AS last
+            FROM relance.mt_streams st
+            WHERE st.id <> '{SealSchema.TombstoneStream}' AND NOT coalesce(st.is_archived, false){(stream is null ? "" : " AND st.id = $1")}
+            """, connection);
+        if (stream is not null) command.Parameters.Add(new() { Value = stream });
+        var problems = new List<SealProblem>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            var (id, version, last) = (reader.GetString(0), reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2));
+            if (last >= version) continue;
+            problems.Add(new(SealProblemKinds.Deleted, id, last + 1, null, last == 0
+                ? $"the stream is at version {version} but has no event left, events and seals"
+                : $"the stream is at version {version} but its events end at {last}: {(version == last + 1 ? $"version {version} is" : $"versions {last + 1} to {version} are")} missing, events and seals"));
+        }
+        return problems;
     }
 
     static async Task<Dictionary<string, byte[]>> KeysAsync(NpgsqlConnection connection, string? stream, CancellationToken cancellation)
