@@ -35,6 +35,12 @@ public sealed class TamperEvidenceTests(TestInfrastructure infrastructure, ITest
         var head = Store(report, "reminder").GetProperty("head").GetString()!;
         output.WriteLine((await SealedCase.RunAsync(s, "audit", "verify")).Output);
 
+        // A stream's head is labelled so, and compared only with a verify of that stream.
+        var streamHead = Store((await SealedCase.VerifyAsync(s, "--service", "reminder", "--stream", caseStream)).Report, "reminder").GetProperty("head").GetString()!;
+        Assert.StartsWith("stream:", streamHead);
+        Assert.Equal(0, (await SealedCase.VerifyAsync(s, "--service", "reminder", "--stream", caseStream, "--expect-head", streamHead)).Exit);
+        Assert.Equal(2, (await SealedCase.RunAsync(s, "audit", "verify", "--service", "reminder", "--expect-head", streamHead)).Exit);
+
         // An event's data altered, then put back as it was.
         var (formalNotice, version) = await SealedCase.ScalarAsync<(long, long)>(s, Service.Reminder,
             "SELECT seq_id, version FROM relance.mt_events WHERE stream_id = $1 AND type = 'reminder_requested' AND data->>'Step' = 'formal-notice'", caseStream);
