@@ -33,6 +33,18 @@ public sealed class AuditCommandLineTests
     }
 
     [Fact]
+    public async Task A_stream_head_is_compared_only_with_a_verify_of_a_stream()
+    {
+        const string hash = "655c79eea512afc2ce90c1c494c0c809ef7e5ef1a95df667e2a7ef536a683a93";
+        var (exit, error) = await Run("audit", "verify", "--service", "reminder", "--expect-head", $"stream:29:{hash}");
+        Assert.Equal(2, exit);
+        Assert.Contains("give the same --stream", error);
+        (exit, error) = await Run("audit", "verify", "--service", "reminder", "--stream", "ACME/C-1/EUR", "--expect-head", $"29:{hash}");
+        Assert.Equal(2, exit);
+        Assert.Contains("is a store's head", error);
+    }
+
+    [Fact]
     public async Task An_unknown_service_is_refused() => Assert.NotEqual(0, (await Run("audit", "verify", "--service", "billing")).Exit);
 
     [Fact]

@@ -1,5 +1,8 @@
 using System.Text.Json;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Relance.ReminderService.DunningCases;
 using Xunit.Abstractions;
 using Relance.Cli;
 using Relance.Integration.Tests.Infrastructure;
@@ -32,6 +35,12 @@ public sealed class TamperEvidenceTests(TestInfrastructure infrastructure, ITest
         var head = Store(report, "reminder").GetProperty("head").GetString()!;
         output.WriteLine((await SealedCase.RunAsync(s, "audit", "verify")).Output);
 
+        // A stream's head is labelled so, and compared only with a verify of that stream.
+        var streamHead = Store((await SealedCase.VerifyAsync(s, "--service", "reminder", "--stream", caseStream)).Report, "reminder").GetProperty("head").GetString()!;
+        Assert.StartsWith("stream:", streamHead);
+        Assert.Equal(0, (await SealedCase.VerifyAsync(s, "--service", "reminder", "--stream", caseStream, "--expect-head", streamHead)).Exit);
+        Assert.Equal(2, (await SealedCase.RunAsync(s, "audit", "verify", "--service", "reminder", "--expect-head", streamHead)).Exit);
+
         // An event's data altered, then put back as it was.
         var (formalNotice, version) = await SealedCase.ScalarAsync<(long, long)>(s, Service.Reminder,
             "SELECT seq_id, version FROM relance.mt_events WHERE stream_id = $1 AND type = 'reminder_requested' AND data->>'Step' = 'formal-notice'", caseStream);
@@ -57,15 +66,19 @@ public sealed class TamperEvidenceTests(TestInfrastructure infrastructure, ITest
         await SealedCase.ExecuteAsync(s, Service.Correspondence, "INSERT INTO relance.mt_events SELECT * FROM relance.tampered; DROP TABLE relance.tampered");
         Assert.Equal(0, (await SealedCase.VerifyAsync(s, "--service", "correspondence")).Exit);
 
-        // The case's last event removed with its seal: each chain still holds, only the head kept elsewhere shows it.
-        var last = await SealedCase.ScalarAsync<long>(s, Service.Reminder, "SELECT max(seq_id) FROM relance.mt_events WHERE stream_id = $1", caseStream);
+        // The case's last event removed with its seal: each chain still holds, but Marten's stream version still counts it.
+        var (last, lastVersion) = await SealedCase.ScalarAsync<(long, long)>(s, Service.Reminder,
+            "SELECT seq_id, version FROM relance.mt_events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1", caseStream);
         await SealedCase.ExecuteAsync(s, Service.Reminder,
             "CREATE TABLE relance.tampered AS SELECT * FROM relance.mt_events WHERE seq_id = $1; DELETE FROM relance.mt_events WHERE seq_id = $1; "
             + "CREATE TABLE relance.tampered_seal AS SELECT * FROM relance.audit_event_seals WHERE seq_id = $1; DELETE FROM relance.audit_event_seals WHERE seq_id = $1", last);
-        Assert.Equal(0, (await SealedCase.VerifyAsync(s, "--service", "reminder")).Exit);
+        (exit, report) = await SealedCase.VerifyAsync(s, "--service", "reminder");
+        Assert.Equal(1, exit);
+        Assert.Equal(new[] { ("DELETED", caseStream, lastVersion) }, Problems(report));
         (exit, report) = await SealedCase.VerifyAsync(s, "--service", "reminder", "--expect-head", head);
         Assert.Equal(1, exit);
         Assert.False(Store(report, "reminder").GetProperty("headAsOf").GetProperty("matches").GetBoolean());
+        output.WriteLine((await SealedCase.RunAsync(s, "audit", "verify", "--service", "reminder")).Output);
         await SealedCase.ExecuteAsync(s, Service.Reminder,
             "INSERT INTO relance.mt_events SELECT * FROM relance.tampered; INSERT INTO relance.audit_event_seals SELECT * FROM relance.tampered_seal; "
             + "DROP TABLE relance.tampered; DROP TABLE relance.tampered_seal");
@@ -94,6 +107,70 @@ public sealed class TamperEvidenceTests(TestInfrastructure infrastructure, ITest
         Assert.Contains($"INSERTED {caseStream} v3", text.Output.Replace("  ", " ").Replace("  ", " "));
         Assert.Contains("verdict: TAMPERING FOUND", text.Output);
         output.WriteLine(text.Output);
+    }
+
+    [Fact]
+    public async Task An_event_committed_after_the_sealer_went_past_its_sequence_is_sealed_and_tombstones_are_not()
+    {
+        await using var s = await FormalNoticeCase.DriveAsync(infrastructure);
+        await SealedCase.UntilSealedAsync(s);
+        var caseStream = $"ACME/{s.Customer}/EUR";
+
+        // A transaction takes sequence number `late` and is slow to commit; an event after it commits meanwhile,
+        // and the daemon, after waiting a few seconds, goes past the empty number: the sealer remembers it.
+        var late = await SealedCase.ScalarAsync<long>(s, Service.Reminder, "SELECT nextval('relance.mt_events_sequence')");
+        var before = await AppendNoteAsync(s, caseStream, "noted while another transaction is open");
+        await Eventually.Until(async () => await SealedCase.ScalarAsync<bool>(s, Service.Reminder,
+            "SELECT EXISTS (SELECT 1 FROM relance.audit_seal_gaps WHERE seq_id = $1)", late), TimeSpan.FromSeconds(30), "the gap remembered");
+
+        // The slow transaction commits its event (the stream's versions are the test's convenience: it shares the stream).
+        await SealedCase.ExecuteAsync(s, Service.Reminder,
+            """
+            INSERT INTO relance.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, user_name, is_archived)
+            SELECT $2, gen_random_uuid(), stream_id, version + 1,
+                jsonb_build_object('NoteId', gen_random_uuid(), 'Text', 'committed late', 'By', 'user:slow@acme.test', 'At', timestamp),
+                'case_note_added', now(), tenant_id, mt_dotnet_type, correlation_id, causation_id, headers, 'user:slow@acme.test', false
+            FROM relance.mt_events WHERE stream_id = $1 ORDER BY version DESC LIMIT 1;
+            UPDATE relance.mt_streams SET version = version + 1 WHERE id = $1
+            """, caseStream, late);
+        // Marten's placeholders for a failed commit's sequence numbers, their versions being those numbers.
+        await SealedCase.ExecuteAsync(s, Service.Reminder,
+            """
+            INSERT INTO relance.mt_streams (id, version, tenant_id) VALUES ('mt_tombstone', 0, '*DEFAULT*') ON CONFLICT DO NOTHING;
+            INSERT INTO relance.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type, is_archived)
+            SELECT n, gen_random_uuid(), 'mt_tombstone', n, '{}'::jsonb, 'tombstone', now(), '*DEFAULT*', 'Marten.Events.Operations.Tombstone, Marten', false
+            FROM (SELECT nextval('relance.mt_events_sequence') AS n FROM generate_series(1, 2)) t
+            """);
+        var after = await AppendNoteAsync(s, caseStream, "noted after the late commit");
+        await SealedCase.UntilSealedAsync(s);
+
+        var (exit, report) = await SealedCase.VerifyAsync(s, "--service", "reminder");
+        Assert.True(exit == 0, report.GetRawText());
+        var chain = await SealedCase.ScalarAsync<bool>(s, Service.Reminder,
+            """
+            SELECT a.hash = l.previous_hash AND l.hash = b.previous_hash AND l.seq_id = $4
+            FROM relance.audit_event_seals a, relance.audit_event_seals l, relance.audit_event_seals b
+            WHERE a.stream_id = $1 AND a.version = $2 AND l.stream_id = $1 AND l.version = $2 + 1 AND b.stream_id = $1 AND b.version = $3
+            """, caseStream, before, after, late);
+        Assert.True(chain, "the late event is sealed between its neighbours, linked to both");
+        Assert.Equal(after, before + 2);
+        Assert.Equal(0L, await SealedCase.ScalarAsync<long>(s, Service.Reminder,
+            "SELECT count(*) FROM relance.audit_event_seals WHERE stream_id = 'mt_tombstone'"));
+        Assert.False(await SealedCase.ScalarAsync<bool>(s, Service.Reminder, "SELECT EXISTS (SELECT 1 FROM relance.audit_seal_gaps WHERE seq_id = $1)", late));
+    }
+
+    /// <summary>Appends a note to the case through Marten, as the service does; returns its version.</summary>
+    static async Task<long> AppendNoteAsync(DunningScenario s, string stream, string text)
+    {
+        var store = s.System.Services(Service.Reminder).GetRequiredService<IDocumentStore>();
+        var note = Guid.NewGuid();
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.Append(stream, new CaseNoteAdded(note, text, "user:auditor@acme.test", DateTimeOffset.UtcNow));
+            await session.SaveChangesAsync();
+        }
+        return await SealedCase.ScalarAsync<long>(s, Service.Reminder,
+            "SELECT version FROM relance.mt_events WHERE type = 'case_note_added' AND data->>'NoteId' = $1", note.ToString());
     }
 
     static JsonElement Store(JsonElement report, string service) =>
@@ -136,7 +213,7 @@ static class SealedCase
             if (!await ScalarAsync<bool>(s, store,
                     """
                     SELECT to_regclass('relance.audit_event_seals') IS NOT NULL
-                       AND (SELECT count(*) FROM relance.mt_events) = (SELECT count(*) FROM relance.audit_event_seals)
+                       AND (SELECT count(*) FROM relance.mt_events WHERE stream_id <> 'mt_tombstone') = (SELECT count(*) FROM relance.audit_event_seals)
                     """))
                 return false;
         return true;

@@ -38,6 +38,8 @@ public static class Erasure
         await SealSchema.EnsureAsync(connection, cancellation);
         await ErasureLedger.EnsureAsync(connection, cancellation);
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
+        // Before reading what it masks: the sealer, which takes it too, never seals clear text read before the masks.
+        await SealLock.TakeAsync(connection, transaction, cancellation);
 
         var subject = SubjectStreams.Of(name);
         var streams = await subject.FindAsync(connection, companyId, customerId, cancellation);

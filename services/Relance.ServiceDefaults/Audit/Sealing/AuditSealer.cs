@@ -14,7 +14,8 @@ namespace Relance.ServiceDefaults.Audit.Sealing;
 /// relance.audit_event_seals, chained per stream (<see cref="SealHash"/>). It reads each page's rows as PostgreSQL
 /// stores them (not Marten's deserialized events), so that what is sealed is exactly what a later verify reads.
 /// At least once: a page done again after a crash inserts nothing twice (ON CONFLICT DO NOTHING) and takes each
-/// previous hash from the table.
+/// previous hash from the table. An event committed after the daemon went past its sequence number is sealed at the
+/// next page (<see cref="SealGaps"/>); Marten's tombstones are not sealed (<see cref="SealSchema.TombstoneStream"/>).
 /// What the chain proves, and what not: an event changed, removed or slipped in among sealed ones is seen by
 /// <c>relance audit verify</c>. An event appended in SQL after the last one sealed is sealed like any other; and whoever
 /// can write both tables can recompute the whole chain: keep the store head that verify prints somewhere else (a
@@ -26,6 +27,7 @@ public sealed class AuditSealer(IConfiguration configuration) : SubscriptionBase
 
     readonly string _connectionString = configuration.GetConnectionString("Marten")
         ?? throw new InvalidOperationException("ConnectionStrings:Marten is not set: the audit sealer has no database.");
+    readonly TimeSpan _gapWindow = configuration.GetValue(SealGaps.WindowKey, SealGaps.DefaultWindow);
     bool _schemaReady;
 
     public override async Task<IChangeListener> ProcessEventsAsync(
@@ -39,7 +41,14 @@ public sealed class AuditSealer(IConfiguration configuration) : SubscriptionBase
             _schemaReady = true;
         }
         await using var transaction = await connection.BeginTransactionAsync(cancellation);
-        var events = await ReadAsync(connection, page.SequenceFloor, page.SequenceCeiling, cancellation);
+        // Before reading: an erasure masking these events waits, or is committed and its masks are what is read.
+        await SealLock.TakeAsync(connection, transaction, cancellation);
+        await SealGaps.ForgetOlderThanAsync(connection, _gapWindow, cancellation);
+        var read = await ReadAsync(connection, page.SequenceFloor, page.SequenceCeiling, cancellation);
+        var missing = SealGaps.Missing(page.SequenceFloor, page.SequenceCeiling,
+            read.Where(e => e.Sequence > page.SequenceFloor).Select(e => e.Sequence));
+        // The rows committed late where a page found a gap come first (sequence order), so that a later event of their stream links to them.
+        var events = read.Where(e => e.StreamId != SealSchema.TombstoneStream).ToList();
         if (events.Count > 0)
         {
             var rules = PersonalDataRules.Current;
@@ -57,14 +66,20 @@ public sealed class AuditSealer(IConfiguration configuration) : SubscriptionBase
             }
             await InsertAsync(connection, seals, rules.Version, cancellation);
         }
+        await SealGaps.UpdateAsync(connection, missing, [.. read.Select(e => e.Sequence)], cancellation);
         await transaction.CommitAsync(cancellation);
         return NullChangeListener.Instance;
     }
 
+    /// <summary>The page's rows and those committed since at a gap an earlier page found, in sequence order, in one snapshot.</summary>
     static async Task<List<StoredEvent>> ReadAsync(NpgsqlConnection connection, long floor, long ceiling, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT {StoredEvent.Columns} FROM relance.mt_events e WHERE e.seq_id > $1 AND e.seq_id <= $2 ORDER BY e.seq_id", connection)
+            $"""
+            SELECT {StoredEvent.Columns} FROM relance.mt_events e
+            WHERE (e.seq_id > $1 AND e.seq_id <= $2) OR e.seq_id IN (SELECT g.seq_id FROM {SealGaps.Table} g WHERE g.seq_id <= $1)
+            ORDER BY e.seq_id
+            """, connection)
         {
             Parameters = { new() { Value = floor }, new() { Value = ceiling } },
         };

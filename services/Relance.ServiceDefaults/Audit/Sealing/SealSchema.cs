@@ -12,6 +12,13 @@ public static class SealSchema
     public const string Seals = "relance.audit_event_seals";
     public const string Keys = "relance.audit_stream_keys";
 
+    /// <summary>
+    /// The stream where Marten writes placeholder events for the sequence numbers of a commit that failed, their version
+    /// being the sequence number. They record no fact, so nothing proves or erases them: the sealer, verify and erasure
+    /// leave this stream out (its versions have gaps by design, verify would call them deleted).
+    /// </summary>
+    public const string TombstoneStream = "mt_tombstone";
+
     const string Ddl = """
         CREATE TABLE IF NOT EXISTS relance.audit_event_seals (
             seq_id bigint PRIMARY KEY,
@@ -26,6 +33,10 @@ public static class SealSchema
         CREATE TABLE IF NOT EXISTS relance.audit_stream_keys (
             stream_id text PRIMARY KEY,
             key bytea NOT NULL);
+        CREATE TABLE IF NOT EXISTS relance.audit_seal_gaps (
+            seq_id bigint PRIMARY KEY,
+            noticed_at timestamptz NOT NULL);
+        COMMENT ON TABLE relance.audit_seal_gaps IS 'Sequence numbers the sealer found no event at: an event committed there later is sealed at its next page';
         """;
 
     public static async Task EnsureAsync(NpgsqlConnection connection, CancellationToken cancellation)

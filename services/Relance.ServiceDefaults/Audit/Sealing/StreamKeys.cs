@@ -8,21 +8,24 @@ namespace Relance.ServiceDefaults.Audit.Sealing;
 public static class StreamKeys
 {
     /// <summary>Each stream's key, made (random, 32 bytes) for a stream that has none: a new one, or one whose key an erasure deleted.</summary>
+    /// <remarks>One statement, so that every stream asked gets its key even if an erasure deletes one meanwhile (the no-op update returns the row kept).</remarks>
     public static async Task<Dictionary<string, byte[]>> GetOrCreateAsync(NpgsqlConnection connection, string[] streams, CancellationToken cancellation)
     {
-        await using (var create = new NpgsqlCommand(
-            "INSERT INTO relance.audit_stream_keys (stream_id, key) SELECT * FROM unnest($1::text[], $2::bytea[]) ON CONFLICT DO NOTHING", connection))
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO relance.audit_stream_keys (stream_id, key) SELECT * FROM unnest($1::text[], $2::bytea[])
+            ON CONFLICT (stream_id) DO UPDATE SET key = audit_stream_keys.key
+            RETURNING stream_id, key
+            """, connection)
         {
-            create.Parameters.Add(new() { Value = streams });
-            create.Parameters.Add(new() { Value = streams.Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
-            await create.ExecuteNonQueryAsync(cancellation);
-        }
-        await using var read = new NpgsqlCommand("SELECT stream_id, key FROM relance.audit_stream_keys WHERE stream_id = ANY($1)", connection)
-        {
-            Parameters = { new() { Value = streams } },
+            Parameters =
+            {
+                new() { Value = streams },
+                new() { Value = streams.Select(_ => RandomNumberGenerator.GetBytes(32)).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
+            },
         };
         var keys = new Dictionary<string, byte[]>();
-        await using var reader = await read.ExecuteReaderAsync(cancellation);
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
         while (await reader.ReadAsync(cancellation)) keys[reader.GetString(0)] = reader.GetFieldValue<byte[]>(1);
         return keys;
     }

@@ -59,6 +59,7 @@ public static class SealVerifier
 
         var sealedThrough = await SealedThroughAsync(connection, cancellation);
         var keys = await KeysAsync(connection, stream, cancellation);
+        var gaps = await GapsAsync(connection, cancellation);
         var pass = new Pass(headAsOf);
 
         await using var command = new NpgsqlCommand(
@@ -77,17 +78,19 @@ public static class SealVerifier
                 const int s = StoredEvent.ColumnCount;
                 var seal = reader.IsDBNull(s) ? null : new Seal(reader.GetInt64(s), reader.GetString(s + 1), reader.GetInt64(s + 2),
                     reader.IsDBNull(s + 3) ? null : reader.GetString(s + 3), reader.GetString(s + 4), reader.GetInt32(s + 5));
-                pass.Check(e, seal, sealedThrough, keys);
+                pass.Check(e, seal, sealedThrough, keys, gaps);
             }
         }
         pass.EndStream();
+        pass.Problems.AddRange(await DeletedTailsAsync(connection, stream, cancellation));
         return new(service, true, pass.EventsChecked, pass.Sealed, pass.NotYetSealed, sealedThrough, pass.Problems, pass.Heads,
             pass.Head(), headAsOf is { } asOf ? (asOf, pass.HeadAsOf()) : null, watch.Elapsed);
     }
 
     static readonly string EmptyHead = Convert.ToHexStringLower(SHA256.HashData([]));
 
-    static string Filter(string alias, string? stream) => stream is null ? "" : $" WHERE {alias}.stream_id = $1";
+    static string Filter(string alias, string? stream) =>
+        $" WHERE {alias}.stream_id <> '{SealSchema.TombstoneStream}'" + (stream is null ? "" : $" AND {alias}.stream_id = $1");
 
     sealed record Seal(long Sequence, string StreamId, long Version, string? PreviousHash, string Hash, int Rules);
 
@@ -101,6 +104,51 @@ public static class SealVerifier
                 coalesce((SELECT max(seq_id) FROM relance.audit_event_seals), 0))
             """, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellation));
+    }
+
+    /// <summary>The sequence numbers where the sealer found no event yet (<see cref="SealGaps"/>): an event there is sealed at its next page.</summary>
+    static async Task<HashSet<long>> GapsAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT g.seq_id FROM {SealGaps.Table} g", connection);
+        var gaps = new HashSet<long>();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellation);
+            while (await reader.ReadAsync(cancellation)) gaps.Add(reader.GetInt64(0));
+        }
+        // A store sealed before the table existed: no gap known.
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable) { }
+        return gaps;
+    }
+
+    /// <summary>
+    /// The last events of a stream removed with their seals leave each chain whole; but Marten keeps the stream's version in
+    /// relance.mt_streams, and an event store never lowers it. Versions still sealed are the pass's to report; archived
+    /// streams are left out, as Marten may move their events.
+    /// </summary>
+    static async Task<List<SealProblem>> DeletedTailsAsync(NpgsqlConnection connection, string? stream, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            SELECT st.id, st.version, greatest(
+                (SELECT max(e.version) FROM relance.mt_events e WHERE e.stream_id = st.id),
+                (SELECT max(s.version) FROM relance.audit_event_seals s WHERE s.stream_id = st.id)) AS last
+            FROM relance.mt_streams st
+            WHERE st.id <> '{SealSchema.TombstoneStream}' AND NOT coalesce(st.is_archived, false){(stream is null ? "" : " AND st.id = $1")}
+            """, connection);
+        if (stream is not null) command.Parameters.Add(new() { Value = stream });
+        var problems = new List<SealProblem>();
+        await using var reader = await command.ExecuteReaderAsync(cancellation);
+        while (await reader.ReadAsync(cancellation))
+        {
+            var (id, version, last) = (reader.GetString(0), reader.IsDBNull(1) ? 0 : reader.GetInt64(1), reader.IsDBNull(2) ? 0 : reader.GetInt64(2));
+            if (last >= version) continue;
+            problems.Add(new(SealProblemKinds.Deleted, id, last + 1, null, last == 0
+                ? $"the stream is at version {version} but has no event left, events and seals"
+                : $"the stream is at version {version} but its events end at {last}: {(version == last + 1 ? $"version {version} is" : $"versions {last + 1} to {version} are")} missing, events and seals"));
+        }
+        return problems;
     }
 
     static async Task<Dictionary<string, byte[]>> KeysAsync(NpgsqlConnection connection, string? stream, CancellationToken cancellation)
@@ -128,7 +176,7 @@ public static class SealVerifier
         public List<SealProblem> Problems { get; } = [];
         public List<StreamHead> Heads { get; } = [];
 
-        public void Check(StoredEvent? e, Seal? seal, long sealedThrough, Dictionary<string, byte[]> keys)
+        public void Check(StoredEvent? e, Seal? seal, long sealedThrough, Dictionary<string, byte[]> keys, HashSet<long> gaps)
         {
             var stream = e?.StreamId ?? seal!.StreamId;
             var version = e?.Version ?? seal!.Version;
@@ -147,7 +195,8 @@ public static class SealVerifier
             else if (seal is null)
             {
                 EventsChecked++;
-                if (e.Sequence <= sealedThrough)
+                // Committed late at a sequence number the sealer saw empty: sealed at its next page.
+                if (e.Sequence <= sealedThrough && !gaps.Contains(e.Sequence))
                     Problems.Add(new(SealProblemKinds.Inserted, stream, version, e.Sequence,
                         $"an event ({e.Type}) with no seal, though the sealer is past its sequence ({sealedThrough})"));
                 else NotYetSealed++;
