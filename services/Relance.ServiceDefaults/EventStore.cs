@@ -2,10 +2,12 @@ using JasperFx;
 using JasperFx.Events;
 using JasperFx.Events.Daemon;
 using Marten;
+using Marten.Services;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Relance.ServiceDefaults.Serialization;
 
 namespace Relance.ServiceDefaults;
 
@@ -64,6 +66,10 @@ public static class EventStore
         options.Projections.RebuildErrors.SkipUnknownEvents = false;
         options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
         configure(options);
+        // Sets written in one order whatever the process (see OrderedStringSetConverter).
+        if (options.Serializer() is not SystemTextJsonSerializer json)
+            throw new InvalidOperationException($"Marten's serializer is {options.Serializer().GetType().Name}: the stores expect System.Text.Json.");
+        json.Configure(o => o.Converters.Add(new OrderedStringSetConverter()));
     }
 
     /// <summary>Sets the metadata that makes an appended event a proof: who asked, and which message caused it.</summary>

@@ -21,13 +21,14 @@ using Relance.ServiceDefaults;
 namespace Relance.AuditBenchmarks;
 
 /// <summary>
-/// <c>rebuild [--cases 20000] [--runs 3] [--keep]</c>: the rate of <c>relance projections rebuild</c> (target ≥ 20,000
+/// <c>rebuild [--cases 20000] [--runs 3] [--keep] [--generate-only | --database name [--drop]]</c>: the rate of <c>relance projections rebuild</c> (target ≥ 20,000
 /// events/s). In a database of its own (created, then dropped unless --keep), it writes a Reminder store of dunning
 /// cases decided by the service's own decider (invoices joining, reminders asked for and sent, approvals, partial
 /// payments: about ten events a case), appended through Marten with the service's inline projections, as the service
 /// writes them. Then it runs the command line in process: --check, the rebuild itself, and --check again, each
-/// <c>--runs</c> times, and prints events/s and documents/s per projection and overall. Exit 1 if a run found a
-/// document that did not match its events (the generated store is consistent: that would be the rebuild's fault).
+/// <c>--runs</c> times, and prints events/s and documents/s per projection and overall. audit.sh generates in one
+/// process and measures in another, as the service and the tool are; the first run then includes the tool's warm-up
+/// (its code compiled as it first runs). Exit 1 if a run found a document that did not match its events (the generated store is consistent: that would be the rebuild's fault).
 /// </summary>
 public static class RebuildBenchmark
 {
@@ -35,19 +36,29 @@ public static class RebuildBenchmark
     {
         var cases = IntOption(args, "--cases", 20_000);
         var runs = IntOption(args, "--runs", 3);
-        var keep = args.Contains("--keep");
+        // --generate-only: write the store, keep it, print its database, measure nothing.
+        // --database: a store already there (e.g. written by --generate-only, in another process), measured as it is,
+        // then kept, or dropped with --drop.
+        var generateOnly = args.Contains("--generate-only");
+        var existing = args.SkipWhile(a => a != "--database").Skip(1).FirstOrDefault();
+        var keep = generateOnly || args.Contains("--keep") || (existing is not null && !args.Contains("--drop"));
         var server = Environment.GetEnvironmentVariable("RELANCE_POSTGRES")
             ?? throw new InvalidOperationException("RELANCE_POSTGRES is not set: source .relance/env (deploy/infra.sh writes it).");
-        var database = $"relance_bench_rebuild_{Environment.ProcessId}";
+        var database = existing ?? $"relance_bench_rebuild_{Environment.ProcessId}";
         var connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
 
-        await AdministerAsync(server, $"CREATE DATABASE {database}");
+        if (existing is null) await AdministerAsync(server, $"CREATE DATABASE {database}");
         try
         {
-            var generated = Stopwatch.StartNew();
-            var events = await GenerateAsync(connectionString, cases);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rebuild benchmark: {cases:N0} dunning cases, {events:N0} events (≈{(double)events / cases:0.0} a case) appended with their inline projections in {generated.Elapsed.TotalSeconds:0.0} s, database {database}"));
+            if (existing is null)
+            {
+                var generated = Stopwatch.StartNew();
+                var events = await GenerateAsync(connectionString, cases);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"rebuild benchmark: {cases:N0} dunning cases, {events:N0} events (≈{(double)events / cases:0.0} a case) appended with their inline projections in {generated.Elapsed.TotalSeconds:0.0} s, database {database}"));
+            }
+            else Console.WriteLine($"rebuild benchmark: the store in database {database}, as it is");
+            if (generateOnly) return 0;
 
             var failures = 0;
             var rates = new Dictionary<string, List<double>>();
