@@ -45,8 +45,18 @@ public sealed class AuditCommandLineTests
     }
 
     [Fact]
-    public async Task An_unknown_service_is_refused() => Assert.NotEqual(0, (await Run("audit", "verify", "--service", "billing")).Exit);
+    public async Task An_unknown_service_is_refused()
+    {
+        var (exit, error) = await Run("audit", "verify", "--service", "billing");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("billing", error);
+    }
 
     [Fact]
-    public async Task An_erasure_says_why() => Assert.NotEqual(0, (await Run("privacy", "erase", "--company", "ACME", "--customer", "C-1")).Exit);
+    public async Task An_erasure_says_why()
+    {
+        var (exit, error) = await Run("privacy", "erase", "--company", "ACME", "--customer", "C-1");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--reason", error);
+    }
 }
