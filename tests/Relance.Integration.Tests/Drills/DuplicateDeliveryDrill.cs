@@ -11,9 +11,9 @@ namespace Relance.Integration.Tests.Drills;
 
 /// <summary>
 /// Fault drill: every ERP message delivered twice while traffic flows. An ERP sends 40 customers and 200 invoices,
-/// pays some before any reminder and some after the first one; each message goes twice under its message id, and
-/// those the contract identifies by a key of their own (an invoice by its number, a payment by its id) a third time
-/// under a new message id, as an ERP re-sending after a crash does. All copies are shuffled and published at once, so
+/// pays some before any reminder and some after the first one; each message goes twice under its message id, and a
+/// third time under a new message id, as an ERP re-sending after a crash does: the contract recognises an invoice by its
+/// number, a payment by its id, and a customer described as it already is changes nothing. All copies are shuffled and published at once, so
 /// that copies of one message are consumed side by side. The clock then runs until both courtesy reminders are due.
 /// Counted in the stores, in the captured mail and in the answers: nothing stored or sent twice, nothing after a payment.
 /// </summary>
@@ -56,14 +56,14 @@ public sealed class DuplicateDeliveryDrill(TestInfrastructure infrastructure, IT
         var system = scenario.System;
         system.Clock.SetUtcNow(At(Issued));
 
-        await DeliverTwice(system, Enumerable.Range(0, Customers).Select(c => (ErpTopology.CustomerUpsertedRoutingKey, $"customer {c}", Keyed: false, (object)new
+        await DeliverTwice(system, Enumerable.Range(0, Customers).Select(c => (ErpTopology.CustomerUpsertedRoutingKey, $"customer {c}", (object)new
         {
             companyId = "ACME", customerId = Customer(c), legalName = $"Client {c} SAS",
             contacts = new[] { new { role = "billing", name = "Service comptable", email = Email(c) } },
         })));
         await DeliverTwice(system, from c in Enumerable.Range(0, Customers)
                                    from k in Enumerable.Range(0, InvoicesPerCustomer)
-                                   select (ErpTopology.InvoiceIssuedRoutingKey, InvoiceNumber(c, k), Keyed: true, (object)new
+                                   select (ErpTopology.InvoiceIssuedRoutingKey, InvoiceNumber(c, k), (object)new
                                    {
                                        companyId = "ACME", invoiceNumber = InvoiceNumber(c, k),
                                        customer = new { customerId = Customer(c), name = $"Client {c} SAS", email = Email(c) },
@@ -82,7 +82,7 @@ public sealed class DuplicateDeliveryDrill(TestInfrastructure infrastructure, IT
         }
 
         var counts = await Count(system);
-        output.WriteLine($"drill: duplicates: {_published.Count} ERP messages delivered {_deliveries} times (twice under their id, invoices and payments once more under a new id), " +
+        output.WriteLine($"drill: duplicates: {_published.Count} ERP messages delivered {_deliveries} times (twice under their id, once more under a new id), " +
                          $"{counts.InvoicesStored} invoices stored, {counts.InvoicesStoredTwice} twice, {counts.PaymentsApplied} payments applied, {counts.PaymentsAppliedTwice} twice, " +
                          $"{counts.RemindersSent} reminders sent ({counts.EmailsCaptured} emails captured), {counts.RemindersTwice} twice, {counts.AfterPayment} after payment, " +
                          $"{counts.DuplicateEvents} duplicate events; {watch.Elapsed.TotalSeconds:0} s");
@@ -103,7 +103,7 @@ public sealed class DuplicateDeliveryDrill(TestInfrastructure infrastructure, IT
     {
         var payments = Invoices().Where(i => paidBy(i.C, i.K) && !_paidOn.ContainsKey(InvoiceNumber(i.C, i.K))).ToList();
         foreach (var (c, k) in payments) _paidOn[InvoiceNumber(c, k)] = day;
-        await DeliverTwice(system, payments.Select(i => (ErpTopology.PaymentReceivedRoutingKey, $"P-{InvoiceNumber(i.C, i.K)}", Keyed: true, (object)new
+        await DeliverTwice(system, payments.Select(i => (ErpTopology.PaymentReceivedRoutingKey, $"P-{InvoiceNumber(i.C, i.K)}", (object)new
         {
             companyId = "ACME", paymentId = $"P-{InvoiceNumber(i.C, i.K)}", invoiceNumber = InvoiceNumber(i.C, i.K),
             amount = 1200m + 12 * i.K, currency = "EUR", receivedOn = Date(day),
@@ -112,16 +112,16 @@ public sealed class DuplicateDeliveryDrill(TestInfrastructure infrastructure, IT
     }
 
     /// <summary>
-    /// Publishes each message under its id twice, and a keyed one once more under a new id, all shuffled; then waits for
+    /// Publishes each message under its id twice, and once more under a new id, all shuffled; then waits for
     /// every answer and checks that each message was applied once and answered "already-applied" for every other copy.
     /// </summary>
-    async Task DeliverTwice(RelanceSystem system, IEnumerable<(string RoutingKey, string Name, bool Keyed, object Body)> messages)
+    async Task DeliverTwice(RelanceSystem system, IEnumerable<(string RoutingKey, string Name, object Body)> messages)
     {
         var batch = new List<(string RoutingKey, string Name, string Json, string[] Ids)>();
-        foreach (var (routingKey, name, keyed, body) in messages)
+        foreach (var (routingKey, name, body) in messages)
         {
             var id = $"erp-{_run}-{_published.Count + batch.Count}";
-            batch.Add((routingKey, name, JsonSerializer.Serialize(body, JsonSerializerOptions.Web), keyed ? [id, id, $"{id}-resent"] : [id, id]));
+            batch.Add((routingKey, name, JsonSerializer.Serialize(body, JsonSerializerOptions.Web), [id, id, $"{id}-resent"]));
         }
         var copies = batch.SelectMany(m => m.Ids.Select(id => (m.RoutingKey, m.Json, Id: id))).OrderBy(_ => _random.Next()).ToList();
         foreach (var (routingKey, json, id) in copies) await system.Erp.PublishAsync(routingKey, json, id);
@@ -147,20 +147,29 @@ public sealed class DuplicateDeliveryDrill(TestInfrastructure infrastructure, IT
     async Task CasesShow(DunningScenario scenario, Func<int, int, bool> paid)
     {
         var manager = scenario.Reminder;
-        await Eventually.Until(async () =>
+        var mismatch = "";
+        try
         {
-            foreach (var c in Enumerable.Range(0, Customers))
+            await Eventually.Until(async () =>
             {
-                var response = await manager.GetAsync($"/cases/ACME/{Customer(c)}/EUR");
-                if (!response.IsSuccessStatusCode) return false;
-                var @case = await response.Content.ReadFromJsonAsync<JsonElement>();
-                var known = @case.GetProperty("knownInvoices").EnumerateArray().Select(i => i.GetString()).ToHashSet();
-                var open = @case.GetProperty("openInvoices").EnumerateArray().Select(i => i.GetProperty("invoiceNumber").GetString()).ToHashSet();
-                var expectedOpen = Enumerable.Range(0, InvoicesPerCustomer).Where(k => !paid(c, k)).Select(k => InvoiceNumber(c, k)).ToHashSet();
-                if (known.Count != InvoicesPerCustomer || !open.SetEquals(expectedOpen)) return false;
-            }
-            return true;
-        }, Wait, "every case with its invoices and payments");
+                foreach (var c in Enumerable.Range(0, Customers))
+                {
+                    var response = await manager.GetAsync($"/cases/ACME/{Customer(c)}/EUR");
+                    if (!response.IsSuccessStatusCode) { mismatch = $"{Customer(c)}: no case ({(int)response.StatusCode})"; return false; }
+                    var @case = await response.Content.ReadFromJsonAsync<JsonElement>();
+                    var known = @case.GetProperty("knownInvoices").EnumerateArray().Select(i => i.GetString()).ToHashSet();
+                    var open = @case.GetProperty("openInvoices").EnumerateArray().Select(i => i.GetProperty("invoiceNumber").GetString()).ToHashSet();
+                    var expectedOpen = Enumerable.Range(0, InvoicesPerCustomer).Where(k => !paid(c, k)).Select(k => InvoiceNumber(c, k)).ToHashSet();
+                    mismatch = $"{Customer(c)}: knows {string.Join(",", known)}, owes {string.Join(",", open)}, expected to owe {string.Join(",", expectedOpen)}";
+                    if (known.Count != InvoicesPerCustomer || !open.SetEquals(expectedOpen)) return false;
+                }
+                return true;
+            }, Wait, "every case with its invoices and payments");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last seen {mismatch}", e);
+        }
     }
 
     static Task EveryWrittenReminderLeft(RelanceSystem system) =>
