@@ -13,6 +13,27 @@ public static class UnreadableMessages
     public static (string Field, string Error)? ReasonOf(Exception? exception) =>
         Unreadable(exception) is { } json ? ReasonOf(json) : null;
 
+    /// <summary>
+    /// Why a body that failed to be read is refused when the failure itself names no JSON error: it is not a JSON object
+    /// (e.g. the literal <c>null</c>, which the deserializer refuses with a bare InvalidOperationException). None when the
+    /// body is a JSON object: the failure was something else (the database), to be retried, not refused.
+    /// </summary>
+    public static (string Field, string Error)? ReasonOf(Exception? exception, ReadOnlyMemory<byte> body)
+    {
+        if (ReasonOf(exception) is { } reason) return reason;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? null
+                : ("$", $"the body is not a valid JSON object: it is {document.RootElement.ValueKind.ToString().ToLowerInvariant()}");
+        }
+        catch (JsonException json)
+        {
+            return ReasonOf(json);
+        }
+    }
+
     static JsonException? Unreadable(Exception? exception) => exception switch
     {
         null => null,

@@ -61,6 +61,9 @@ public class ErpMessageValidationTests
         { "amountIncludingVat", "must not be less than amountExcludingVat", Valid with { AmountIncludingVat = 900m } },
         { "customer.email", "is not an email address", Valid with { Customer = Valid.Customer! with { Email = "compta at dupont" } } },
         { "currency", "is not an ISO 4217 currency code", Valid with { Currency = "EURO" } },
+        // Three letters, but no currency: found by the malformed-messages drill, accepted and chased before.
+        { "currency", "is not an ISO 4217 currency code", Valid with { Currency = "ZZZ" } },
+        { "currency", "is not an ISO 4217 currency code", Valid with { Currency = "XXX" } },
         { "amountExcludingVat", "must have at most two decimals", Valid with { AmountExcludingVat = 10.005m } },
         { "invoiceNumber", "must not contain '/'", Valid with { InvoiceNumber = "2026/F-1" } },
         { "amountIncludingVat", "must be greater than zero", Valid with { AmountIncludingVat = 0m, AmountExcludingVat = 0m } },

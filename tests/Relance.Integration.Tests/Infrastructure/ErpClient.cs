@@ -70,6 +70,13 @@ public sealed class ErpClient : IAsyncDisposable
         return _received[messageId];
     }
 
+    /// <summary>Every answer received so far, by the message id it quotes (for drills that check thousands at once).</summary>
+    public async Task<IReadOnlyDictionary<string, List<JsonElement>>> AnswersSoFar()
+    {
+        await Drain();
+        return _received;
+    }
+
     /// <summary>The one answer to the message with that id, which must be a rejection.</summary>
     public async Task<JsonElement> RejectionOf(string messageId)
     {

@@ -44,7 +44,7 @@ public sealed class PostalTrackingRejections(IServiceProvider services, TimeProv
             : Task.CompletedTask;
 
     public Task ReceiveFault(ReceiveContext context, Exception exception) =>
-        UnreadableMessages.ReasonOf(exception) is { } reason ? Answer(context, null, [reason]) : Task.CompletedTask;
+        UnreadableMessages.ReasonOf(exception, context.Body.GetBytes()) is { } reason ? Answer(context, null, [reason]) : Task.CompletedTask;
 
     Task Answer(ReceiveContext context, string? correspondenceId, IReadOnlyList<(string Field, string Error)> reasons)
     {

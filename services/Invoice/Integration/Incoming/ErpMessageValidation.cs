@@ -299,7 +299,7 @@ public static class ErpMessageValidation
         {
             if (string.IsNullOrWhiteSpace(value)) { Add(field, "is required (ISO 4217, e.g. EUR)"); return ""; }
             var code = value.Trim().ToUpperInvariant();
-            if (code.Length != 3 || !code.All(char.IsAsciiLetterUpper)) Add(field, $"'{value}' is not an ISO 4217 currency code");
+            if (!Iso4217.Codes.Contains(code)) Add(field, $"'{value}' is not an ISO 4217 currency code");
             return code;
         }
 

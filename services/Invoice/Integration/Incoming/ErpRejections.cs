@@ -23,7 +23,7 @@ public sealed class ErpRejections(ErpAnswers answers) : IReceiveObserver
 
     // The message could not even be read as the expected type.
     public Task ReceiveFault(ReceiveContext context, Exception exception) =>
-        UnreadableMessages.ReasonOf(exception) is { } reason ? Answer(context, [reason]) : Task.CompletedTask;
+        UnreadableMessages.ReasonOf(exception, context.Body.GetBytes()) is { } reason ? Answer(context, [reason]) : Task.CompletedTask;
 
     Task Answer(ReceiveContext context, IReadOnlyList<(string Field, string Error)> reasons)
     {
