@@ -42,7 +42,8 @@ static class Check
             var known = await PaymentsKnownAsync(settings, [.. maybePaid], stop);
             var emails = (await EmailsAsync(http, stop)).Where(e => customers.Contains(e.To)).ToList();
             emails = await WhenWrittenAsync(settings, emails, stop);
-            counts = Count(invoices, paid, maybePaid, stored, known, emails, clock.Elapsed);
+            var requested = await RequestedAsync(settings, emails, stop);
+            counts = Count(invoices, paid, maybePaid, stored, known, requested, emails, clock.Elapsed);
             if (counts.Reminders != lastReminders) { lastReminders = counts.Reminders; stableSince = clock.Elapsed; }
             // Settled: everything stored, every payment known, every unpaid invoice reminded, no new email for 5 s.
             var settled = counts.Stored == counts.Published && counts.PaymentsKnown >= counts.Payments && counts.Missing == 0
@@ -68,7 +69,7 @@ static class Check
 
     static Counts Count(
         Dictionary<string, string> invoices, HashSet<string> paid, HashSet<string> maybePaid, HashSet<string> stored,
-        Dictionary<string, DateTimeOffset> paymentKnownAt, List<Email> emails, TimeSpan elapsed)
+        Dictionary<string, DateTimeOffset> paymentKnownAt, Dictionary<Guid, DateTimeOffset> requestedAt, List<Email> emails, TimeSpan elapsed)
     {
         var findings = new List<string>();
         var byEmail = invoices.ToDictionary(i => i.Value, i => i.Key);
@@ -84,7 +85,13 @@ static class Check
             .Where(e => paymentKnownAt.TryGetValue(byEmail[e.To], out var at) && e.At > at)
             .ToList();
         foreach (var e in afterPayment.Take(10))
-            findings.Add($"after payment: {e.Template} to {e.To} written {e.At:O}, payment recorded {paymentKnownAt[byEmail[e.To]]:O}");
+        {
+            var paidAt = paymentKnownAt[byEmail[e.To]];
+            var request = e.Correspondence is { } id && requestedAt.TryGetValue(id, out var r)
+                ? r < paidAt ? $"requested {r:HH:mm:ss.fff}, before the payment" : $"requested {r:HH:mm:ss.fff}, AFTER the payment"
+                : "request not found";
+            findings.Add($"after payment: {e.Template} to {e.To} written {e.At:HH:mm:ss.fff}, payment recorded {paidAt:HH:mm:ss.fff} ({request})");
+        }
 
         var reminded = emails.Select(e => e.To).ToHashSet();
         var missing = invoices.Where(i => !maybePaid.Contains(i.Key) && !reminded.Contains(i.Value)).Select(i => i.Key).Order().ToList();
@@ -142,6 +149,28 @@ static class Check
             Console.Error.WriteLine($"check: the Reminder store did not answer ({e.Message}); trying again");
         }
         return known;
+    }
+
+    /// <summary>When the Reminder service requested each reminder (its id is the correspondence's).</summary>
+    static async Task<Dictionary<Guid, DateTimeOffset>> RequestedAsync(Settings settings, List<Email> emails, CancellationToken stop)
+    {
+        var requested = new Dictionary<Guid, DateTimeOffset>();
+        try
+        {
+            await using var connection = new NpgsqlConnection(settings.ReminderDb);
+            await connection.OpenAsync(stop);
+            await using var command = new NpgsqlCommand(
+                "SELECT data->>'ReminderId', min(timestamp) FROM relance.mt_events WHERE type = 'reminder_requested' AND data->>'ReminderId' = ANY(@ids) GROUP BY 1",
+                connection);
+            command.Parameters.AddWithValue("ids", emails.Where(e => e.Correspondence is not null).Select(e => e.Correspondence!.Value.ToString()).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(stop);
+            while (await reader.ReadAsync(stop)) requested[Guid.Parse(reader.GetString(0))] = reader.GetFieldValue<DateTimeOffset>(1);
+        }
+        catch (NpgsqlException e)
+        {
+            Console.Error.WriteLine($"check: the Reminder store did not answer ({e.Message}); trying again");
+        }
+        return requested;
     }
 
     /// <summary>
