@@ -16,7 +16,7 @@ static class Check
         string Run, IReadOnlyList<string> Ledgers, string InvoiceDb, string ReminderDb, string CorrespondenceDb, string Capture, string Company, TimeSpan Timeout);
 
     public sealed record Counts(
-        int Published, int Stored, int Payments, int PaymentsKnown, int Reminders, int Duplicates, int AfterPayment, int Missing,
+        int Published, int Stored, int Payments, int PaymentsKnown, int Reminders, int Duplicates, int AfterPayment, int RequestedAfterPayment, int Missing,
         double SettleSeconds, bool Settled, bool Ok, IReadOnlyList<string> Findings);
 
     /// <summary>One captured email: to whom, which template (so which step), its correspondence, when it was written.</summary>
@@ -93,6 +93,10 @@ static class Check
             findings.Add($"after payment: {e.Template} to {e.To} written {e.At:HH:mm:ss.fff}, payment recorded {paidAt:HH:mm:ss.fff} ({request})");
         }
 
+        // Of those, the ones the Reminder service decided on after it knew of the payment (the others were handed to the
+        // Correspondence service before, and nothing withdraws a reminder once handed over).
+        var requestedAfterPayment = afterPayment.Count(e => e.Correspondence is { } id && requestedAt.TryGetValue(id, out var r) && r >= paymentKnownAt[byEmail[e.To]]);
+
         var reminded = emails.Select(e => e.To).ToHashSet();
         var missing = invoices.Where(i => !maybePaid.Contains(i.Key) && !reminded.Contains(i.Value)).Select(i => i.Key).Order().ToList();
         if (missing.Count > 0) findings.Add($"unpaid, never reminded: {string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? ", …" : "")}");
@@ -100,7 +104,7 @@ static class Check
         var known = paid.Count(paymentKnownAt.ContainsKey);
         return new Counts(
             Published: invoices.Count, Stored: invoices.Keys.Count(stored.Contains), Payments: paid.Count, PaymentsKnown: known,
-            Reminders: emails.Count, Duplicates: duplicates.Sum(g => g.Count() - 1), AfterPayment: afterPayment.Count, Missing: missing.Count,
+            Reminders: emails.Count, Duplicates: duplicates.Sum(g => g.Count() - 1), AfterPayment: afterPayment.Count, RequestedAfterPayment: requestedAfterPayment, Missing: missing.Count,
             SettleSeconds: Math.Round(elapsed.TotalSeconds, 1), Settled: false,
             Ok: lost.Count == 0 && duplicates.Count == 0 && afterPayment.Count == 0 && missing.Count == 0, Findings: findings);
     }

@@ -17,7 +17,7 @@ const string Usage = """
     check    Waits (at most --timeout s) until the ledgers' invoices are stored, their payments known to the Reminder
              service and their reminders captured, then prints one JSON line of counts: published, stored, reminders,
              duplicates (the same step emailed twice to one customer), afterPayment (a reminder written after the
-             Reminder service recorded the payment), missing (an unpaid invoice never reminded), settleSeconds, ok.
+             Reminder service recorded the payment), requestedAfterPayment (of those, requested after it), missing (an unpaid invoice never reminded), settleSeconds, ok.
              Exit code 0 when ok, 1 when a check failed.
     """;
 
