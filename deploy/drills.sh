@@ -175,6 +175,8 @@ drill() { # name, fault function, its argument
   kill -TERM "$traffic_pid"; wait "$traffic_pid" || true; traffic_pid=""
   counts=$(check "$ledger") || true
   record "$1" "$counts" "$recovery" "$(wait_ready 30 >/dev/null && echo ready)"
+  # Messages that failed every retry are kept there (none expected: a failure would show in the counts too).
+  log "$1: $(curl -fsS "$management/api/queues/$vhost" | jq -r '[.[] | select(.name | endswith("_error")) | "\(.name): \(.messages // 0)"] | if length == 0 then "no _error queue" else join(", ") end') (the management API's figures lag by a few seconds)"
   ledgers+="${ledgers:+,}$ledger"
 }
 
