@@ -102,6 +102,13 @@ cleanup() {
   trap - EXIT INT TERM
   [ -z "$traffic_pid" ] || kill "$traffic_pid" 2>/dev/null || true
   for service in "${!pids[@]}"; do kill "${pids[$service]}" 2>/dev/null || true; done
+  # A service that does not stop within 20 s (the Invoice service did not, once its endpoints were lost) is killed.
+  local i
+  for ((i = 0; i < 20; i++)); do
+    [ -n "$(for service in "${!pids[@]}"; do kill -0 "${pids[$service]}" 2>/dev/null && echo alive; done)" ] || break
+    sleep 1
+  done
+  for service in "${!pids[@]}"; do kill -0 "${pids[$service]}" 2>/dev/null && { log "$service did not stop within 20 s: killed"; kill -9 "${pids[$service]}"; }; done
   wait 2>/dev/null || true
   # A drill interrupted halfway must not leave the shared servers down.
   (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null || rabbitmqctl -n "$rabbit_node" -q start_app >/dev/null 2>&1 || true
