@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Npgsql;
+using Relance.ServiceDefaults.Audit.Sealing;
 
 namespace Relance.Cli.Dossier;
 
@@ -67,8 +68,7 @@ public static class RawStreams
     /// <summary>How many events of these streams have no seal yet; 0 when the database has no seal table (nothing to wait for).</summary>
     public static async Task<long> UnsealedAsync(NpgsqlConnection connection, IReadOnlyList<string> streams, CancellationToken cancellation)
     {
-        await using (var exists = new NpgsqlCommand("select to_regclass('relance.audit_event_seals') is not null", connection))
-            if (await exists.ExecuteScalarAsync(cancellation) is not true) return 0;
+        if (!await SealSchema.SealsExistAsync(connection, cancellation)) return 0;
         await using var command = new NpgsqlCommand(
             """
             select count(*) from relance.mt_events e
@@ -86,8 +86,7 @@ public static class RawStreams
     /// </summary>
     public static async Task<IReadOnlyList<SealHead>?> SealHeadsAsync(NpgsqlConnection connection, string service, IReadOnlyDictionary<string, long> exported, CancellationToken cancellation)
     {
-        await using (var exists = new NpgsqlCommand("select to_regclass('relance.audit_event_seals') is not null", connection))
-            if (await exists.ExecuteScalarAsync(cancellation) is not true) return null;
+        if (!await SealSchema.SealsExistAsync(connection, cancellation)) return null;
         await using var command = new NpgsqlCommand(
             """
             select distinct on (s.stream_id) s.stream_id, s.version, s.hash

@@ -47,6 +47,13 @@ public static class SealSchema
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable) { }
     }
 
+    /// <summary>Whether any event was ever sealed here: the seal table alone, for readers of the seals (the dossier).</summary>
+    public static async Task<bool> SealsExistAsync(NpgsqlConnection connection, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand($"SELECT to_regclass('{Seals}') IS NOT NULL", connection);
+        return (bool)(await command.ExecuteScalarAsync(cancellation))!;
+    }
+
     /// <summary>Whether the sealer ever ran on this database (readers tolerate its absence).</summary>
     public static async Task<bool> ExistsAsync(NpgsqlConnection connection, CancellationToken cancellation)
     {
