@@ -139,6 +139,7 @@ total=$(($(date +%s) - started))
     "\(if .baseline == null then "—" else "\(.baseline | num) \(.unit)" + (if .baselineLabel then " (\(.baselineLabel))" else "" end) end) | " +
     "\(.ratioLabel // "—") | \(.target // "—") | \(if .met == true then "yes" elif .met == false then "**no**" else "—" end) | `\(.command)` |"
   ' "$RELANCE_BENCH_ROWS"
+  [ -s "$RELANCE_BENCH_ROWS" ] || printf '| (no benchmark in this run) | | | | | | | |\n'
   printf '\nNotes:\n\n'
   jq -rs 'to_entries[] | "\(.key + 1). \(.value.section), \(.value.figure): \(.value.notes)"' "$RELANCE_BENCH_ROWS"
   printf '\nHow long each section took (the whole budget: 15 minutes):\n\n| section | seconds | exit |\n|---|---|---|\n'
@@ -146,8 +147,10 @@ total=$(($(date +%s) - started))
 
   printf '\n## Fault drills\n\n### xunit drills (`dotnet test tests/Relance.Integration.Tests -c Release --filter "Category=Fault"`)\n\n'
   if [[ " ${sections[*]} " == *" drills "* ]]; then
-    summary=$(grep -E '^\s*(Passed!|Failed!)' "$drills_out" | tail -1 | sed 's/^ *//')
-    printf 'Run in this run: %s\n\n' "${summary:-no summary line: see $drills_out (exit $drills_exit)}"
+    # dotnet test's closing lines: "Test Run Successful." (or Failed), "Total tests: 2", "Passed: 2", "Total time: …".
+    summary=$(grep -E '^\s*(Test Run (Successful|Failed|Aborted)\.|Total tests:|Passed:|Failed:|Skipped:|Total time:)' "$drills_out" \
+      | tail -6 | sed 's/^ *//' | paste -sd' ' -)
+    printf 'Run in this run (exit %s): %s\n\n' "$drills_exit" "${summary:-no summary line: see $drills_out}"
     grep -oE 'drill: (duplicates|malformed): .*' "$drills_out" | sed 's/^drill: /- /' || printf -- '- no counts printed: see %s\n' "$drills_out"
     grep -E '^\s*(Failed|Passed) Relance\.Integration\.Tests\.Drills' "$drills_out" | sed 's/^ */- /'
   else
