@@ -27,7 +27,8 @@ namespace Relance.AuditBenchmarks;
 /// cases decided by the service's own decider (invoices joining, reminders asked for and sent, approvals, partial
 /// payments: about ten events a case), appended through Marten with the service's inline projections, as the service
 /// writes them. Then it runs the command line in process: --check, the rebuild itself, and --check again, each
-/// <c>--runs</c> times, and prints events/s and documents/s per projection and overall. audit.sh generates in one
+/// <c>--runs</c> times, and prints events/s and documents/s per projection and overall; each rebuild run is followed by its
+/// raw baseline (<see cref="RawRebuild"/>) on the same store, and the medians go to deploy/bench.sh's table (<see cref="Relance.Benchmarking.BenchRow"/>). audit.sh generates in one
 /// process and measures in another, as the service and the tool are; the first run then includes the tool's warm-up
 /// (its code compiled as it first runs). Exit 1 if a run found a document that did not match its events (the generated store is consistent: that would be the rebuild's fault).
 /// </summary>

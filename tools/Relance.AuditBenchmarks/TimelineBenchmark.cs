@@ -26,7 +26,7 @@ namespace Relance.AuditBenchmarks;
 /// The timeline of a 500-event case: a year of dunning of one customer (invoices, payments, reminders by email and
 /// registered letter with their rendered content, postal tracking, calls, notes), appended through Marten with the
 /// services' own event types and store configuration into three fresh databases; then AuditTimeline.ReadAsync for that
-/// case, one call at a time, timed. Options: --events 500 --iterations 1000 --warmup 50 --markdown file --keep.
+/// case, one call at a time, timed, each call followed by one of its raw baseline (<see cref="RawCaseRead"/>). Options: --events 500 --iterations 1000 --warmup 50 --markdown file --keep.
 /// </summary>
 public static class TimelineBenchmark
 {
