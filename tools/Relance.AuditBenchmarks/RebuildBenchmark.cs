@@ -116,7 +116,7 @@ public static class RebuildBenchmark
             var rebuilt = Median(rates["rebuild"]);
             new BenchRow("rebuild", "projections rebuild (replace mode), events replayed per second", rebuilt, "events/s", Median(rawRates), "plain SQL read, trivial fold, COPY a row per case",
                 BenchRow.OfRawRate(rebuilt, Median(rawRates)), "≥ 20,000 events/s", rebuilt >= 20_000, "bash deploy/bench.sh rebuild",
-                string.Create(CultureInfo.InvariantCulture, $"`relance projections rebuild` of a Reminder store of {storeEvents:N0} events in {storeStreams:N0} streams ({rates["rebuild"].Count} runs, median; check mode median {Median(rates["check"]):N0} events/s), each run followed by the baseline: {RawRebuild.What}; load before {string.Join(' ', loadBefore.Split(' ').Take(3))}")).Append();
+                string.Create(CultureInfo.InvariantCulture, $"`relance projections rebuild` of a Reminder store of {storeEvents:N0} events in {storeStreams:N0} streams ({rates["rebuild"].Count} runs, median; check mode median {Median(rates["check"]):N0} events/s; CPU-bound on 2 idle cores ≤ {Median(idleRates["rebuild"]):N0} events/s), each run followed by the baseline: {RawRebuild.What}; load before {string.Join(' ', loadBefore.Split(' ').Take(3))}")).Append();
             if (failures > 0) Console.WriteLine($"  {failures} run(s) reported a mismatch: the rebuild disagrees with Marten's inline projections");
             return failures == 0 ? 0 : 1;
         }
