@@ -127,6 +127,9 @@ total=$(($(date +%s) - started))
     "$([ $# -gt 0 ] && printf ' %s' "$@")" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" \
     "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')" "$load_before" "$load_after" $((total / 60)) $((total % 60))
   if [ $# -gt 0 ]; then printf '\n**Partial run**: only %s.\n' "$*"; fi
+  if awk -v load="${load_before%% *}" -v cores="$(nproc)" 'BEGIN { exit !(load > cores) }'; then
+    printf '\n**The machine was busy** (load average above its %s cores before the run): the figures are low; measure again on an idle machine.\n' "$(nproc)"
+  fi
   printf '\nEach figure is measured beside its raw baseline in the same run: the same work done the plainest way with the\n'
   printf 'same libraries. *ratio* is value / baseline. The machine'\''s load average is in each note: on a shared machine the\n'
   printf 'figures drop, the ratios less.\n\n'
