@@ -88,7 +88,9 @@ var reading = Stopwatch.StartNew();
 var previewed = (await Preview.DecideDueAsync(store, runAt, law, expected, null, CancellationToken.None)).Count;
 reading.Stop();
 var scheduler = app.Services.GetRequiredService<ReminderScheduler>();
-GC.Collect();
+// The seeding's buffers are garbage by now; an aggressive collection gives their memory back, so that the working set
+// measured during the run is the run's own.
+GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 var memoryBefore = Environment.WorkingSet;
 long peak = memoryBefore;
 using var sampling = new Timer(_ => { var now = Environment.WorkingSet; if (now > Interlocked.Read(ref peak)) Interlocked.Exchange(ref peak, now); }, null, 0, 20);
@@ -123,7 +125,7 @@ if (failures.Count == 0)
         string.Create(CultureInfo.InvariantCulture, $"{ratio:0.0} × the baseline's time"), "< 60 s and ≤ 3 × the baseline",
         run.Elapsed.TotalSeconds < 60 && ratio <= 3, "bash deploy/bench.sh dunning",
         string.Create(CultureInfo.InvariantCulture,
-            $"{expected:N0} actions; peak working set {peak / 1024 / 1024} MB during the run; seeding {seeding.Elapsed.TotalSeconds:0} s ({(seedThroughMarten ? "through Marten" : "COPY of Marten's rows")}); load before {loadBefore}"))
+            $"{expected:N0} actions; reading and deciding the due cases {reading.Elapsed.TotalSeconds:0.0} s of it (timed apart), the rest appending and projecting; peak working set {peak / 1024 / 1024} MB during the run; seeding {seeding.Elapsed.TotalSeconds:0} s ({(seedThroughMarten ? "through Marten" : "COPY of Marten's rows")}); load before {loadBefore}"))
         .Append();
 
 if (!args.Contains("--keep"))
