@@ -21,14 +21,23 @@ public sealed class BenchmarkCases(DunningPlan plan, DunningPolicy policy, LateP
 
     public int DueAmong(int customers) => (customers + 100 / duePercent - 1) / (100 / duePercent);
 
-    public SeededCase Case(int c)
+    public SeededCase Case(int c) => Build(c, IsDue(c) ? 10 : null);
+
+    /// <summary>
+    /// A case whose first reminder falls due 5 days before the run, and the next one 2 days after it: the scheduler
+    /// acts on it alone at its moment, which compiles the run's code (Marten generates its own at the first use) as in
+    /// a service that has been running, and leaves it not due at the run.
+    /// </summary>
+    public SeededCase WarmUp(int c) => Build(c, 5);
+
+    SeededCase Build(int c, int? firstDueInDays)
     {
         var customer = new CaseCustomer($"C{c:D7}", $"Client {c}", $"compta{c}@client.test");
         DunningCase? state = null;
         var events = new List<object>();
         for (var i = 0; i < invoicesPerCustomer; i++)
         {
-            var dueDate = DateOnly.FromDateTime(runAt.UtcDateTime).AddDays(IsDue(c) && i == 0 ? 10 : 60 + i * 7);
+            var dueDate = DateOnly.FromDateTime(runAt.UtcDateTime).AddDays(i == 0 && firstDueInDays is { } days ? days : 60 + i * 7);
             var decided = DunningCaseDecider.Decide(new AddInvoiceToCase("BENCH", customer, "EUR", $"F{c:D7}-{i:D2}", dueDate.AddDays(-30), dueDate,
                 100m + i * 10, plan, "benchmark", OpenedAt), state, policy, law);
             foreach (var e in decided) state = DunningCaseEvolution.Evolve(state, e);

@@ -108,16 +108,19 @@ public static class RawBaseline
     }
 
     /// <summary>Whether the baseline wrote its actions for exactly the cases the run acted on.</summary>
-    public static async Task<long> CasesDifferingFromRunAsync(string connectionString)
+    public static async Task<long> CasesDifferingFromRunAsync(string connectionString, string warmUpCase)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        return (long)(await new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand("""
+            WITH acted AS (SELECT stream_id FROM relance.mt_events WHERE type = 'reminder_requested' AND stream_id <> $1)
             SELECT count(*) FROM (
-              (SELECT stream_id FROM bench_baseline.dunning_action EXCEPT SELECT stream_id FROM relance.mt_events WHERE type = 'reminder_requested')
+              (SELECT stream_id FROM bench_baseline.dunning_action EXCEPT SELECT stream_id FROM acted)
               UNION ALL
-              (SELECT stream_id FROM relance.mt_events WHERE type = 'reminder_requested' EXCEPT SELECT stream_id FROM bench_baseline.dunning_action)) differing
-            """, connection) { CommandTimeout = 0 }.ExecuteScalarAsync())!;
+              (SELECT stream_id FROM acted EXCEPT SELECT stream_id FROM bench_baseline.dunning_action)) differing
+            """, connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue(warmUpCase);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     public static async Task DropAsync(string connectionString)
