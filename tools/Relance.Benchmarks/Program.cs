@@ -15,9 +15,9 @@ using Relance.ReminderService.LatePayment;
 //
 // The dunning run at scale: seeds a fresh Reminder database with N customers' cases of M open invoices each, a given
 // share of them with an action due (Seeding: by COPY of the rows Marten would write, or through Marten itself), times
-// the raw baseline (plain SQL: read the due rows, write one action row each) and then one run of the real scheduler
-// on the state before any action, and checks that both took exactly one action per due case. Exit 1 when a count is
-// wrong. Writes one row to $RELANCE_BENCH_ROWS when set.
+// the raw baseline (plain SQL: read the due rows, write one action row each), lets the real scheduler act on one
+// warm-up case, then times one run of it on the state before any action, and checks that both took exactly one action
+// per due case, on the same cases. Exit 1 when a count is wrong. Writes one row to $RELANCE_BENCH_ROWS when set.
 if (args.FirstOrDefault() != "dunning-run")
 {
     Console.Error.WriteLine("usage: relance-benchmarks dunning-run [--customers 100000] [--invoices-per-customer 10] [--due-percent 10] [--seed copy|marten] [--keep]");

@@ -11,5 +11,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 if [ -z "${RELANCE_POSTGRES:-}" ] && [ -f .relance/env ]; then set -a; source .relance/env; set +a; fi
 [ -n "${RELANCE_POSTGRES:-}" ] || { echo "RELANCE_POSTGRES is not set: run deploy/infra.sh first (it writes .relance/env)" >&2; exit 2; }
 # RELANCE_BENCH_BUILT: deploy/bench.sh built everything in Release already.
-[ -n "${RELANCE_BENCH_BUILT:-}" ] || dotnet build tools/Relance.Benchmarks -c Release --nologo -v quiet -clp:ErrorsOnly -clp:NoSummary
+[ -n "${RELANCE_BENCH_BUILT:-}" ] || dotnet build tools/Relance.Benchmarks -c Release --nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 exec dotnet tools/Relance.Benchmarks/bin/Release/net10.0/relance-benchmarks.dll dunning-run "$@"
