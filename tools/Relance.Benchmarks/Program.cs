@@ -3,6 +3,7 @@ using System.Globalization;
 using Marten;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Relance.Benchmarking;
 using Relance.Benchmarks;
 using Relance.Benchmarks.DunningRun;
 using Relance.ReminderService;
