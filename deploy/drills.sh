@@ -212,7 +212,8 @@ out="$repo/deploy/bench-results/drills.md"
 {
   echo "# Fault drills"
   echo
-  echo "\`deploy/drills.sh${1:+ $*}\`, run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores in ${minutes} min ${seconds} s;"
+  prefix=""; [ "$name" = drill ] && [ "$port" = 5201 ] || prefix="RELANCE_DRILL_NAME=$name RELANCE_DRILL_PORT=$port "
+  echo "\`${prefix}deploy/drills.sh${1:+ $*}\`, run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores in ${minutes} min ${seconds} s;"
   echo "traffic: ${RATE} invoices/s (one new customer each, its courtesy reminder due at once), half of them paid 0.3 to 10 s later."
   echo "A killed service stays down ${DOWN} s; RabbitMQ is stopped (\`rabbitmqctl stop_app\`) for ${DOWN} s; PostgreSQL is restarted (\`pg_ctlcluster restart\`)."
   echo
