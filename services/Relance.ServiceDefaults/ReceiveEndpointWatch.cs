@@ -20,12 +20,20 @@ public sealed class ReceiveEndpointWatch : IReceiveEndpointObserver, IReceiveObs
     /// <summary>Far beyond the retries (under 10 s) and MassTransit's stop timeouts (<see cref="Messaging"/>).</summary>
     public static readonly TimeSpan StuckAfter = TimeSpan.FromMinutes(3);
 
+    const string Removed = "being removed";
+
     readonly ConcurrentDictionary<Uri, (bool Consuming, string State, long Since)> _endpoints = new();
     readonly ConcurrentDictionary<ReceiveContext, (Uri Endpoint, long Since, ChannelContext? Channel)> _inFlight = new(ReferenceEqualityComparer.Instance);
 
     public Task Ready(ReceiveEndpointReady ready) => Set(ready.InputAddress, true, "consuming");
-    public Task Stopping(ReceiveEndpointStopping stopping) => Set(stopping.InputAddress, false, "stopping");
-    public Task Completed(ReceiveEndpointCompleted completed) => Set(completed.InputAddress, false, "stopped");
+    public Task Stopping(ReceiveEndpointStopping stopping) => Set(stopping.InputAddress, false, stopping.Removed ? Removed : "stopping");
+
+    // An endpoint taken away on purpose (a temporary one) is no longer needed: it is forgotten once stopped.
+    public Task Completed(ReceiveEndpointCompleted completed) =>
+        _endpoints.TryGetValue(completed.InputAddress, out var state) && state.State == Removed
+            ? Forget(completed.InputAddress)
+            : Set(completed.InputAddress, false, "stopped");
+
     public Task Faulted(ReceiveEndpointFaulted faulted) => Set(faulted.InputAddress, false, $"faulted ({faulted.Exception?.Message})");
 
     public Task PreReceive(ReceiveContext context)
@@ -80,6 +88,12 @@ public sealed class ReceiveEndpointWatch : IReceiveEndpointObserver, IReceiveObs
     Task Set(Uri endpoint, bool consuming, string state)
     {
         _endpoints[endpoint] = (consuming, state, Stopwatch.GetTimestamp());
+        return Task.CompletedTask;
+    }
+
+    Task Forget(Uri endpoint)
+    {
+        _endpoints.TryRemove(endpoint, out _);
         return Task.CompletedTask;
     }
 
