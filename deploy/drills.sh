@@ -12,6 +12,8 @@
 #   deploy/drills.sh --servers-alone  only the drills that leave the shared servers running: kill -9 each service, and
 #                                     cut the services' own connections to RabbitMQ and to PostgreSQL (safe beside tests)
 #   deploy/drills.sh --only restart-rabbitmq,restart-postgresql   these drills only
+# RELANCE_DRILL_NAME (default: drill) and RELANCE_DRILL_PORT (default: 5201) let two runs go side by side, each on
+# databases, a virtual host and ports of its own (relance_<name>_*, relance-<name>, ports PORT to PORT+2).
 # Exit code 0 when every check passed, 1 when one failed, 2 when the drills could not run.
 set -euo pipefail
 all_drills="kill-invoice,kill-reminder,kill-correspondence,drop-rabbitmq-connections,drop-postgresql-connections,restart-rabbitmq,restart-postgresql"
@@ -42,11 +44,13 @@ source "$repo/.relance/env"
 run=$(date -u +%Y%m%d%H%M%S)
 state="$repo/.relance/drills/$run"
 mkdir -p "$state"
-vhost=relance-drill
+name=${RELANCE_DRILL_NAME:-drill}
+port=${RELANCE_DRILL_PORT:-5201}
+vhost=relance-$name
 broker="${RELANCE_RABBITMQ%/}/$vhost"
 management="${RELANCE_RABBITMQ_MANAGEMENT%/}"
 # At most 20 connections a service: PostgreSQL's 100 are shared with whatever else runs (a test suite takes 60).
-db() { echo "$RELANCE_POSTGRES;Database=relance_drill_$1;Maximum Pool Size=20"; }
+db() { echo "$RELANCE_POSTGRES;Database=relance_${name}_$1;Maximum Pool Size=20"; }
 rabbit_node=rabbit@localhost
 read -r pg_version pg_cluster _ < <(pg_lsclusters --no-header | head -n 1)
 
@@ -56,17 +60,17 @@ for project in services/Invoice services/Reminder services/Correspondence tools/
 done
 drills_tool=("dotnet" "$repo/tools/Relance.Drills/bin/Release/net10.0/relance-drills.dll")
 
-log "fresh databases relance_drill_* and virtual host $vhost"
+log "fresh databases relance_${name}_* and virtual host $vhost"
 export PGPASSWORD=relance
 for service in invoice reminder correspondence; do
-  psql -q -h 127.0.0.1 -U relance -d postgres -c "DROP DATABASE IF EXISTS relance_drill_$service WITH (FORCE)"
+  psql -q -h 127.0.0.1 -U relance -d postgres -c "DROP DATABASE IF EXISTS relance_${name}_$service WITH (FORCE)"
 done
 curl -fsS -X DELETE "$management/api/vhosts/$vhost" -o /dev/null 2>/dev/null || true
 curl -fsS -X PUT "$management/api/vhosts/$vhost" -o /dev/null
 curl -fsS -X PUT -H 'content-type: application/json' -d '{"configure":".*","write":".*","read":".*"}' \
   "$management/api/permissions/$vhost/guest" -o /dev/null
 
-declare -A pids=() ports=([Invoice]=5201 [Reminder]=5202 [Correspondence]=5203)
+declare -A pids=() ports=([Invoice]=$port [Reminder]=$((port + 1)) [Correspondence]=$((port + 2)))
 traffic_pid=""
 signing_key=$(head -c 48 /dev/urandom | base64 -w0)
 
@@ -91,7 +95,7 @@ wait_ready() {
     for service in "${!pids[@]}"; do
       kill -0 "${pids[$service]}" 2>/dev/null || { log "$service (pid ${pids[$service]}) has stopped; see $state/${service,,}.log"; return 1; }
     done
-    if ready 5201 && ready 5202 && ready 5203; then since "$from"; return 0; fi
+    if ready "${ports[Invoice]}" && ready "${ports[Reminder]}" && ready "${ports[Correspondence]}"; then since "$from"; return 0; fi
     sleep 0.5
   done
   for service in "${!ports[@]}"; do ready "${ports[$service]}" || log "$service is not ready: $(curl -s -m 2 "http://127.0.0.1:${ports[$service]}/health/ready")"; done
@@ -114,12 +118,12 @@ cleanup() {
   (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null || rabbitmqctl -n "$rabbit_node" -q start_app >/dev/null 2>&1 || true
   pg_ctlcluster "$pg_version" "$pg_cluster" status >/dev/null 2>&1 || pg_ctlcluster "$pg_version" "$pg_cluster" start || true
   curl -fsS -X DELETE "$management/api/vhosts/$vhost" -o /dev/null 2>/dev/null || true
-  log "stopped the services; logs and ledgers in $state (databases relance_drill_* kept for inspection)"
+  log "stopped the services; logs and ledgers in $state (databases relance_${name}_* kept for inspection)"
 }
 trap cleanup EXIT
 trap 'exit 2' INT TERM
 
-log "starting the services on 5201-5203 (logs: $state/*.log)"
+log "starting the services on ports $port-$((port + 2)) (logs: $state/*.log)"
 start_service Invoice; start_service Reminder; start_service Correspondence
 wait_ready 120 >/dev/null || { log "the services did not become ready"; exit 2; }
 
@@ -144,7 +148,7 @@ fault_drop_rabbitmq() {
 }
 fault_drop_postgresql() {
   psql -qtA -h 127.0.0.1 -U relance -d postgres -c \
-    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname LIKE 'relance\_drill\_%' AND pid <> pg_backend_pid()" >/dev/null
+    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname LIKE 'relance\_${name}\_%' AND pid <> pg_backend_pid()" >/dev/null
 }
 
 results="$state/results.tsv"
@@ -208,7 +212,8 @@ out="$repo/deploy/bench-results/drills.md"
 {
   echo "# Fault drills"
   echo
-  echo "\`deploy/drills.sh${1:+ $*}\`, run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores in ${minutes} min ${seconds} s;"
+  prefix=""; [ "$name" = drill ] && [ "$port" = 5201 ] || prefix="RELANCE_DRILL_NAME=$name RELANCE_DRILL_PORT=$port "
+  echo "\`${prefix}deploy/drills.sh${1:+ $*}\`, run $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores in ${minutes} min ${seconds} s;"
   echo "traffic: ${RATE} invoices/s (one new customer each, its courtesy reminder due at once), half of them paid 0.3 to 10 s later."
   echo "A killed service stays down ${DOWN} s; RabbitMQ is stopped (\`rabbitmqctl stop_app\`) for ${DOWN} s; PostgreSQL is restarted (\`pg_ctlcluster restart\`)."
   echo

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Relance.ServiceDefaults;
@@ -12,20 +13,33 @@ namespace Relance.ServiceDefaults;
 public static class Health
 {
     const string Ready = "ready";
+    const string Live = "live";
 
-    /// <summary>Readiness: PostgreSQL answers, the bus is connected to RabbitMQ (MassTransit's own check), Marten's daemon runs.</summary>
+    /// <summary>
+    /// Readiness: PostgreSQL answers, the bus is connected to RabbitMQ (MassTransit's own check), every receive endpoint
+    /// consumes (<see cref="ReceiveEndpointWatch"/>), Marten's daemon runs. Liveness: no consume has hung (a restart is
+    /// the only cure for that); a server that is down makes a service not ready, never not live.
+    /// </summary>
     public static void AddRelanceHealthChecks(this WebApplicationBuilder builder)
     {
+        // Fed by the bus (Messaging): a host without one has no endpoint to watch.
+        builder.Services.TryAddSingleton<ReceiveEndpointWatch>();
         builder.Services.AddHealthChecks()
             .AddCheck<PostgresCheck>("postgresql", tags: [Ready])
-            .AddCheck<EventDaemonCheck>("marten-daemon", tags: [Ready]);
+            .AddCheck<EventDaemonCheck>("marten-daemon", tags: [Ready])
+            .AddCheck<ReceiveEndpointsConsuming>("receive-endpoints", tags: [Ready])
+            .AddCheck<NoConsumeHung>("consumes", tags: [Live]);
         // MassTransit registers its own bus check, tagged "ready", with AddMassTransit.
     }
 
     public static void MapRelanceHealthChecks(this WebApplication app)
     {
         // Probes carry no token.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(Live),
+            ResponseWriter = WriteReport,
+        }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(Ready),
@@ -41,6 +55,18 @@ public static class Health
             status = report.Status.ToString(),
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
         });
+    }
+
+    sealed class ReceiveEndpointsConsuming(ReceiveEndpointWatch watch) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
+            Task.FromResult(watch.Readiness());
+    }
+
+    sealed class NoConsumeHung(ReceiveEndpointWatch watch) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken) =>
+            Task.FromResult(watch.Liveness());
     }
 
     sealed class PostgresCheck(IDocumentStore store) : IHealthCheck

@@ -8,11 +8,24 @@ namespace Relance.ServiceDefaults;
 
 public static class Messaging
 {
+    /// <summary>How long a consume may go on once its endpoint stops (a dropped connection, a shutdown) before it is cancelled.</summary>
+    public static readonly TimeSpan ConsumerStopTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a stopping endpoint waits for its consumes at most; well within the host's shutdown timeout.</summary>
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// MassTransit on RabbitMQ with Relance's conventions: kebab-case endpoint names, retries with back-off,
     /// then the message moves to "&lt;queue&gt;_error" (MassTransit's default) and a Fault is published.
     /// Broker address: ConnectionStrings:RabbitMq, an amqp:// URI.
     /// </summary>
+    /// <remarks>
+    /// When a connection drops, each receive endpoint stops and starts again once the consumes in flight have ended.
+    /// A consume waiting on the broker (RabbitMQ.Client 7.2 can leave a publish's confirm pending for ever on a channel
+    /// that closed under it) would keep its endpoint stopped, and the process from stopping: consumes still running
+    /// <see cref="ConsumerStopTimeout"/> after a stop began are cancelled (their message, never acknowledged, is
+    /// delivered again), and a stop gives up waiting after <see cref="StopTimeout"/>.
+    /// </remarks>
     public static void AddRelanceMessaging(
         this WebApplicationBuilder builder,
         Action<IBusRegistrationConfigurator> registerConsumers,
@@ -21,8 +34,15 @@ public static class Messaging
         var rabbit = new Uri(builder.Configuration.GetConnectionString("RabbitMq")
             ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not set (e.g. amqp://guest:guest@localhost:5672/)."));
 
+        builder.Services.Configure<MassTransitHostOptions>(host =>
+        {
+            host.ConsumerStopTimeout = ConsumerStopTimeout;
+            host.StopTimeout = StopTimeout;
+        });
         builder.Services.AddMassTransit(bus =>
         {
+            bus.AddReceiveEndpointObserver(services => services.GetRequiredService<ReceiveEndpointWatch>());
+            bus.AddReceiveObserver(services => services.GetRequiredService<ReceiveEndpointWatch>());
             bus.SetKebabCaseEndpointNameFormatter();
             registerConsumers(bus);
             bus.UsingRabbitMq((context, cfg) =>

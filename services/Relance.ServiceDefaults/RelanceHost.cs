@@ -9,6 +9,8 @@ namespace Relance.ServiceDefaults;
 /// <summary>What every Relance host has, so that each service's composition root only adds its own parts.</summary>
 public static class RelanceHost
 {
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(15);
+
     public static WebApplicationBuilder CreateBuilder(string[] args, string serviceName, int defaultPort)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +23,9 @@ public static class RelanceHost
         builder.AddRelanceOpenApi(serviceName);
         // Business time comes from here, never from the system clock read directly: tests and replays move it.
         builder.Services.TryAddSingleton(TimeProvider.System);
+        // A stop (SIGTERM) ends within this, whatever is in flight: MassTransit gives up on its consumes after
+        // Messaging.StopTimeout, and an orchestrator's grace period (Docker's 10 s, Kubernetes' 30 s) can be set above it.
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return builder;
     }

@@ -129,20 +129,31 @@ static class Check
         return stored;
     }
 
-    /// <summary>When the Reminder service first recorded each invoice's leaving its case (paid).</summary>
+    /// <summary>When the Reminder service first recorded each invoice's leaving its case (paid), or its closing before it joined one.</summary>
     static async Task<Dictionary<string, DateTimeOffset>> PaymentsKnownAsync(Settings settings, string[] numbers, CancellationToken stop)
     {
         var known = new Dictionary<string, DateTimeOffset>();
+        bool closedBeforeJoining;
         try
         {
             await using var connection = new NpgsqlConnection(settings.ReminderDb);
             await connection.OpenAsync(stop);
+            // An invoice whose settlement is handled before its registration never joins a case: the Reminder service
+            // keeps that it closed first (a document whose id is case/invoice) and chases nothing. Marten makes that
+            // document's table when the first one is stored.
+            await using (var exists = new NpgsqlCommand("SELECT to_regclass('relance.mt_doc_invoiceclosedbeforejoining') IS NOT NULL", connection))
+                closedBeforeJoining = (bool)(await exists.ExecuteScalarAsync(stop))!;
             await using var command = new NpgsqlCommand(
                 """
                 SELECT data->>'InvoiceNumber', min(timestamp) FROM relance.mt_events
                 WHERE type = 'invoice_left_case' AND stream_id LIKE @company AND data->>'InvoiceNumber' = ANY(@numbers)
                 GROUP BY 1
-                """, connection);
+                """ + (closedBeforeJoining ? """
+
+                UNION ALL
+                SELECT regexp_replace(id, '^.*/', ''), (data->>'At')::timestamptz FROM relance.mt_doc_invoiceclosedbeforejoining
+                WHERE id LIKE @company AND regexp_replace(id, '^.*/', '') = ANY(@numbers)
+                """ : ""), connection);
             command.Parameters.AddWithValue("company", settings.Company + "/%");
             command.Parameters.AddWithValue("numbers", numbers);
             await using var reader = await command.ExecuteReaderAsync(stop);

@@ -46,15 +46,17 @@ public sealed class PostalTrackingRejections(IServiceProvider services, TimeProv
     public Task ReceiveFault(ReceiveContext context, Exception exception) =>
         UnreadableMessages.ReasonOf(exception, context.Body.GetBytes()) is { } reason ? Answer(context, null, [reason]) : Task.CompletedTask;
 
-    Task Answer(ReceiveContext context, string? correspondenceId, IReadOnlyList<(string Field, string Error)> reasons)
+    async Task Answer(ReceiveContext context, string? correspondenceId, IReadOnlyList<(string Field, string Error)> reasons)
     {
-        if (context.InputAddress.AbsolutePath.Trim('/').Split('/').Last() != Postal.PostalTopology.LetterTrackedQueue) return Task.CompletedTask;
+        if (context.InputAddress.AbsolutePath.Trim('/').Split('/').Last() != Postal.PostalTopology.LetterTrackedQueue) return;
         var messageId = MessageIds.MessageIdOf(context);
         logger.LogWarning("Rejected postal tracking message {MessageId} for {CorrespondenceId}: {Reasons}",
             messageId, correspondenceId, string.Join("; ", reasons.Select(r => $"{r.Field}: {r.Error}")));
-        return services.GetRequiredService<IBus>().PublishToErps(new Postal.LetterTrackingRejected(
+        // Given up when the message's channel closes, as the Invoice service's ERP answers are (DeliveryCancellation).
+        using var cancellation = DeliveryCancellation.For(context);
+        await services.GetRequiredService<IBus>().PublishToErps(new Postal.LetterTrackingRejected(
             messageId, correspondenceId, [.. reasons.Select(r => new RejectionReason(r.Field, r.Error))],
-            Postal.PostalTopology.LetterTrackedErrorQueue, clock.GetUtcNow()));
+            Postal.PostalTopology.LetterTrackedErrorQueue, clock.GetUtcNow()), cancellation: cancellation.Token);
     }
 }
 

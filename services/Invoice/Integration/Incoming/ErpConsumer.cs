@@ -34,7 +34,7 @@ public abstract class ErpConsumer<TMessage>(IDocumentSession session, ErpAnswers
         {
             if (receipt.BodySha256 != digest)
                 throw new MessageRejectedException([("$", $"message id {messageId} was already used on {receipt.ReceivedAt:O} for another message; give every message its own id")]);
-            await answers.Accepted(messageId, kind, ErpAnswers.AlreadyApplied);
+            await answers.Accepted(context.ReceiveContext, messageId, kind, ErpAnswers.AlreadyApplied);
             return;
         }
 
@@ -43,6 +43,6 @@ public abstract class ErpConsumer<TMessage>(IDocumentSession session, ErpAnswers
         var events = await Apply(session, context.Message, now, context.CancellationToken);
         if (receiptId is not null) session.Insert(new ErpMessageReceipt(receiptId, kind.RoutingKey, digest, now, events.Count));
         await session.SaveChangesAsync(context.CancellationToken);
-        await answers.Accepted(messageId, kind, events.Count > 0 ? ErpAnswers.Applied : ErpAnswers.AlreadyApplied);
+        await answers.Accepted(context.ReceiveContext, messageId, kind, events.Count > 0 ? ErpAnswers.Applied : ErpAnswers.AlreadyApplied);
     }
 }

@@ -29,7 +29,7 @@ public sealed class ErpRejections(ErpAnswers answers) : IReceiveObserver
     {
         var queue = context.InputAddress.AbsolutePath.Trim('/').Split('/').Last();
         return ErpTopology.Inbound.FirstOrDefault(i => i.Queue == queue) is { } kind
-            ? answers.Rejected(MessageIds.MessageIdOf(context), kind, reasons)
+            ? answers.Rejected(context, MessageIds.MessageIdOf(context), kind, reasons)
             : Task.CompletedTask;
     }
 }
