@@ -45,6 +45,7 @@ public static class CorrespondenceApp
         builder.Services.AddTransient<IChannelAdapter, SmsChannel>();
         builder.Services.AddScoped<SendReminderHandler>();
         builder.Services.AddScoped<WithdrawReminderHandler>();
+        builder.Services.AddSingleton<QueuedWithdrawals>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Correspondence:Documents").Get<DocumentOptions>() ?? new DocumentOptions());
         builder.Services.AddHttpClient<DocumentFetcher>()
             .ConfigurePrimaryHttpMessageHandler(services => DocumentSources.Handler(services.GetRequiredService<DocumentOptions>()));
@@ -70,15 +71,14 @@ public static class CorrespondenceApp
                         retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10));
                     }))
                 .Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue);
-            // Withdrawals share the requests' queue: one sent after a request is read after it, usually while it is still
-            // being rendered, and the handler looks for it once more just before the reminder leaves.
+            // Withdrawals have a queue of their own, read before any reminder leaves (QueuedWithdrawals).
             bus.AddConsumer<WithdrawReminderConsumer>(consumer =>
                     consumer.UseMessageRetry(retry =>
                     {
                         retry.Ignore<MessageRejectedException>();
                         retry.Exponential(8, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2));
                     }))
-                .Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue);
+                .Endpoint(e => e.Name = CorrespondenceTopology.WithdrawReminderQueue);
             // Fetch failures are recorded, not thrown: what is retried here is the database or the broker being away.
             bus.AddConsumer<InvoiceDocumentsConsumer>(consumer =>
                 consumer.UseMessageRetry(retry => retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10))));

@@ -2,9 +2,10 @@ namespace Relance.Contracts.Correspondence;
 
 /// <summary>
 /// Command from the Reminder service: do not send this reminder after all (every invoice it lists was paid,
-/// cancelled, contested, held, promised or put in a payment plan after it was handed over). Sent to the same queue
-/// as <see cref="SendReminder"/>, at least once, possibly before the request itself arrives. The Correspondence
-/// service stops it if it has not left yet and answers with <see cref="ReminderWithdrawalAnswered"/> either way.
+/// cancelled, contested, held, promised or put in a payment plan after it was handed over). Sent at least once to
+/// <see cref="CorrespondenceTopology.WithdrawReminderQueue"/>, which the Correspondence service reads before it lets any
+/// reminder leave; it may arrive before the request itself. The Correspondence service stops it if it has not left
+/// yet and answers with <see cref="ReminderWithdrawalAnswered"/> either way.
 /// </summary>
 /// <param name="Reason">Why, as the Reminder service recorded it on the case.</param>
 /// <param name="RecalledAt">When the Reminder service decided to withdraw it.</param>

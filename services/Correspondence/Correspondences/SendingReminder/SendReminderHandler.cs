@@ -16,13 +16,13 @@ namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 /// The whole is done under a PostgreSQL advisory lock on the correspondence (<see cref="CorrespondenceLock"/>), so two
 /// deliveries of the same request at once are handled one after the other: the second finds the work done and sends
 /// nothing. A withdrawal from the Reminder service (<see cref="WithdrawReminderHandler"/>) is looked for before the
-/// work and again once rendered, just before it leaves. An email waits for the
+/// work and again just before it leaves, once the withdrawals queued for this service are read (<see cref="QueuedWithdrawals"/>). An email waits for the
 /// documents of its invoices still being fetched (see <see cref="DocumentsToAttach"/>): nothing is rendered until
 /// they are kept, or given up on.
 /// </summary>
 public sealed class SendReminderHandler(
     IDocumentStore store, IEnumerable<IChannelAdapter> channels, SenderIdentity sender, DocumentsToAttach documents, PostalDispatch postal,
-    TimeProvider clock, ILogger<SendReminderHandler> logger)
+    QueuedWithdrawals withdrawals, TimeProvider clock, ILogger<SendReminderHandler> logger)
 {
     /// <param name="wait">Wait for whoever holds the correspondence; false: return false at once when someone does.</param>
     public async Task<bool> Handle(CorrespondenceRequested request, Action<IDocumentSession> attribute, CancellationToken cancellation, bool wait = true)
@@ -70,7 +70,12 @@ public sealed class SendReminderHandler(
                 throw;
             }
             state = await Decide(id, attribute, s => CorrespondenceDecider.Render(final, s), cancellation);
-            // Rendering takes a while (attachments, a PDF): a withdrawal may have come meanwhile.
+        }
+
+        // Last look before it leaves: the withdrawals queued for this service read, then this one's looked for.
+        if (!state.Dispatched && state.Attempt is null && state.OutcomeUnknown is null)
+        {
+            await withdrawals.WaitUntilRead(cancellation);
             state = await WithdrawIfRecalled(state, attribute, cancellation);
             if (state.Stopped) return;
         }

@@ -101,8 +101,8 @@ public sealed class ReminderDispatcher(IBus bus, ILogger<ReminderDispatcher> log
             operations.Events.Append(dunningCase!.Id, recalled);
             settledInPage.Add(recalled.ReminderId);
             logger.LogInformation("Reminder {ReminderId} of case {CaseId} recalled from the Correspondence service: {Reason}", recalled.ReminderId, dunningCase.Id, recalled.Reason);
-            var correspondence = await bus.GetSendEndpoint(new Uri($"queue:{Correspondence.CorrespondenceTopology.SendReminderQueue}"));
-            await correspondence.Send(new Correspondence.WithdrawReminder(recalled.ReminderId, dunningCase.Id, recalled.Reason, recalled.RecalledAt),
+            var withdrawals = await bus.GetSendEndpoint(new Uri($"queue:{Correspondence.CorrespondenceTopology.WithdrawReminderQueue}"));
+            await withdrawals.Send(new Correspondence.WithdrawReminder(recalled.ReminderId, dunningCase.Id, recalled.Reason, recalled.RecalledAt),
                 send =>
                 {
                     send.StampFrom(e);
