@@ -6,6 +6,7 @@ using System.Text.Json;
 using JasperFx;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
+using Relance.Benchmarking;
 using Relance.Cli;
 using Relance.ReminderService;
 using Relance.ReminderService.DunningCases;
@@ -26,7 +27,8 @@ namespace Relance.AuditBenchmarks;
 /// cases decided by the service's own decider (invoices joining, reminders asked for and sent, approvals, partial
 /// payments: about ten events a case), appended through Marten with the service's inline projections, as the service
 /// writes them. Then it runs the command line in process: --check, the rebuild itself, and --check again, each
-/// <c>--runs</c> times, and prints events/s and documents/s per projection and overall. audit.sh generates in one
+/// <c>--runs</c> times, and prints events/s and documents/s per projection and overall; each rebuild run is followed by its
+/// raw baseline (<see cref="RawRebuild"/>) on the same store, and the medians go to deploy/bench.sh's table (<see cref="Relance.Benchmarking.BenchRow"/>). audit.sh generates in one
 /// process and measures in another, as the service and the tool are; the first run then includes the tool's warm-up
 /// (its code compiled as it first runs). Exit 1 if a run found a document that did not match its events (the generated store is consistent: that would be the rebuild's fault).
 /// </summary>
@@ -64,7 +66,10 @@ public static class RebuildBenchmark
             var rates = new Dictionary<string, List<double>>();
             // What two idle cores would allow if the work spread over both: events / (this process's CPU + PostgreSQL's) / 2.
             var idleRates = new Dictionary<string, List<double>>();
-            Console.WriteLine($"  load average before: {LoadAverage()}");
+            var rawRates = new List<double>();
+            long storeEvents = 0, storeStreams = 0;
+            var loadBefore = LoadAverage();
+            Console.WriteLine($"  load average before: {loadBefore}");
             foreach (var (label, check) in new[] { ("check", true), ("rebuild", false), ("check-after", true) })
             {
                 for (var run = 1; run <= runs; run++)
@@ -79,6 +84,7 @@ public static class RebuildBenchmark
                     var store = report.GetProperty("stores")[0];
                     var eventsReplayed = store.GetProperty("eventsReplayed").GetInt64();
                     var seconds = store.GetProperty("seconds").GetDouble();
+                    (storeEvents, storeStreams) = (eventsReplayed, store.GetProperty("streams").GetInt64());
                     rates.TryAdd(label, []);
                     rates[label].Add(eventsReplayed / seconds);
                     idleRates.TryAdd(label, []);
@@ -92,12 +98,25 @@ public static class RebuildBenchmark
                             $"; {p.GetProperty("projection").GetString()}: {p.GetProperty("documentsAfter").GetInt64():N0} documents, {p.GetProperty("seconds").GetDouble():0.00} s (replay {p.GetProperty("replaySeconds").GetDouble():0.00}, copy {p.GetProperty("copySeconds").GetDouble():0.00}, compare {p.GetProperty("compareSeconds").GetDouble():0.00}, replace {p.GetProperty("replaceSeconds").GetDouble():0.00}) = {p.GetProperty("documentsPerSecond").GetDouble():N0} documents/s, identical {comparison.GetProperty("identical").GetInt64():N0}, changed {comparison.GetProperty("changed").GetArrayLength()}, missing {comparison.GetProperty("missing").GetArrayLength()}, extra {comparison.GetProperty("extra").GetArrayLength()}");
                     }
                     Console.WriteLine(line);
+                    if (label != "rebuild") continue;
+                    // The raw baseline right after each rebuild run, on the same store and in the same process.
+                    var raw = await RawRebuild.RunAsync(connectionString);
+                    if (raw.Events != eventsReplayed)
+                        throw new InvalidOperationException($"The raw baseline read {raw.Events:N0} events, the rebuild replayed {eventsReplayed:N0}.");
+                    rawRates.Add(raw.EventsPerSecond);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  raw         run {run}: {raw.Events:N0} events, {raw.Rows:N0} rows in {raw.Seconds:0.00} s = {raw.EventsPerSecond:N0} events/s ({RawRebuild.What})"));
                 }
             }
             foreach (var (label, values) in rates)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {label,-11} median {Median(values):N0} events/s (target ≥ 20,000: {(Median(values) >= 20_000 ? "met" : "NOT met")}); CPU-bound on 2 idle cores ≤ {Median(idleRates[label]):N0} events/s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  raw         median {Median(rawRates):N0} events/s"));
             Console.WriteLine($"  load average after: {LoadAverage()}");
+            var rebuilt = Median(rates["rebuild"]);
+            new BenchRow("rebuild", "projections rebuild (replace mode), events replayed per second", rebuilt, "events/s", Median(rawRates), "plain SQL read, trivial fold, COPY a row per case",
+                BenchRow.OfRawRate(rebuilt, Median(rawRates)), "≥ 20,000 events/s", rebuilt >= 20_000, "bash deploy/bench.sh rebuild",
+                string.Create(CultureInfo.InvariantCulture, $"`relance projections rebuild` of a Reminder store of {storeEvents:N0} events in {storeStreams:N0} streams ({rates["rebuild"].Count} runs, median; check mode median {Median(rates["check"]):N0} events/s; CPU-bound on 2 idle cores ≤ {Median(idleRates["rebuild"]):N0} events/s), each run followed by the baseline: {RawRebuild.What}; load before {string.Join(' ', loadBefore.Split(' ').Take(3))}")).Append();
             if (failures > 0) Console.WriteLine($"  {failures} run(s) reported a mismatch: the rebuild disagrees with Marten's inline projections");
             return failures == 0 ? 0 : 1;
         }

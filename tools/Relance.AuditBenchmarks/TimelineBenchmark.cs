@@ -6,6 +6,7 @@ using System.Text.Json;
 using JasperFx;
 using Marten;
 using Npgsql;
+using Relance.Benchmarking;
 using Relance.CorrespondenceService;
 using Relance.CorrespondenceService.Correspondences;
 using Relance.CorrespondenceService.InvoiceDocuments;
@@ -25,7 +26,7 @@ namespace Relance.AuditBenchmarks;
 /// The timeline of a 500-event case: a year of dunning of one customer (invoices, payments, reminders by email and
 /// registered letter with their rendered content, postal tracking, calls, notes), appended through Marten with the
 /// services' own event types and store configuration into three fresh databases; then AuditTimeline.ReadAsync for that
-/// case, one call at a time, timed. Options: --events 500 --iterations 1000 --warmup 50 --markdown file --keep.
+/// case, one call at a time, timed, each call followed by one of its raw baseline (<see cref="RawCaseRead"/>). Options: --events 500 --iterations 1000 --warmup 50 --markdown file --keep.
 /// </summary>
 public static class TimelineBenchmark
 {
@@ -51,18 +52,34 @@ public static class TimelineBenchmark
             if (timeline.Count != events)
                 throw new InvalidOperationException($"The timeline has {timeline.Count} entries, {events} events were appended.");
 
-            for (var i = 0; i < warmup; i++) await AuditTimeline.ReadAsync(stores, subject, null, CancellationToken.None);
-            var phases = await PhasesAsync(stores, Math.Min(iterations, 200));
+            var streams = await CaseStreamsAsync(stores);
+            var raw = new RawCaseRead(stores, streams);
+            if (await raw.ReadAsync() is var rows && rows != events)
+                throw new InvalidOperationException($"The raw read found {rows} rows, {events} events were appended.");
+            for (var i = 0; i < warmup; i++)
+            {
+                await AuditTimeline.ReadAsync(stores, subject, null, CancellationToken.None);
+                await raw.ReadAsync();
+            }
+            var phases = await PhasesAsync(stores, streams, Math.Min(iterations, 200));
             var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg")).Trim() : "n/a";
+            // The timeline and its raw baseline one after the other, call by call: a change of load on the shared
+            // machine weighs on both alike.
             var times = new double[iterations];
+            var rawTimes = new double[iterations];
             for (var i = 0; i < iterations; i++)
             {
                 var watch = Stopwatch.StartNew();
                 await AuditTimeline.ReadAsync(stores, subject, null, CancellationToken.None);
                 times[i] = watch.Elapsed.TotalMilliseconds;
+                watch.Restart();
+                await raw.ReadAsync();
+                rawTimes[i] = watch.Elapsed.TotalMilliseconds;
             }
             Array.Sort(times);
-            double P(double q) => times[Math.Max(0, (int)Math.Ceiling(q * times.Length) - 1)];
+            Array.Sort(rawTimes);
+            double P(double q) => Percentile(times, q);
+            double Raw(double q) => Percentile(rawTimes, q);
             var perStore = history.GroupBy(h => h.Store).ToDictionary(g => g.Key, g => g.Count());
             var stored = await StoredBytesAsync(stores);
             var section = string.Create(CultureInfo.InvariantCulture, $"""
@@ -72,22 +89,31 @@ public static class TimelineBenchmark
                 The case: {perStore.GetValueOrDefault(AuditStore.Invoice)} invoice-service events (customer, {history.Invoices} invoices, payments), {perStore.GetValueOrDefault(AuditStore.Reminder)} dunning-case events
                 and {perStore.GetValueOrDefault(AuditStore.Correspondence)} correspondence events ({history.Correspondences} reminders by email and registered letter, rendered content stored in their events, postal tracking;
                 invoice documents), appended through Marten with the services' own event types into fresh databases ({stored / 1024.0 / 1024.0:0.0} MB of event data).
-                `AuditTimeline.ReadAsync` (one query per store, merged and described) called {iterations} times one after another after {warmup} warm-up calls, on the same machine as PostgreSQL.
+                `AuditTimeline.ReadAsync` (one query per store, merged and described) called {iterations} times, each call followed by one of the raw baseline, after {warmup} warm-up calls of each, on the same machine as PostgreSQL.
 
-                | figure | value | target |
-                |---|---|---|
-                | timeline of the case, p50 | {P(0.50):0.0} ms | |
-                | p95 | {P(0.95):0.0} ms | |
-                | p99 | {P(0.99):0.0} ms | < 50 ms |
-                | max | {times[^1]:0.0} ms | |
-                | mean | {times.Average():0.0} ms | |
+                | figure | value | raw baseline | target |
+                |---|---|---|---|
+                | timeline of the case, p50 | {P(0.50):0.0} ms | {Raw(0.50):0.0} ms | |
+                | p95 | {P(0.95):0.0} ms | {Raw(0.95):0.0} ms | |
+                | p99 | {P(0.99):0.0} ms | {Raw(0.99):0.0} ms | < 50 ms |
+                | max | {times[^1]:0.0} ms | {rawTimes[^1]:0.0} ms | |
+                | mean | {times.Average():0.0} ms | {rawTimes.Average():0.0} ms | |
 
+                The raw baseline, called alternately with the timeline: {RawCaseRead.What}.
                 Where the time goes (medians of {Math.Min(iterations, 200)} calls of each phase alone): {phases}.
 
                 """);
             Console.WriteLine(section);
             if (markdown is not null) await File.AppendAllTextAsync(markdown, section + Environment.NewLine);
-            return P(0.99) < 50 ? 0 : 1;
+            var notes = string.Create(CultureInfo.InvariantCulture,
+                $"{events} events ({perStore.GetValueOrDefault(AuditStore.Invoice)} invoice, {perStore.GetValueOrDefault(AuditStore.Reminder)} case, {perStore.GetValueOrDefault(AuditStore.Correspondence)} correspondence; {stored / 1024.0 / 1024.0:0.0} MB), " +
+                $"{iterations} calls alternating with the baseline after {warmup} warm-up; baseline: {RawCaseRead.What}; load before {load.Split(' ')[0]}");
+            foreach (var (q, target) in new[] { (0.50, (string?)null), (0.99, "p99 < 50 ms") })
+                new BenchRow("timeline", $"timeline of a {events}-event case, p{q * 100:0}", P(q), "ms", Raw(q), "Npgsql reading the same rows into memory",
+                    BenchRow.OfRawTime(P(q), Raw(q)), target, target is null ? null : P(q) < 50, "bash deploy/bench.sh timeline", notes).Append();
+            // A missed target is a figure, not a failure (the row and the table say it): exit 1 is kept for wrong work.
+            if (P(0.99) >= 50) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target missed: p99 {P(0.99):0.0} ms, not < 50 ms"));
+            return 0;
         }
         finally
         {
@@ -95,14 +121,22 @@ public static class TimelineBenchmark
         }
     }
 
-    /// <summary>The phases of a case timeline timed apart: each store's query, then describing and merging.</summary>
-    static async Task<string> PhasesAsync(AuditStore[] stores, int calls)
+    /// <summary>The streams the case's timeline reads in each store, as the timeline finds them from the case's events.</summary>
+    static async Task<CaseStreams> CaseStreamsAsync(AuditStore[] stores)
     {
         var caseKey = DunningCase.StreamKey(Company, Customer, Currency);
         var caseEvents = await StoredEvents.OfStreamsAsync(stores[1], [caseKey], null, CancellationToken.None);
-        var invoices = caseEvents.Where(e => e.Type == "invoice_joined_case").Select(e => $"{Company}/{e.Data.Str("InvoiceNumber")}").Append(Customer_()).ToList();
+        var invoices = caseEvents.Where(e => e.Type == "invoice_joined_case").Select(e => $"{Company}/{e.Data.Str("InvoiceNumber")}").Append(Customer_()).ToArray();
         var correspondences = caseEvents.Where(e => e.Type == "reminder_requested").Select(e => e.Data.Str("ReminderId")!)
-            .Concat(caseEvents.Where(e => e.Type == "invoice_joined_case").Select(e => InvoiceDocumentSet.StreamKey(Company, e.Data.Str("InvoiceNumber")!))).ToList();
+            .Concat(caseEvents.Where(e => e.Type == "invoice_joined_case").Select(e => InvoiceDocumentSet.StreamKey(Company, e.Data.Str("InvoiceNumber")!))).ToArray();
+        return new CaseStreams(caseKey, invoices, correspondences);
+    }
+
+    /// <summary>The phases of a case timeline timed apart: each store's query, then describing and merging.</summary>
+    static async Task<string> PhasesAsync(AuditStore[] stores, CaseStreams streams, int calls)
+    {
+        var (caseKey, invoices, correspondences) = streams;
+        var caseEvents = await StoredEvents.OfStreamsAsync(stores[1], [caseKey], null, CancellationToken.None);
         var all = new List<StoredEvent>();
         async Task<double> Median(Func<Task> phase)
         {
@@ -124,6 +158,8 @@ public static class TimelineBenchmark
         return string.Create(CultureInfo.InvariantCulture,
             $"dunning-case query {reminder:0.0} ms, then in parallel invoice query {invoice:0.0} ms and correspondence query {correspondence:0.0} ms; describing and merging {describe:0.0} ms");
     }
+
+    static double Percentile(double[] sorted, double q) => sorted[Math.Max(0, (int)Math.Ceiling(q * sorted.Length) - 1)];
 
     static string Customer_() => Relance.InvoiceService.Customers.Customer.StreamKey(Company, Customer);
 

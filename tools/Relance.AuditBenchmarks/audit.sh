@@ -4,11 +4,14 @@
 # each benchmark works in fresh databases of its own and drops them.
 #   bash tools/Relance.AuditBenchmarks/audit.sh                      every benchmark, results file started afresh
 #   bash tools/Relance.AuditBenchmarks/audit.sh rebuild [options…]   one of them, appended (options go to it)
+# The timeline and the rebuild are each measured beside a raw baseline (RawCaseRead.cs, RawRebuild.cs). deploy/bench.sh
+# runs them with RELANCE_BENCH_ROWS (rows of its table), RELANCE_AUDIT_RESULTS (another results file) and
+# RELANCE_BENCH_BUILT (already built in Release) set.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 if [ -z "${RELANCE_POSTGRES:-}" ] && [ -f .relance/env ]; then set -a; source .relance/env; set +a; fi
 [ -n "${RELANCE_POSTGRES:-}" ] || { echo "RELANCE_POSTGRES is not set: run deploy/infra.sh first (it writes .relance/env)" >&2; exit 2; }
-RESULTS=deploy/bench-results/audit.md
+RESULTS=${RELANCE_AUDIT_RESULTS:-deploy/bench-results/audit.md}
 
 benchmarks() { dotnet tools/Relance.AuditBenchmarks/bin/Release/net10.0/Relance.AuditBenchmarks.dll "$@"; }
 
@@ -41,7 +44,7 @@ seal-verify() { captured "Sealing and verifying" seal-verify "$@"; }
 
 # projections rebuild: 20,000 dunning cases (≈190,000 events) written in a database of its own by one process, then
 # rebuilt through the command line by another (as the service writes and the tool reads), three times each in --check,
-# rebuild and --check again (target ≥ 20,000 events/s). Options: --cases N, --runs N.
+# rebuild and --check again (target ≥ 20,000 events/s), each rebuild run followed by its raw baseline. Options: --cases N, --runs N.
 rebuild() {
   local cases=20000 runs=3
   while [ $# -gt 0 ]; do case $1 in --cases) cases=$2; shift 2;; --runs) runs=$2; shift 2;; *) echo "rebuild: unknown option $1" >&2; return 2;; esac; done
@@ -54,7 +57,7 @@ rebuild() {
   rm -f "$out"
 }
 
-dotnet build tools/Relance.AuditBenchmarks -c Release --nologo -v quiet -clp:ErrorsOnly
+[ -n "${RELANCE_BENCH_BUILT:-}" ] || dotnet build tools/Relance.AuditBenchmarks -c Release --nologo -v quiet -clp:ErrorsOnly
 mkdir -p "$(dirname "$RESULTS")"
 if [ $# -gt 0 ]; then
   name=$1; shift

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Correspondence throughput: letters rendered per second, emails sent per second to maildev (RELANCE_SMTP) and
 # to Postfix's smtp-sink, a sink that accepts and discards mail, started here on a free port and stopped at the end.
-# Extra arguments go to the benchmark (e.g. --seconds 30 --concurrency 16). Writes deploy/bench-results/correspondence.md.
+# Extra arguments go to the benchmark (e.g. --seconds 30 --concurrency 16, --only letters,sink). Writes deploy/bench-results/correspondence.md
+# (--out file: elsewhere). The letters and the smtp-sink figures are each followed by their raw baseline (RawLetter.cs, RawSmtp.cs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 [ -f /work/main/.relance/env ] && [ -z "${RELANCE_SMTP:-}" ] && { set -a; source /work/main/.relance/env; set +a; }
@@ -21,4 +22,5 @@ sink_pid=$!
 trap 'kill "$sink_pid" 2>/dev/null || true' EXIT
 sleep 0.5
 
-dotnet run -c Release --project tools/Relance.CorrespondenceBenchmarks -- correspondence --sink "127.0.0.1:$port" "$@"
+# RELANCE_BENCH_BUILT: deploy/bench.sh built everything in Release already.
+dotnet run -c Release ${RELANCE_BENCH_BUILT:+--no-build} --project tools/Relance.CorrespondenceBenchmarks -- correspondence --sink "127.0.0.1:$port" "$@"
