@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Npgsql;
+using Relance.Benchmarking;
 using Relance.PaymentStopBenchmark;
 
 // relance-payment-stop [--repo .] [--handed-over 2000] [--scheduled 8000] [--rate 1000]
@@ -70,6 +71,7 @@ await using (var services = new Services(settings, logs))
     Say($"seeded in {seeding.Elapsed.TotalSeconds:0} s: {total:N0} cases, {settings.HandedOver:N0} reminders waiting in the Correspondence service's queue");
 
     // Payments in random order at the set rate; each one's publish instant is kept.
+    var loadBefore = BenchRow.LoadAverage();
     var published = new ConcurrentDictionary<string, DateTime>();
     var order = Enumerable.Range(0, total).OrderBy(_ => Random.Shared.Next()).ToArray();
     var paying = Stopwatch.StartNew();
@@ -131,9 +133,13 @@ await using (var services = new Services(settings, logs))
     var notes = $"{total:N0} payments at {settings.Rate:N0}/s (published in {publishing.TotalSeconds:0.0} s), each its own case; {settings.HandedOver:N0} cases had a reminder " +
                 $"handed over (recalled, then {withdrawn:N0} withdrawn and {sentAfter:N0} sent once the Correspondence service read its queue), " +
                 $"{settings.Scheduled:N0} a reminder scheduled (dropped); Relance p95 {relance.P95:0} ms, max {relance.Max:0} ms; raw p95 {raw.P95:0} ms, max {raw.Max:0} ms; " +
-                $"load before {File.ReadAllText("/proc/loadavg").Trim()}";
-    Rows.Write(settings.Rows, "payment-stop", "Payment to case closed and pending sends called off, p50", relance.P50, raw.P50, null, notes);
-    Rows.Write(settings.Rows, "payment-stop", "Payment to case closed and pending sends called off, p99", relance.P99, raw.P99, relance.P99 < 1000 && failures.Count == 0, notes);
+                $"load average before the payments {loadBefore}, after {BenchRow.LoadAverage()}";
+    const string Baseline = "RabbitMQ.Client consume + one Npgsql transaction closing the case row and deleting its pending action";
+    new BenchRow("payment-stop", $"payment to case closed and pending sends called off at {settings.Rate:N0} payments/s, p50", relance.P50, "ms",
+        raw.P50, Baseline, BenchRow.OfRawTime(relance.P50, raw.P50), null, null, "bash deploy/bench.sh payment-stop", notes).Append();
+    new BenchRow("payment-stop", $"payment to case closed and pending sends called off at {settings.Rate:N0} payments/s, p99", relance.P99, "ms",
+        raw.P99, Baseline, BenchRow.OfRawTime(relance.P99, raw.P99), "p99 < 1 s at 1,000 messages/s", relance.P99 < 1000 && failures.Count == 0,
+        "bash deploy/bench.sh payment-stop", notes).Append();
 }
 await broker.DeleteVirtualHost();
 foreach (var failure in failures) Console.Error.WriteLine($"[payment-stop] FAILED: {failure}");
