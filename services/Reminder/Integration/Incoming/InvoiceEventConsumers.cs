@@ -142,7 +142,7 @@ public static class InvoiceEventsEndpoint
     {
         // Messages handled at once: different customers' in parallel (MassTransit's default, twice the cores, left a
         // burst of payments waiting in the queue for seconds: each handling mostly waits on PostgreSQL).
-        var concurrency = context.GetRequiredService<IConfiguration>().GetValue("Reminder:InvoiceEvents:ConcurrentMessages", 32);
+        var concurrency = context.GetRequiredService<IConfiguration>().GetValue("Reminder:InvoiceEvents:ConcurrentMessages", 16);
         cfg.ReceiveEndpoint(Queue, endpoint =>
         {
             endpoint.PrefetchCount = concurrency * 2;
