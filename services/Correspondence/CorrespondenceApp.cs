@@ -9,6 +9,7 @@ using Relance.CorrespondenceService.Correspondences.Reconciling;
 using Relance.CorrespondenceService.Correspondences.Unconfirmed;
 using Relance.CorrespondenceService.Correspondences.SendingReminder;
 using Relance.CorrespondenceService.Correspondences.TrackingLetter;
+using Relance.CorrespondenceService.Correspondences.Withdrawing;
 using Relance.CorrespondenceService.Email;
 using Relance.CorrespondenceService.Integration.Incoming;
 using Relance.CorrespondenceService.InvoiceDocuments;
@@ -43,6 +44,8 @@ public static class CorrespondenceApp
         builder.Services.AddHttpClient<ISmsGateway, HttpSmsGateway>(http => http.Timeout = sms.Timeout);
         builder.Services.AddTransient<IChannelAdapter, SmsChannel>();
         builder.Services.AddScoped<SendReminderHandler>();
+        builder.Services.AddScoped<WithdrawReminderHandler>();
+        builder.Services.AddSingleton<QueuedWithdrawals>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Correspondence:Documents").Get<DocumentOptions>() ?? new DocumentOptions());
         builder.Services.AddHttpClient<DocumentFetcher>()
             .ConfigurePrimaryHttpMessageHandler(services => DocumentSources.Handler(services.GetRequiredService<DocumentOptions>()));
@@ -68,6 +71,14 @@ public static class CorrespondenceApp
                         retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10));
                     }))
                 .Endpoint(e => e.Name = CorrespondenceTopology.SendReminderQueue);
+            // Withdrawals have a queue of their own, read before any reminder leaves (QueuedWithdrawals).
+            bus.AddConsumer<WithdrawReminderConsumer>(consumer =>
+                    consumer.UseMessageRetry(retry =>
+                    {
+                        retry.Ignore<MessageRejectedException>();
+                        retry.Exponential(8, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(2));
+                    }))
+                .Endpoint(e => e.Name = CorrespondenceTopology.WithdrawReminderQueue);
             // Fetch failures are recorded, not thrown: what is retried here is the database or the broker being away.
             bus.AddConsumer<InvoiceDocumentsConsumer>(consumer =>
                 consumer.UseMessageRetry(retry => retry.Exponential(8, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(10))));
@@ -95,5 +106,6 @@ public static class CorrespondenceApp
     {
         options.Projections.Add<CorrespondenceProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<InvoiceDocumentsProjection>(ProjectionLifecycle.Inline);
+        options.Schema.For<RecalledReminder>();
     }
 }

@@ -16,11 +16,18 @@ public abstract class EventForwarder : SubscriptionBase
     public sealed override async Task<IChangeListener> ProcessEventsAsync(
         EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken cancellation)
     {
+        BeginPage();
         foreach (var e in page.Events) await ForwardAsync(e, operations, cancellation);
         return NullChangeListener.Instance;
     }
 
     protected abstract Task ForwardAsync(IEvent e, IDocumentOperations operations, CancellationToken cancellation);
+
+    /// <summary>
+    /// Before each page of events. What a forwarder appends is committed with the page, so the states it loads do not
+    /// show it yet: one that appends can remember here what it did within the page.
+    /// </summary>
+    protected virtual void BeginPage() { }
 
     /// <summary>The current state of the event's stream, kept by its inline projection.</summary>
     protected static async Task<T> StateOf<T>(IDocumentOperations operations, IEvent e, CancellationToken cancellation) where T : notnull =>

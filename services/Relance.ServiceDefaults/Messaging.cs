@@ -117,6 +117,17 @@ public static class MessageIds
     public static void AttributeTo<T>(this Marten.IDocumentSession session, ConsumeContext<T> context) where T : class =>
         session.AttributeTo(context, $"system:{typeof(T).Name}");
 
+    /// <summary>The id of the message about <paramref name="part"/> that event <paramref name="eventId"/> causes, when it causes several: stable (a repeat is spotted), each its own.</summary>
+    public static Guid Derived(Guid eventId, Guid part)
+    {
+        Span<byte> input = stackalloc byte[32];
+        eventId.TryWriteBytes(input[..16]);
+        part.TryWriteBytes(input[16..]);
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(input, hash);
+        return new Guid(hash[..16]);
+    }
+
     /// <summary>An outgoing message caused by a stored event: its id is the event's id, and the event's correlation travels on.</summary>
     public static void StampFrom(this SendContext send, JasperFx.Events.IEvent e)
     {

@@ -60,6 +60,7 @@ public static class ReminderApp
                 bus.AddConsumer<ReminderSentConsumer>();
                 bus.AddConsumer<LetterTrackingConsumer>();
                 bus.AddConsumer<ReminderNotDeliveredConsumer>();
+                bus.AddConsumer<ReminderWithdrawalConsumer>();
             },
             (context, cfg) =>
             {

@@ -12,6 +12,8 @@ public sealed record ReminderSent(
 public static class CorrespondenceTopology
 {
     public const string SendReminderQueue = "correspondence-send-reminder";
+    /// <summary>Withdrawals (<see cref="WithdrawReminder"/>) have a queue of their own, read before any reminder leaves.</summary>
+    public const string WithdrawReminderQueue = "correspondence-withdraw-reminder";
 }
 
 /// <summary>

@@ -182,10 +182,10 @@ public static class Tones
 /// <summary>
 /// Where a correspondence stands, whatever its channel. <see cref="Delivered"/> is an SMS's delivery report or a
 /// letter's delivery; <see cref="Posted"/>, <see cref="Acknowledged"/> (a registered letter's acknowledgment of
-/// receipt) and <see cref="Returned"/> (undelivered, any reason) are a letter's postal tracking; <see cref="Abandoned"/> and <see cref="Refused"/> never left. Shown by name;
+/// receipt) and <see cref="Returned"/> (undelivered, any reason) are a letter's postal tracking; <see cref="Abandoned"/>, <see cref="Refused"/> and <see cref="Withdrawn"/> never left. Shown by name;
 /// members are appended, never reordered.
 /// </summary>
-public enum CorrespondenceStatus { Requested, Rendered, QueuedForPosting, Sent, Dispatching, OutcomeUnknown, Failed, Delivered, DeliveryFailed, Bounced, Posted, Acknowledged, Returned, Abandoned, Refused }
+public enum CorrespondenceStatus { Requested, Rendered, QueuedForPosting, Sent, Dispatching, OutcomeUnknown, Failed, Delivered, DeliveryFailed, Bounced, Posted, Acknowledged, Returned, Abandoned, Refused, Withdrawn }
 
 public sealed record Correspondence(
     string Id,
@@ -219,6 +219,15 @@ public sealed record Correspondence(
     /// <summary>Refused when rendered after its request was recorded: never dispatched.</summary>
     public CorrespondenceRefused? Refused { get; init; }
 
+    /// <summary>Withdrawn by the Reminder service before it left: never dispatched.</summary>
+    public CorrespondenceWithdrawn? Withdrawn { get; init; }
+
+    /// <summary>A withdrawal that came when it had left already, or its provider might have it: recorded, nothing stopped.</summary>
+    public CorrespondenceWithdrawalTooLate? WithdrawalTooLate { get; init; }
+
+    /// <summary>Never to be dispatched: given up on, refused, or withdrawn.</summary>
+    public bool Stopped => Abandoned is not null || Refused is not null || Withdrawn is not null;
+
     public CorrespondenceStatus Status =>
         !Bounces.IsEmpty ? CorrespondenceStatus.Bounced
         : Postal?.Returned is not null ? CorrespondenceStatus.Returned
@@ -231,6 +240,7 @@ public sealed record Correspondence(
         : OutcomeUnknown is not null ? CorrespondenceStatus.OutcomeUnknown
         : Attempt is not null ? CorrespondenceStatus.Dispatching
         : Abandoned is not null ? CorrespondenceStatus.Abandoned
+        : Withdrawn is not null ? CorrespondenceStatus.Withdrawn
         : Refused is not null ? CorrespondenceStatus.Refused
         : LastFailure is { Permanent: true } ? CorrespondenceStatus.Failed
         : QueuedForPosting is not null ? CorrespondenceStatus.QueuedForPosting
@@ -258,6 +268,8 @@ public static class CorrespondenceEvolution
         (_, CorrespondenceBounced bounced) => state with { Bounces = state.Bounces.Add(bounced) },
         (_, CorrespondenceAbandoned abandoned) => state with { Abandoned = abandoned },
         (_, CorrespondenceRefused refused) => state with { Refused = refused },
+        (_, CorrespondenceWithdrawn withdrawn) => state with { Withdrawn = withdrawn },
+        (_, CorrespondenceWithdrawalTooLate late) => state with { WithdrawalTooLate = late },
         (_, LetterHandedToPostalProvider handedOver) => state with { Postal = (state.Postal ?? new PostalTrail()) with { HandedOver = handedOver } },
         (_, LetterPosted posted) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Posted = posted } },
         (_, LetterDelivered delivered) => state with { Postal = (state.Postal ?? new PostalTrail()) with { Delivered = delivered } },
@@ -368,3 +380,16 @@ public sealed record CorrespondenceAbandoned(string Reason, DateTimeOffset Aband
 public sealed record CorrespondenceRefused(ImmutableList<RefusalReason> Reasons, DateTimeOffset RefusedAt);
 
 public sealed record RefusalReason(string Field, string Error);
+
+/// <summary>
+/// Withdrawn at the Reminder service's request (every invoice it listed paid, cancelled, contested, held… after it
+/// was handed over) before it left: never dispatched afterwards. Announced back as withdrawn.
+/// </summary>
+/// <param name="RecalledAt">When the Reminder service decided to withdraw it.</param>
+public sealed record CorrespondenceWithdrawn(string Reason, DateTimeOffset RecalledAt, DateTimeOffset WithdrawnAt);
+
+/// <summary>
+/// A withdrawal that arrived when the correspondence had left (sent, queued for posting) or while its provider may
+/// have it (an attempt open, its outcome unknown): recorded for the proof trail, nothing stopped. Announced back as too late.
+/// </summary>
+public sealed record CorrespondenceWithdrawalTooLate(string Reason, string Detail, DateTimeOffset RecalledAt, DateTimeOffset RecordedAt);

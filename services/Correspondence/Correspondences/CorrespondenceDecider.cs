@@ -1,5 +1,6 @@
 using MimeKit;
 using Relance.CorrespondenceService.Correspondences.Reconciling;
+using Relance.CorrespondenceService.Correspondences.Withdrawing;
 using Relance.CorrespondenceService.Sms;
 using Relance.CorrespondenceService.Writing;
 using Relance.ServiceDefaults;
@@ -26,11 +27,11 @@ public static class CorrespondenceDecider
     }
 
     public static IReadOnlyList<object> Render(CorrespondenceRendered rendered, Correspondence? state) =>
-        state is { Rendered: null, Abandoned: null, Refused: null } ? [rendered] : [];
+        state is { Rendered: null, Stopped: false } ? [rendered] : [];
 
     /// <summary>A recorded request its rendering refused, recorded once: it is not carried out, nor tried again.</summary>
     public static IReadOnlyList<object> RefuseRendering(IReadOnlyList<(string Field, string Error)> reasons, DateTimeOffset now, Correspondence? state) =>
-        state is { Rendered: null, Abandoned: null, Refused: null }
+        state is { Rendered: null, Stopped: false }
             ? [new CorrespondenceRefused([.. reasons.Select(r => new RefusalReason(r.Field, r.Error))], now)] : [];
 
     /// <summary>
@@ -42,7 +43,7 @@ public static class CorrespondenceDecider
     /// </summary>
     public static ReconcileStep Reconcile(Correspondence state, DateTimeOffset now, ReconcilerOptions options) => state switch
     {
-        { Dispatched: true } or { OutcomeUnknown: not null } or { LastFailure.Permanent: true } or { Abandoned: not null } or { Refused: not null } =>
+        { Dispatched: true } or { OutcomeUnknown: not null } or { LastFailure.Permanent: true } or { Stopped: true } =>
             ReconcileStep.Leave,
         { Attempt: not null } => ReconcileStep.CarryOn,
         _ when now - state.Request.RequestedAt > options.MaxAge => ReconcileStep.Abandon,
@@ -68,7 +69,7 @@ public static class CorrespondenceDecider
         state is { Rendered: not null, Dispatched: false } && !Channels.IsLetter(state.Request.Channel) ? [sent] : [];
 
     public static IReadOnlyList<object> RecordQueuedForPosting(LetterQueuedForPosting queued, Correspondence? state) =>
-        state is { Rendered: not null, Dispatched: false } && Channels.IsLetter(state.Request.Channel) ? [queued] : [];
+        state is { Rendered: not null, Dispatched: false, Stopped: false } && Channels.IsLetter(state.Request.Channel) ? [queued] : [];
 
     public static IReadOnlyList<object> RecordFailure(CorrespondenceSendingFailed failed, Correspondence? state) =>
         state is { Dispatched: false } ? [failed] : [];
@@ -80,11 +81,27 @@ public static class CorrespondenceDecider
     public static DispatchStep NextStep(Correspondence state) => state switch
     {
         { Rendered: null } or { Dispatched: true } or { LastFailure.Permanent: true } => DispatchStep.Nothing,
-        { Abandoned: not null } or { Refused: not null } => DispatchStep.Nothing,
+        { Stopped: true } => DispatchStep.Nothing,
         _ when Channels.IsLetter(state.Request.Channel) => DispatchStep.Nothing,
         { OutcomeUnknown: not null } => DispatchStep.AwaitPerson,
         { Attempt: not null } => DispatchStep.Lookup,
         _ => DispatchStep.Send,
+    };
+
+    /// <summary>
+    /// The Reminder service's withdrawal: stops what has not left (<see cref="CorrespondenceWithdrawn"/>); recorded as too
+    /// late when it has, or when its provider may have it (an attempt open, its outcome unknown); nothing when it never
+    /// leaves anyway (abandoned, refused, failed for good) or was answered already. None before the request is recorded:
+    /// the request, when it comes, is withdrawn then (<see cref="SendingReminder.SendReminderHandler"/>).
+    /// </summary>
+    public static IReadOnlyList<object> Withdraw(Withdrawal withdrawal, DateTimeOffset now, Correspondence? state) => state switch
+    {
+        null or { Stopped: true } or { WithdrawalTooLate: not null } or { LastFailure.Permanent: true } => [],
+        { Sent: not null } => [new CorrespondenceWithdrawalTooLate(withdrawal.Reason, $"sent {state.Sent.SentAt:u}", withdrawal.RecalledAt, now)],
+        { QueuedForPosting: not null } => [new CorrespondenceWithdrawalTooLate(withdrawal.Reason, $"queued for posting {state.QueuedForPosting.QueuedAt:u}", withdrawal.RecalledAt, now)],
+        { Attempt: not null } or { OutcomeUnknown: not null } =>
+            [new CorrespondenceWithdrawalTooLate(withdrawal.Reason, $"the {state.Request.Channel} provider may have it already", withdrawal.RecalledAt, now)],
+        _ => [new CorrespondenceWithdrawn(withdrawal.Reason, withdrawal.RecalledAt, now)],
     };
 
     /// <summary>The intent, committed before the provider is called.</summary>

@@ -198,6 +198,13 @@ public sealed record InvoiceDisputeClosed(string InvoiceNumber, string DisputeId
 /// <param name="LeftOut">Its invoices; those still open (contested meanwhile) go back to where they were.</param>
 public sealed record ReminderWithdrawn(Guid ReminderId, ImmutableList<string> LeftOut, string Reason, DateTimeOffset WithdrawnAt);
 
+/// <summary>
+/// A reminder already handed to the Correspondence service, none of whose invoices is still to chase (paid,
+/// cancelled, contested, held, promised or put in a payment plan since): it was asked not to send it. Its answer
+/// follows: <see cref="ReminderWithdrawn"/> when it never left, <see cref="ReminderSent"/> when it had.
+/// </summary>
+public sealed record ReminderRecalled(Guid ReminderId, string Reason, DateTimeOffset RecalledAt);
+
 /// <summary>A requested reminder sent without some of its invoices, paid, cancelled or contested meanwhile.</summary>
 public sealed record ReminderNarrowed(Guid ReminderId, ImmutableList<string> LeftOut, string Reason, DateTimeOffset NarrowedAt);
 
@@ -369,6 +376,9 @@ public sealed record RequestedAction(Guid ReminderId, Guid ActionId, string Step
 {
     /// <summary>Whom it was addressed to: the address a failed delivery makes the case avoid.</summary>
     public ActionRecipient? Recipient { get; init; }
+
+    /// <summary>Its step's position on the plan, 0 for an action off the ladder (an invoice sent again).</summary>
+    public int Level { get; init; } = 1;
 }
 
 /// <param name="Invoices">The invoices the approval is asked for: only those, if still owed, are acted on once approved.</param>
@@ -434,6 +444,10 @@ public sealed record DunningCase(
     public ImmutableHashSet<string> UndeliverableEmails { get; init; } = [];
     /// <summary>Numbers an SMS was not delivered to: SMS steps avoid them until the ERP gives another.</summary>
     public ImmutableHashSet<string> UndeliverableSmsNumbers { get; init; } = [];
+    /// <summary>Reminders withdrawn before they left: by the hand-over itself, or by the Correspondence service when recalled.</summary>
+    public ImmutableList<Guid> WithdrawnReminders { get; init; } = [];
+    /// <summary>Reminders recalled from the Correspondence service after their hand-over (<see cref="ReminderRecalled"/>).</summary>
+    public ImmutableList<Guid> RecalledReminders { get; init; } = [];
     /// <summary>Postal addresses a letter came back from, unknown there (<see cref="DunningCaseDecider.AddressKey"/>): letters avoid them until the ERP gives another.</summary>
     public ImmutableHashSet<string> UndeliverablePostalAddresses { get; init; } = [];
 

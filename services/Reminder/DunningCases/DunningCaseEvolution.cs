@@ -48,6 +48,7 @@ public static class DunningCaseEvolution
             Requested = state.Requested.Add(new RequestedAction(requested.ReminderId, requested.ActionId, requested.Step, requested.Channel, requested.RequestedAt, requested.Invoices)
             {
                 Recipient = requested.Recipient,
+                Level = requested.Level,
             }),
             Letters = requested.Channel is "letter" or "registered-letter"
                 ? state.Letters.Add(new CaseLetter(requested.ReminderId, requested.Step, requested.Channel, requested.PaymentDeadlineDays, requested.RequestedAt))
@@ -91,7 +92,14 @@ public static class DunningCaseEvolution
             Calls = [],
             CallsDueFrom = null,
         },
-        (_, ReminderWithdrawn withdrawn) => Planned(TakenBack(state, withdrawn.ReminderId, withdrawn.LeftOut)),
+        (_, ReminderWithdrawn withdrawn) => Planned(TakenBack(state, withdrawn.ReminderId, withdrawn.LeftOut) with
+        {
+            WithdrawnReminders = state.WithdrawnReminders.Contains(withdrawn.ReminderId) ? state.WithdrawnReminders : state.WithdrawnReminders.Add(withdrawn.ReminderId),
+        }),
+        (_, ReminderRecalled recalled) => state with
+        {
+            RecalledReminders = state.RecalledReminders.Contains(recalled.ReminderId) ? state.RecalledReminders : state.RecalledReminders.Add(recalled.ReminderId),
+        },
         (_, ReminderNarrowed narrowed) => Planned(TakenBack(state, narrowed.ReminderId, narrowed.LeftOut)),
         (_, ReminderSent sent) => state with { SentReminders = state.SentReminders.Add(sent.ReminderId) },
         (_, LetterPosted posted) => Planned(WithLetter(state, posted.ReminderId, l => l with { PostedOn = posted.PostedOn })),

@@ -54,6 +54,7 @@ static class CaseStory
         { QueuedForPosting: { } queued } => $"adressée à {queued.Addressee}, {string.Join(", ", [.. queued.Address.Lines, $"{queued.Address.PostalCode} {queued.Address.City}"])}",
         { Refused: { } refused } => $"refusée au rendu : {string.Join(", ", refused.Reasons.Select(r => r.Error))}",
         { Abandoned: { } abandoned } => $"abandonnée : {abandoned.Reason}",
+        { Withdrawn: { } withdrawn } => $"retirée avant envoi : {withdrawn.Reason}",
         var other => $"non envoyée (état {other.Status})",
     };
 

@@ -56,7 +56,7 @@ public sealed class DispatchReconciler(IServiceScopeFactory scopes, IDocumentSto
         var now = clock.GetUtcNow();
         var open = (await session.Query<Correspondence>()
                 .Where(c => c.Sent == null && c.QueuedForPosting == null && c.OutcomeUnknown == null && (c.LastFailure == null || !c.LastFailure.Permanent)
-                            && c.Abandoned == null && c.Refused == null)
+                            && c.Abandoned == null && c.Refused == null && c.Withdrawn == null)
                 .ToListAsync(cancellation))
             .Where(c => c.Rendered is null || Channels.IsLetter(c.Request.Channel) || CorrespondenceDecider.NextStep(c) is DispatchStep.Send or DispatchStep.Lookup)
             .Select(c => (Correspondence: c, Step: CorrespondenceDecider.Reconcile(c, now, options)))

@@ -1,6 +1,5 @@
 using Marten;
-using Marten.Storage;
-using Npgsql;
+using Relance.CorrespondenceService.Correspondences.Withdrawing;
 using Relance.CorrespondenceService.Email;
 using Relance.CorrespondenceService.InvoiceDocuments.AttachingDocuments;
 using Relance.CorrespondenceService.Letters.Posting;
@@ -14,45 +13,24 @@ namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 /// committed before the provider is called, then what it answered. Whoever finds an attempt open (a redelivery, the
 /// <see cref="Reconciling.DispatchReconciler"/> after a crash) asks the channel whether the provider has it rather than
 /// sending blindly again: sent is recorded, not sent is sent, and "cannot tell" (SMTP) is recorded unknown for a person.
-/// The whole is done under a PostgreSQL advisory lock on the correspondence, so two deliveries of the same request at
-/// once are handled one after the other: the second finds the work done and sends nothing. An email waits for the
+/// The whole is done under a PostgreSQL advisory lock on the correspondence (<see cref="CorrespondenceLock"/>), so two
+/// deliveries of the same request at once are handled one after the other: the second finds the work done and sends
+/// nothing. A withdrawal from the Reminder service (<see cref="WithdrawReminderHandler"/>) is looked for before the
+/// work and again just before it leaves, once the withdrawals queued for this service are read (<see cref="QueuedWithdrawals"/>). An email waits for the
 /// documents of its invoices still being fetched (see <see cref="DocumentsToAttach"/>): nothing is rendered until
 /// they are kept, or given up on.
 /// </summary>
 public sealed class SendReminderHandler(
     IDocumentStore store, IEnumerable<IChannelAdapter> channels, SenderIdentity sender, DocumentsToAttach documents, PostalDispatch postal,
-    TimeProvider clock, ILogger<SendReminderHandler> logger)
+    QueuedWithdrawals withdrawals, TimeProvider clock, ILogger<SendReminderHandler> logger)
 {
     /// <param name="wait">Wait for whoever holds the correspondence; false: return false at once when someone does.</param>
     public async Task<bool> Handle(CorrespondenceRequested request, Action<IDocumentSession> attribute, CancellationToken cancellation, bool wait = true)
     {
-        await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
-        await connection.OpenAsync(cancellation);
-        var key = LockKey(request.ReminderId);
-        await using (var lockIt = new NpgsqlCommand(wait ? "SELECT pg_advisory_lock($1, $2)" : "SELECT pg_try_advisory_lock($1, $2)", connection)
-                         { Parameters = { new() { Value = LockClass }, new() { Value = key } } })
-            if (await lockIt.ExecuteScalarAsync(cancellation) is false) return false;
-        try
-        {
-            await HandleLocked(request, attribute, cancellation);
-            return true;
-        }
-        finally
-        {
-            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock($1, $2)", connection) { Parameters = { new() { Value = LockClass }, new() { Value = key } } };
-            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-    }
-
-    // The two-key form (class, correspondence): PostgreSQL keeps it apart from the one-key bigint locks Marten takes (its
-    // daemon's DaemonLockId), so a correspondence never waits on, or blocks, the projections. Two correspondences whose ids
-    // hash alike are only handled one after the other.
-    const int LockClass = 0x52434F52; // "RCOR"
-
-    static int LockKey(Guid correspondenceId)
-    {
-        var bytes = correspondenceId.ToByteArray();
-        return BitConverter.ToInt32(bytes, 0) ^ BitConverter.ToInt32(bytes, 4) ^ BitConverter.ToInt32(bytes, 8) ^ BitConverter.ToInt32(bytes, 12);
+        await using var held = await CorrespondenceLock.TakeAsync(store, request.ReminderId, wait, cancellation);
+        if (held is null) return false;
+        await HandleLocked(request, attribute, cancellation);
+        return true;
     }
 
     async Task HandleLocked(CorrespondenceRequested request, Action<IDocumentSession> attribute, CancellationToken cancellation)
@@ -70,7 +48,9 @@ public sealed class SendReminderHandler(
         if (state.Dispatched) return;
         if (state.Refused is { } refusal)
             throw new MessageRejectedException([.. refusal.Reasons.Select(r => (r.Field, r.Error))]);
-        if (state.Abandoned is not null) return;
+        // A withdrawal that came first (before the request, or while it waited for a retry) stops it here.
+        state = await WithdrawIfRecalled(state, attribute, cancellation);
+        if (state.Stopped) return;
 
         if (state.Rendered is null)
         {
@@ -90,6 +70,14 @@ public sealed class SendReminderHandler(
                 throw;
             }
             state = await Decide(id, attribute, s => CorrespondenceDecider.Render(final, s), cancellation);
+        }
+
+        // Last look before it leaves: the withdrawals queued for this service read, then this one's looked for.
+        if (!state.Dispatched && state.Attempt is null && state.OutcomeUnknown is null)
+        {
+            await withdrawals.WaitUntilRead(cancellation);
+            state = await WithdrawIfRecalled(state, attribute, cancellation);
+            if (state.Stopped) return;
         }
 
         if (Channels.IsLetter(state.Request.Channel))
@@ -163,6 +151,19 @@ public sealed class SendReminderHandler(
                     ? new MessageRejectedException([("Recipient", $"the {request.Channel} provider refused it for good: {refused.Reason}")])
                     : new InvalidOperationException($"sending correspondence {id} by {request.Channel} failed: {refused.Reason}");
         }
+    }
+
+    /// <summary>
+    /// Records the Reminder service's withdrawal of this correspondence, when one came (<see cref="RecalledReminder"/>,
+    /// written by <see cref="WithdrawReminderHandler"/> without waiting for this lock, so that it is seen here at once).
+    /// </summary>
+    async Task<Correspondence> WithdrawIfRecalled(Correspondence state, Action<IDocumentSession> attribute, CancellationToken cancellation)
+    {
+        if (state.Stopped || state.Dispatched) return state;
+        await using var session = store.QuerySession();
+        if (await session.LoadAsync<RecalledReminder>(state.Id, cancellation) is not { } recalled) return state;
+        logger.LogInformation("Correspondence {CorrespondenceId} ({Step}) withdrawn before it left: {Reason}", state.Id, state.Request.Step, recalled.Reason);
+        return await Decide(state.Id, attribute, s => CorrespondenceDecider.Withdraw(recalled.Withdrawal, clock.GetUtcNow(), s), cancellation);
     }
 
     async Task<Correspondence> Decide(

@@ -14,7 +14,8 @@ namespace Relance.CorrespondenceService.Integration.Outgoing;
 /// then a letter's postal tracking (<see cref="PostalAnnouncements"/>); and each that did not reach its recipient
 /// (<see cref="Messages.ReminderNotDelivered"/>: bounced, reported undelivered, refused for good, a letter returned
 /// for an unknown address, abandoned as too old), which the Reminder
-/// service records on the case and answers by not using that address again.
+/// service records on the case and answers by not using that address again; and the answer to each withdrawal
+/// (<see cref="Messages.ReminderWithdrawalAnswered"/>: withdrawn before it left, or too late).
 /// </summary>
 public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
 {
@@ -36,6 +37,20 @@ public sealed class CorrespondenceAnnouncer(IBus bus) : EventForwarder
             await bus.Publish(new Messages.ReminderNotDelivered(state.Request.ReminderId, state.Request.CaseId, state.Request.Channel,
                     failure.Recipient ?? CorrespondenceDecider.RecipientAddress(state.Request), failure.Kind, failure.Reason, failure.At),
                 send => send.StampFrom(e), cancellation);
+            return;
+        }
+
+        if (e.Data is CorrespondenceWithdrawn or CorrespondenceWithdrawalTooLate)
+        {
+            var withdrawn = await StateOf<Correspondence>(operations, e, cancellation);
+            await bus.Publish(e.Data switch
+            {
+                CorrespondenceWithdrawn w => new Messages.ReminderWithdrawalAnswered(withdrawn.Request.ReminderId, withdrawn.Request.CaseId,
+                    Messages.ReminderWithdrawalOutcomes.Withdrawn, $"withdrawn before it left: {w.Reason}", w.WithdrawnAt),
+                CorrespondenceWithdrawalTooLate late => new Messages.ReminderWithdrawalAnswered(withdrawn.Request.ReminderId, withdrawn.Request.CaseId,
+                    Messages.ReminderWithdrawalOutcomes.TooLate, late.Detail, late.RecordedAt),
+                _ => throw new InvalidOperationException("unreachable"),
+            }, send => send.StampFrom(e), cancellation);
             return;
         }
 

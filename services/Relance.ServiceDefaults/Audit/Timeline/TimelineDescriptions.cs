@@ -73,6 +73,7 @@ public static class TimelineDescriptions
             (AuditStore.Reminder, "invoice_disputed") => $"invoice {S("InvoiceNumber")} disputed ({d.Str("Category") ?? "ERP"}){by}",
             (AuditStore.Reminder, "invoice_dispute_closed") => $"dispute {S("DisputeId")} on invoice {S("InvoiceNumber")} closed: {d.Str("Outcome") ?? S("Resolution")}{by}",
             (AuditStore.Reminder, "reminder_withdrawn") => $"{step} withdrawn before it left",
+            (AuditStore.Reminder, "reminder_recalled") => $"{step} recalled from the Correspondence service: {S("Reason")}",
             (AuditStore.Reminder, "reminder_narrowed") => $"{step} sent without {list}",
             (AuditStore.Reminder, "dunning_case_closed") => "case closed",
             (AuditStore.Reminder, "dunning_case_reopened") => "case reopened",
@@ -122,6 +123,8 @@ public static class TimelineDescriptions
             (AuditStore.Correspondence, "delivery_reported") => $"{step}: delivery report {S("Status")}",
             (AuditStore.Correspondence, "correspondence_bounced") => $"{step}: email to {S("Recipient")} bounced ({S("StatusCode")})",
             (AuditStore.Correspondence, "correspondence_abandoned") => $"{step} abandoned, never sent",
+            (AuditStore.Correspondence, "correspondence_withdrawn") => $"{step} withdrawn, never sent: {S("Reason")}",
+            (AuditStore.Correspondence, "correspondence_withdrawal_too_late") => $"{step}: withdrawal came too late ({S("Detail")})",
             (AuditStore.Correspondence, "correspondence_refused") =>
                 $"{step} refused when rendered: {string.Join("; ", d.Items("Reasons").Select(r => $"{r.Str("Field")} {r.Str("Error")}"))}",
             (AuditStore.Correspondence, "invoice_documents_announced") => $"{d.Items("Documents").Count()} document(s) announced for invoice {S("InvoiceNumber")}",
