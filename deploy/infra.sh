@@ -46,6 +46,9 @@ ensure_postgres() {
     local version cluster
     read -r version cluster _ < <(pg_lsclusters --no-header | head -n 1) || true
     [ -n "${version:-}" ] || { as_root pg_createcluster 15 main >/dev/null; version=15; cluster=main; }
+    # The test suite runs two systems of three services side by side, each with its connection pools: the
+    # package's 100 connections leave little room. Read at start, so set before it.
+    as_root pg_conftool "$version" "$cluster" set max_connections 200 || true
     log "starting PostgreSQL $version/$cluster"
     # Not fatal by itself: the cluster may be starting already; what counts is that the port opens.
     as_root pg_ctlcluster "$version" "$cluster" start || true
