@@ -76,9 +76,15 @@ try
         var payload = Make($"BENCH-{stamp}-R{run}", invoices, 42 + run);
         await SettleAsync();
         Console.WriteLine($"Relance run {run}: {invoices:N0} invoices, company {payload.Company}");
+        var cpuBefore = services.Processes.Select(Services.CpuSeconds).ToList();
+        var machineBefore = Services.MachineBusySeconds();
         var r = await relance.RunAsync(payload);
         relanceRates.Add(r.Rate);
         Console.WriteLine($"Relance run {run}: {r.Rate:0} invoices/s ({r.Elapsed.TotalSeconds:0.0} s)");
+        // Where the processor time went, per 1,000 invoices: what limits the figure on a machine this small.
+        var machine = Services.MachineBusySeconds() - machineBefore;
+        Console.WriteLine($"  CPU per 1,000 invoices: {string.Join(", ", services.Processes.Select((p, i) => $"{p.Name} {(Services.CpuSeconds(p) - cpuBefore[i]) * 1000 / invoices:0.0} s"))}; "
+            + $"whole machine {machine * 1000 / invoices:0.0} s ({machine / r.Elapsed.TotalSeconds / Environment.ProcessorCount * 100:0} % of its {Environment.ProcessorCount} cores busy)");
         await SettleAsync();
         var b = await raw.RunAsync(payload);
         rawRates.Add(b.Rate);

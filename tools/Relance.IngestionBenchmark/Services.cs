@@ -55,13 +55,24 @@ sealed class Services : IAsyncDisposable
         return (waited.Elapsed, false);
     }
 
-    double CpuSeconds() => Processes.Sum(p =>
+    double CpuSeconds() => Processes.Sum(CpuSeconds);
+
+    /// <summary>The processor time the process has used so far.</summary>
+    public static double CpuSeconds(Process p)
     {
         // /proc/<pid>/stat: utime and stime are the 14th and 15th fields, in clock ticks (100 a second), after the ")" of the name.
         var stat = Read($"/proc/{p.Pid}/stat", p);
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-    });
+    }
+
+    /// <summary>The processor time the whole machine has used so far, all cores (the first line of /proc/stat, less idle and iowait).</summary>
+    public static double MachineBusySeconds()
+    {
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        return (cpu.Take(8).Sum() - cpu[3] - cpu[4]) / 100.0; // user nice system idle iowait irq softirq steal
+    }
 
     async Task SampleAsync()
     {
