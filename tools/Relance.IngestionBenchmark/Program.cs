@@ -122,6 +122,12 @@ catch (BenchmarkException e)
     Console.WriteLine($"ingestion: FAILED: {e.Message}");
     return 1;
 }
+catch (Exception e) when (e is NpgsqlException or RabbitMQ.Client.Exceptions.RabbitMQClientException or RabbitMQ.Client.Exceptions.OperationInterruptedException)
+{
+    // PostgreSQL or RabbitMQ refused (e.g. no connection slot left on a shared server): no figure, and no wrong count either.
+    Console.WriteLine($"ingestion: could not run: {e.GetType().Name}: {e.Message}");
+    return 2;
+}
 
 static double Median(List<double> values)
 {

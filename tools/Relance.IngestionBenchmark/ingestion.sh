@@ -25,8 +25,9 @@ mkdir -p "$state"
 vhost=relance-bench-ingest
 broker="${RELANCE_RABBITMQ%/}/$vhost"
 management="${RELANCE_RABBITMQ_MANAGEMENT%/}"
-# At most 20 connections a service: PostgreSQL's 100 are shared with whatever else runs.
-db() { echo "$RELANCE_POSTGRES;Database=relance_bench_ingest_$1;Maximum Pool Size=20"; }
+# PostgreSQL's 100 connections are shared with whatever else runs: at most 20 for the Invoice and Reminder services
+# (16 messages at once each, and Marten's daemon), 10 for the rest.
+db() { echo "$RELANCE_POSTGRES;Database=relance_bench_ingest_$1;Maximum Pool Size=$([[ $1 == invoice || $1 == reminder ]] && echo 20 || echo 10)"; }
 export PGPASSWORD=relance
 psql_() { psql -q -h 127.0.0.1 -U relance -d postgres "$@"; }
 
