@@ -30,7 +30,7 @@ public abstract class EventForwarder : SubscriptionBase
     protected virtual void BeginPage() { }
 
     /// <summary>The current state of the event's stream, kept by its inline projection.</summary>
-    protected static async Task<T> StateOf<T>(IDocumentOperations operations, IEvent e, CancellationToken cancellation) where T : notnull =>
+    protected internal static async Task<T> StateOf<T>(IDocumentOperations operations, IEvent e, CancellationToken cancellation) where T : notnull =>
         await operations.LoadAsync<T>(e.StreamKey!, cancellation)
         ?? throw new InvalidOperationException($"stream {e.StreamKey} has events but no {typeof(T).Name}");
 }

@@ -121,8 +121,8 @@ static class Bulk
         return 0;
     }
 
-    /// <summary>The message ids and JSON bodies, made before the clock starts.</summary>
-    static (string[] Ids, byte[][] Bodies) Prepare(Settings settings)
+    /// <summary>The message ids and JSON bodies, made before the clock starts (also tools/Relance.IngestionBenchmark's payload).</summary>
+    internal static (string[] Ids, byte[][] Bodies) Prepare(Settings settings)
     {
         string[] names = ["Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "Dubois", "Moreau", "Laurent", "Simon", "Michel"];
         string[] trades = ["Menuiserie", "Transports", "Boulangerie", "Garage", "Imprimerie", "Plomberie", "Électricité", "Maçonnerie", "Traiteur"];
