@@ -70,43 +70,16 @@ await using (var services = new Services(settings, logs))
         $"{settings.HandedOver:N0} reminders handed over to the Correspondence service's queue");
     Say($"seeded in {seeding.Elapsed.TotalSeconds:0} s: {total:N0} cases, {settings.HandedOver:N0} reminders waiting in the Correspondence service's queue");
 
-    // Payments in random order at the set rate; each one's publish instant is kept.
+    // Payments in random order: first at the rate the issue sets, then, once everything has stopped, at a rate this
+    // machine sustains. Each payment's publish instant is kept.
     var loadBefore = BenchRow.LoadAverage();
-    var published = new ConcurrentDictionary<string, DateTime>();
     var order = Enumerable.Range(0, total).OrderBy(_ => Random.Shared.Next()).ToArray();
-    var paying = Stopwatch.StartNew();
-    await using (var erp = await Publisher.Open(settings.Broker, "relance-bench-erp-payments"))
-    {
-        var confirms = new List<Task>();
-        await Pace.Run(total, settings.Rate, k =>
-        {
-            var number = Number(order[k]);
-            published[$"{Company}/K-{number}/EUR"] = DateTime.UtcNow;
-            confirms.Add(erp.Publish("relance.erp", "payment.received", $"bench-pay-{number}", JsonSerializer.SerializeToUtf8Bytes(new
-            {
-                companyId = Company, paymentId = $"P-{number}", invoiceNumber = number, amount = 1200.00m, currency = "EUR", receivedOn = today,
-            }, json)));
-            return Task.CompletedTask;
-        });
-        await Task.WhenAll(confirms);
-    }
-    var publishing = paying.Elapsed;
-    await Until(TimeSpan.FromMinutes(5), async () =>
-            await Sql.Count(reminder, "SELECT count(*) FROM relance.mt_events WHERE type = 'dunning_case_closed'") == total
-            && await Sql.Count(reminder, "SELECT count(*) FROM relance.mt_events WHERE type = 'reminder_recalled'") == settings.HandedOver,
-        "every case closed and every handed-over reminder recalled");
-    Say($"{total:N0} payments published in {publishing.TotalSeconds:0.0} s ({total / publishing.TotalSeconds:N0}/s), all stopped {paying.Elapsed.TotalSeconds:0.0} s after the first");
-
-    // A case's stop: its closing and, for a reminder handed over, its recall; whichever committed last.
-    var stopped = new Dictionary<string, DateTime>();
-    foreach (var row in await Sql.Rows(reminder, """
-                 SELECT stream_id, max(timestamp) FROM relance.mt_events
-                 WHERE type IN ('dunning_case_closed', 'reminder_recalled') GROUP BY stream_id
-                 """))
-        stopped[(string)row[0]] = ((DateTime)row[1]).ToUniversalTime();
-    var relance = Latency.Of([.. published.Select(p => (stopped[p.Key] - p.Value).TotalMilliseconds)]);
+    var sustainedCount = Math.Min(settings.SustainedPayments, total / 2);
+    var burst = await Pay(0, total - sustainedCount, settings.Rate);
+    var sustained = await Pay(total - sustainedCount, sustainedCount, settings.SustainedRate);
+    var relance = burst.Latency;
     var nextActions = await Sql.Count(reminder, "SELECT count(*) FROM relance.mt_doc_dunningcase WHERE data->>'NextActionAt' IS NOT NULL");
-    Say($"Relance: {relance}; cases with an action still planned: {nextActions}");
+    Say($"cases with an action still planned: {nextActions}");
     if (nextActions != 0) failures.Add($"{nextActions} closed cases still have an action planned");
 
     // The Correspondence service now reads its queue: every request followed by its withdrawal.
@@ -130,16 +103,66 @@ await using (var services = new Services(settings, logs))
     var raw = await RawBaseline.Run(settings, total);
     Say($"raw: {raw}");
 
-    var notes = $"{total:N0} payments at {settings.Rate:N0}/s (published in {publishing.TotalSeconds:0.0} s), each its own case; {settings.HandedOver:N0} cases had a reminder " +
-                $"handed over (recalled, then {withdrawn:N0} withdrawn and {sentAfter:N0} sent once the Correspondence service read its queue), " +
-                $"{settings.Scheduled:N0} a reminder scheduled (dropped); Relance p95 {relance.P95:0} ms, max {relance.Max:0} ms; raw p95 {raw.P95:0} ms, max {raw.Max:0} ms; " +
-                $"load average before the payments {loadBefore}, after {BenchRow.LoadAverage()}";
-    const string Baseline = "RabbitMQ.Client consume + one Npgsql transaction closing the case row and deleting its pending action";
+    var notes = $"{total:N0} cases, each its own customer and invoice; {settings.HandedOver:N0} had a reminder handed over to the Correspondence service " +
+                $"(stopped meanwhile: recalled, then {withdrawn:N0} withdrawn and {sentAfter:N0} sent once it read its queue), the others a reminder scheduled (dropped). " +
+                $"At {settings.Rate:N0}/s: {burst.Count:N0} payments published in {burst.Publishing.TotalSeconds:0.0} s, all stopped after {burst.Stopped.TotalSeconds:0.0} s, " +
+                $"p95 {burst.Latency.P95:0} ms, max {burst.Latency.Max:0} ms; raw p95 {raw.P95:0} ms. " +
+                $"Load average before the payments {loadBefore}, after {BenchRow.LoadAverage()}";
+    const string Baseline = "RabbitMQ.Client consume (8 at once) + one Npgsql transaction closing the case row and deleting its pending action";
+    const string Command = "bash deploy/bench.sh payment-stop";
     new BenchRow("payment-stop", $"payment to case closed and pending sends called off at {settings.Rate:N0} payments/s, p50", relance.P50, "ms",
-        raw.P50, Baseline, BenchRow.OfRawTime(relance.P50, raw.P50), null, null, "bash deploy/bench.sh payment-stop", notes).Append();
+        raw.P50, Baseline, BenchRow.OfRawTime(relance.P50, raw.P50), null, null, Command, notes).Append();
     new BenchRow("payment-stop", $"payment to case closed and pending sends called off at {settings.Rate:N0} payments/s, p99", relance.P99, "ms",
-        raw.P99, Baseline, BenchRow.OfRawTime(relance.P99, raw.P99), "p99 < 1 s at 1,000 messages/s", relance.P99 < 1000 && failures.Count == 0,
-        "bash deploy/bench.sh payment-stop", notes).Append();
+        raw.P99, Baseline, BenchRow.OfRawTime(relance.P99, raw.P99), "p99 < 1 s at 1,000 messages/s", relance.P99 < 1000 && failures.Count == 0, Command, notes).Append();
+    var sustainedNotes = $"{sustained.Count:N0} more payments at {settings.SustainedRate:N0}/s once the first ones had all stopped: published in {sustained.Publishing.TotalSeconds:0.0} s, " +
+                         $"p95 {sustained.Latency.P95:0} ms, max {sustained.Latency.Max:0} ms; raw at {settings.Rate:N0}/s as above";
+    new BenchRow("payment-stop", $"the same at {settings.SustainedRate:N0} payments/s, p50", sustained.Latency.P50, "ms",
+        raw.P50, Baseline, BenchRow.OfRawTime(sustained.Latency.P50, raw.P50), null, null, Command, sustainedNotes).Append();
+    new BenchRow("payment-stop", $"the same at {settings.SustainedRate:N0} payments/s, p99", sustained.Latency.P99, "ms",
+        raw.P99, Baseline, BenchRow.OfRawTime(sustained.Latency.P99, raw.P99), null, null, Command, sustainedNotes).Append();
+
+    // Payments order[from .. from+count) at the rate; returns once each of their cases stopped.
+    async Task<Phase> Pay(int from, int count, double rate)
+    {
+        var published = new ConcurrentDictionary<string, DateTime>();
+        var closedBefore = await Sql.Count(reminder, "SELECT count(*) FROM relance.mt_events WHERE type = 'dunning_case_closed'");
+        var handedOver = order.Skip(from).Take(count).Count(HandedOver);
+        var recalledBefore = await Sql.Count(reminder, "SELECT count(*) FROM relance.mt_events WHERE type = 'reminder_recalled'");
+        var paying = Stopwatch.StartNew();
+        await using (var erp = await Publisher.Open(settings.Broker, "relance-bench-erp-payments"))
+        {
+            var confirms = new List<Task>();
+            await Pace.Run(count, rate, k =>
+            {
+                var number = Number(order[from + k]);
+                published[$"{Company}/K-{number}/EUR"] = DateTime.UtcNow;
+                confirms.Add(erp.Publish("relance.erp", "payment.received", $"bench-pay-{number}", JsonSerializer.SerializeToUtf8Bytes(new
+                {
+                    companyId = Company, paymentId = $"P-{number}", invoiceNumber = number, amount = 1200.00m, currency = "EUR", receivedOn = today,
+                }, json)));
+                return Task.CompletedTask;
+            });
+            await Task.WhenAll(confirms);
+        }
+        var publishing = paying.Elapsed;
+        await Until(TimeSpan.FromMinutes(6), async () =>
+                await Sql.Count(reminder, "SELECT count(*) FROM relance.mt_events WHERE type = 'dunning_case_closed'") == closedBefore + count
+                && await Sql.Count(reminder, "SELECT count(*) FROM relance.mt_events WHERE type = 'reminder_recalled'") == recalledBefore + handedOver,
+            $"the {count:N0} cases paid at {rate:N0}/s closed, their {handedOver:N0} handed-over reminders recalled");
+        var stoppedAfter = paying.Elapsed;
+
+        // A case's stop: its closing and, for a reminder handed over, its recall; whichever committed last.
+        var stopped = new Dictionary<string, DateTime>();
+        foreach (var row in await Sql.Rows(reminder, """
+                     SELECT stream_id, max(timestamp) FROM relance.mt_events
+                     WHERE type IN ('dunning_case_closed', 'reminder_recalled') GROUP BY stream_id
+                     """))
+            stopped[(string)row[0]] = ((DateTime)row[1]).ToUniversalTime();
+        var latency = Latency.Of([.. published.Select(p => (stopped[p.Key] - p.Value).TotalMilliseconds)]);
+        Say($"{count:N0} payments at {rate:N0}/s published in {publishing.TotalSeconds:0.0} s, all stopped {stoppedAfter.TotalSeconds:0.0} s after the first; " +
+            $"{handedOver:N0} handed-over reminders recalled; Relance: {latency}");
+        return new Phase(count, publishing, stoppedAfter, latency);
+    }
 }
 await broker.DeleteVirtualHost();
 foreach (var failure in failures) Console.Error.WriteLine($"[payment-stop] FAILED: {failure}");
@@ -154,3 +177,5 @@ async Task Until(TimeSpan within, Func<Task<bool>> condition, string what)
         await Task.Delay(200);
     }
 }
+
+sealed record Phase(int Count, TimeSpan Publishing, TimeSpan Stopped, Latency Latency);

@@ -4,7 +4,7 @@ using Npgsql;
 namespace Relance.PaymentStopBenchmark;
 
 sealed record Settings(string Repo, string Postgres, string RabbitMq, string Management, string SmtpHost, int SmtpPort,
-    int HandedOver, int Scheduled, double Rate)
+    int HandedOver, int Scheduled, double Rate, int SustainedPayments, double SustainedRate)
 {
     public const string VirtualHost = "relance-bench-stop";
     public const string DatabasePrefix = "relance_bench_stop_";
@@ -25,7 +25,9 @@ sealed record Settings(string Repo, string Postgres, string RabbitMq, string Man
             Environment.GetEnvironmentVariable("RELANCE_RABBITMQ") ?? "amqp://guest:guest@127.0.0.1:5672/",
             Environment.GetEnvironmentVariable("RELANCE_RABBITMQ_MANAGEMENT") ?? "http://guest:guest@127.0.0.1:15672/",
             smtp[..smtp.LastIndexOf(':')], int.Parse(smtp[(smtp.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture),
-            Int("--handed-over", 2_000), Int("--scheduled", 8_000),
-            Option("--rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : 1_000);
+            Int("--handed-over", 1_000), Int("--scheduled", 5_000),
+            Option("--rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : 1_000,
+            Int("--sustained-payments", 1_000),
+            Option("--sustained-rate") is { } sustained ? double.Parse(sustained, CultureInfo.InvariantCulture) : 50);
     }
 }
