@@ -62,18 +62,11 @@ public sealed class ReminderScheduler(
         {
             string[] excluded;
             lock (failed) excluded = [.. failed];
-            var decisions = (await Preview.DecideDueAsync(store, now, law, options.BatchSize, excluded.ToHashSet(), cancellation)).ToList();
-            if (decisions.Count == 0) break;
-            // A case that cannot be decided (e.g. a legal figure missing for its dates) waits, loudly, without holding back the others.
-            foreach (var broken in decisions.Where(d => d.Error is not null))
-                logger.LogError(broken.Error, "Could not decide the action due for case {CaseId}; the next tick tries again", broken.CaseId);
-            var acted = decisions.Where(d => d.Error is null && d.Events.Count > 0).ToList();
-            // Due but with nothing to do at this moment (outside the sending hours): leave them for a later tick.
-            foreach (var idle in decisions.Where(d => d.Events.Count == 0)) lock (failed) failed.Add(idle.CaseId);
-
-            var chunks = acted.Chunk(options.CommitSize);
+            var due = await Preview.DueCaseIdsAsync(store, now, options.BatchSize, excluded.ToHashSet(), cancellation);
+            if (due.Count == 0) break;
+            // Each chunk reads its cases, decides and appends in one session: see CommitAsync.
             var counts = new List<int>();
-            await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellation },
+            await Parallel.ForEachAsync(due.Chunk(options.CommitSize), new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellation },
                 async (chunk, token) =>
                 {
                     var count = await CommitAsync(chunk, run, now, failed, token);
@@ -81,28 +74,47 @@ public sealed class ReminderScheduler(
                 });
             appended += counts.Sum();
             // Another pass only while this one acted: what is due but idle waits for a later tick.
-            if (decisions.Count < options.BatchSize || counts.Sum() == 0) break;
+            if (due.Count < options.BatchSize || counts.Sum() == 0) break;
         }
         if (appended > 0) logger.LogInformation("The dunning run at {Now} appended {Count} events", now, appended);
         return appended;
     }
 
-    async Task<int> CommitAsync(CaseDecision[] chunk, string run, DateTimeOffset now, HashSet<string> failed, CancellationToken cancellation)
+    async Task<int> CommitAsync(string[] caseIds, string run, DateTimeOffset now, HashSet<string> failed, CancellationToken cancellation)
     {
+        List<CaseDecision> acted = [];
         try
         {
             await using var session = store.LightweightSession();
+            // The cases are read in the session that appends to them, through its identity map: the inline projection
+            // then applies the new events to these very documents instead of loading each again (Marten's
+            // UseIdentityMapForAggregates, on by default). Safe because nothing here changes a case but its events.
+            session.UseIdentityMapFor<DunningCase>();
             session.Attribute("system:dunning-scheduler", run, null);
-            foreach (var decision in chunk)
+            var cases = await session.LoadManyAsync<DunningCase>(cancellation, caseIds);
+            var decisions = cases.Select(c => Preview.Decide(c, now, law)).ToList();
+            // A case that cannot be decided (e.g. a legal figure missing for its dates) waits, loudly, without holding back the others.
+            foreach (var broken in decisions.Where(d => d.Error is not null))
+                logger.LogError(broken.Error, "Could not decide the action due for case {CaseId}; the next tick tries again", broken.CaseId);
+            // Due but with nothing to do at this moment (outside the sending hours), or gone since the ids were read: left for a later tick.
+            lock (failed)
+            {
+                foreach (var idle in decisions.Where(d => d.Events.Count == 0)) failed.Add(idle.CaseId);
+                foreach (var gone in caseIds.Except(cases.Select(c => c.Id))) failed.Add(gone);
+            }
+            acted = [.. decisions.Where(d => d.Error is null && d.Events.Count > 0)];
+            if (acted.Count == 0) return 0;
+            // Each case's events are appended expecting the version the decision was made on.
+            foreach (var decision in acted)
                 session.Events.Append(decision.CaseId, decision.Version + decision.Events.Count, decision.Events.ToArray());
             await session.SaveChangesAsync(cancellation);
-            return chunk.Sum(d => d.Events.Count);
+            return acted.Sum(d => d.Events.Count);
         }
         catch (Exception e) when (IsConflict(e))
         {
             // One case moved on since it was read (a payment, another scheduler): decide each case again alone.
             var count = 0;
-            foreach (var decision in chunk) count += await CommitOneAsync(decision.CaseId, run, now, failed, cancellation);
+            foreach (var decision in acted) count += await CommitOneAsync(decision.CaseId, run, now, failed, cancellation);
             return count;
         }
     }
