@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using Relance.Benchmarking;
 using Relance.ErpSimulator;
 using Relance.IngestionBenchmark;
 
@@ -97,10 +98,10 @@ try
     var ratio = relanceRate / rawRate;
     var runsText = $"Relance {string.Join(" / ", relanceRates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))}, raw {string.Join(" / ", rawRates.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} invoices/s";
     var context = $"{invoices:N0} invoices over {customers:N0} customers, median of {runs} alternating runs ({runsText}); load before {load}";
-    Rows.Write(new Row("ingestion", "ERP invoices ingested end to end (published → stored → announced)",
-        Math.Round(relanceRate, 1), "invoices/s", Math.Round(rawRate, 1), "RabbitMQ.Client consume + batched Npgsql insert",
-        Math.Round(ratio, 3), $"{ratio * 100:0} % of raw", "≥ 60 % of raw", ratio >= 0.6, command,
-        context + "; the three services running, announced = InvoiceRegistered published"));
+    new BenchRow("ingestion", "ERP invoices ingested end to end (published → stored → announced)",
+        relanceRate, "invoices/s", rawRate, "RabbitMQ.Client consume + batched Npgsql insert",
+        BenchRow.OfRawRate(relanceRate, rawRate), "≥ 60 % of raw", ratio >= 0.6, command,
+        context + "; the three services running, announced = InvoiceRegistered published").Append();
 
     Console.WriteLine();
     Console.WriteLine($"ingestion: Relance {relanceRate:0} invoices/s end to end, raw {rawRate:0} invoices/s: {ratio * 100:0} % of raw (target ≥ 60 %) [{runsText}]");
@@ -108,10 +109,10 @@ try
     foreach (var p in services.Processes)
     {
         var peak = services.HighWaterMb(p);
-        Rows.Write(new Row("memory", $"{p.Name} service peak memory under the ingestion load", Math.Round(peak, 1), "MB",
-            Math.Round(p.IdleMb, 1), "idle RSS after start", Math.Round(peak / p.IdleMb, 3), $"{peak / p.IdleMb:0.0} × idle",
+        new BenchRow("memory", $"{p.Name} service peak memory under the ingestion load", peak, "MB",
+            p.IdleMb, "idle RSS after start", $"{peak / p.IdleMb:0.0} × idle",
             "< 300 MB RSS", peak < 300, command,
-            $"VmHWM of the process; sampled peak RSS {p.SampledPeakMb:0} MB (every 200 ms); {context}"));
+            $"VmHWM of the process; sampled peak RSS {p.SampledPeakMb:0} MB (every 200 ms); {context}").Append();
         Console.WriteLine($"memory: {p.Name,-14} peak {peak,4:0} MB (VmHWM; sampled peak RSS {p.SampledPeakMb:0} MB), idle {p.IdleMb:0} MB: {(peak < 300 ? "< 300 MB" : "OVER 300 MB")}");
     }
     Console.WriteLine($"ingestion: waits for the services to be idle before each run: {string.Join(", ", waits)} s");
