@@ -8,8 +8,8 @@ namespace Relance.CorrespondenceService.Correspondences.Withdrawing;
 /// Lets a reminder leave only once the withdrawals waiting for this service are read. A request and the withdrawal
 /// sent after it are both queued while this service is down or behind; read first, the request would leave before
 /// its withdrawal is seen. Withdrawals have a queue of their own, read quickly (they only record a notice); just
-/// before a reminder leaves, its sender waits until that queue has no message ready and none being handled here,
-/// then looks for the notice (<see cref="SendingReminder.SendReminderHandler"/>). Nearly always there is nothing to
+/// before a reminder leaves, its sender waits until that queue has no message ready and none taken here whose notice
+/// is not committed yet, then looks for the notice (<see cref="SendingReminder.SendReminderHandler"/>). Nearly always there is nothing to
 /// wait for: one passive declare on the broker. If the queue does not drain within <see cref="MaxWait"/> (a flood of
 /// withdrawals), the reminder is not sent now: the request fails and is retried.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class QueuedWithdrawals(IConfiguration configuration, ILogger<Queu
     IConnection? connection;
     int handling;
 
-    /// <summary>Around the handling of each withdrawal by this process.</summary>
+    /// <summary>Around each withdrawal this process has taken from the queue and not yet noticed (its notice not committed).</summary>
     public IDisposable Handling()
     {
         Interlocked.Increment(ref handling);

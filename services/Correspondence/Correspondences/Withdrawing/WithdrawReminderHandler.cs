@@ -9,11 +9,14 @@ namespace Relance.CorrespondenceService.Correspondences.Withdrawing;
 /// it just before it leaves. Then, under the lock, the correspondence's stream records the withdrawal or that it came
 /// too late. A request not recorded yet is withdrawn when it comes. At least once: a repeat changes nothing.
 /// </summary>
-public sealed class WithdrawReminderHandler(IDocumentStore store, TimeProvider clock, ILogger<WithdrawReminderHandler> logger)
+public sealed class WithdrawReminderHandler(IDocumentStore store, QueuedWithdrawals queued, TimeProvider clock, ILogger<WithdrawReminderHandler> logger)
 {
     public async Task Handle(Guid reminderId, string caseId, Withdrawal withdrawal, Action<IDocumentSession> attribute, CancellationToken cancellation)
     {
         var id = reminderId.ToString();
+        // Counted until the notice is committed, not beyond: a sender waits for that (QueuedWithdrawals) while it holds
+        // the correspondence's lock, which the rest of this handling then waits for.
+        using (queued.Handling())
         await using (var noticing = store.LightweightSession())
         {
             if (await noticing.LoadAsync<RecalledReminder>(id, cancellation) is null)

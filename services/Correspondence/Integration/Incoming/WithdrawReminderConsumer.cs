@@ -5,12 +5,11 @@ using Messages = Relance.Contracts.Correspondence;
 
 namespace Relance.CorrespondenceService.Integration.Incoming;
 
-/// <summary>The Reminder service's <see cref="Messages.WithdrawReminder"/>, from its own queue; counted while handled (<see cref="QueuedWithdrawals"/>).</summary>
-public sealed class WithdrawReminderConsumer(WithdrawReminderHandler handler, QueuedWithdrawals queued) : IConsumer<Messages.WithdrawReminder>
+/// <summary>The Reminder service's <see cref="Messages.WithdrawReminder"/>, from its own queue.</summary>
+public sealed class WithdrawReminderConsumer(WithdrawReminderHandler handler) : IConsumer<Messages.WithdrawReminder>
 {
     public async Task Consume(ConsumeContext<Messages.WithdrawReminder> context)
     {
-        using var handling = queued.Handling();
         var m = context.Message;
         var reasons = new List<(string Field, string Error)>();
         if (m.ReminderId == Guid.Empty) reasons.Add(("ReminderId", "missing: the reminder to withdraw"));
