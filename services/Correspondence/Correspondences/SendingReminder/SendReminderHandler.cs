@@ -84,6 +84,12 @@ public sealed class SendReminderHandler(
             await QueueForPosting(state, attribute, cancellation);
         else
             await Dispatch(state, attribute, cancellation);
+
+        // A withdrawal that came while it was leaving found this lock taken and left its notice to the holder: recorded
+        // here as too late, so that the trail and the Reminder service hear of it.
+        await using var reading = store.QuerySession();
+        if (await reading.LoadAsync<RecalledReminder>(state.Id, CancellationToken.None) is { } late)
+            await Decide(state.Id, attribute, s => CorrespondenceDecider.Withdraw(late.Withdrawal, clock.GetUtcNow(), s), CancellationToken.None);
     }
 
     // The letter goes to the configured postal provider (Letters/Posting), which records it handed over.
