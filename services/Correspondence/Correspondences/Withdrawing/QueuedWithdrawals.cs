@@ -13,7 +13,7 @@ namespace Relance.CorrespondenceService.Correspondences.Withdrawing;
 /// wait for: one passive declare on the broker. If the queue does not drain within <see cref="MaxWait"/> (a flood of
 /// withdrawals), the reminder is not sent now: the request fails and is retried.
 /// </summary>
-public sealed class QueuedWithdrawals(IConfiguration configuration, ILogger<QueuedWithdrawals> logger) : IAsyncDisposable
+public sealed class QueuedWithdrawals(IConfiguration configuration, TimeProvider clock, ILogger<QueuedWithdrawals> logger) : IAsyncDisposable
 {
     public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
     readonly SemaphoreSlim opening = new(1, 1);
@@ -38,14 +38,15 @@ public sealed class QueuedWithdrawals(IConfiguration configuration, ILogger<Queu
 
     public async Task WaitUntilRead(CancellationToken cancellation)
     {
-        var until = DateTime.UtcNow + MaxWait;
+        var until = clock.GetUtcNow() + MaxWait;
         var waited = false;
         while (await Ready(cancellation) > 0 || Volatile.Read(ref handling) > 0)
         {
-            if (DateTime.UtcNow > until)
+            if (clock.GetUtcNow() > until)
                 throw new InvalidOperationException($"the withdrawals queued for this service ({CorrespondenceTopology.WithdrawReminderQueue}) were not read within {MaxWait}: " +
                                                     "the reminder is not sent before they are");
             waited = true;
+            // A poll of the broker, not a reading of the time: real time, even under a test clock.
             await Task.Delay(25, cancellation);
         }
         if (waited) logger.LogInformation("Waited for the queued withdrawals to be read before sending");
