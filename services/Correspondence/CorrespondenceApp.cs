@@ -46,6 +46,8 @@ public static class CorrespondenceApp
         builder.Services.AddScoped<SendReminderHandler>();
         builder.Services.AddScoped<WithdrawReminderHandler>();
         builder.Services.AddSingleton<QueuedWithdrawals>();
+        builder.Services.AddSingleton(builder.Configuration.GetSection(LastLookOptions.Section).Get<LastLookOptions>() ?? new LastLookOptions());
+        builder.Services.AddScoped<InvoicesLastLook>();
         builder.Services.AddSingleton(builder.Configuration.GetSection("Correspondence:Documents").Get<DocumentOptions>() ?? new DocumentOptions());
         builder.Services.AddHttpClient<DocumentFetcher>()
             .ConfigurePrimaryHttpMessageHandler(services => DocumentSources.Handler(services.GetRequiredService<DocumentOptions>()));
@@ -61,6 +63,7 @@ public static class CorrespondenceApp
         builder.AddRelanceMessaging(bus =>
         {
             bus.AddPostalConsumers();
+            bus.AddRequestClient<Relance.Contracts.Invoicing.CheckInvoicesOwed>(new Uri($"queue:{Relance.Contracts.Invoicing.InvoicingTopology.InvoicesOwedQueue}"));
             bus.AddConsumer<SendReminderConsumer>(consumer =>
                     // An SMTP server down for a while must not lose the reminder: keep trying for about half an hour
                     // (the request and its rendered bytes are already stored), then the message waits in the error queue.

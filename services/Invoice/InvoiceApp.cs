@@ -3,6 +3,8 @@ using Marten;
 using Relance.InvoiceService.Integration.Incoming;
 using Relance.InvoiceService.Integration.Outgoing;
 using Relance.InvoiceService.Invoices;
+using Relance.Contracts.Invoicing;
+using Relance.InvoiceService.Invoices.CheckingOwed;
 using Relance.InvoiceService.Invoices.GettingInvoice;
 using Relance.ServiceDefaults;
 
@@ -22,7 +24,12 @@ public static class InvoiceApp
 
         builder.Services.AddSingleton<ErpAnswers>();
         builder.AddRelanceMessaging(
-            bus => bus.AddErpConsumers(),
+            bus =>
+            {
+                bus.AddErpConsumers();
+                // The Correspondence service's last look before a reminder leaves.
+                bus.AddConsumer<CheckInvoicesOwedConsumer>().Endpoint(e => e.Name = InvoicingTopology.InvoicesOwedQueue);
+            },
             (context, cfg) => cfg.ConfigureErpEndpoints(context));
 
         configure?.Invoke(builder);

@@ -382,10 +382,11 @@ public sealed record CorrespondenceRefused(ImmutableList<RefusalReason> Reasons,
 public sealed record RefusalReason(string Field, string Error);
 
 /// <summary>
-/// Withdrawn at the Reminder service's request (every invoice it listed paid, cancelled, contested, held… after it
-/// was handed over) before it left: never dispatched afterwards. Announced back as withdrawn.
+/// Withdrawn before it left: at the Reminder service's request (every invoice it listed paid, cancelled, contested,
+/// held… after it was handed over), or because the Invoice service, asked just before it left, had every invoice it
+/// listed paid or cancelled (the reason says which). Never dispatched afterwards. Announced back as withdrawn.
 /// </summary>
-/// <param name="RecalledAt">When the Reminder service decided to withdraw it.</param>
+/// <param name="RecalledAt">When the Reminder service decided to withdraw it, or when the Invoice service was read.</param>
 public sealed record CorrespondenceWithdrawn(string Reason, DateTimeOffset RecalledAt, DateTimeOffset WithdrawnAt);
 
 /// <summary>

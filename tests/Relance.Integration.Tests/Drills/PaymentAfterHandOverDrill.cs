@@ -13,8 +13,9 @@ namespace Relance.Integration.Tests.Drills;
 
 /// <summary>
 /// Fault drill: a payment arrives after the reminder was handed to the Correspondence service, while that service
-/// cannot send it (its SMTP server is unreachable, so it keeps trying). The Reminder service recalls it, the
-/// Correspondence service withdraws it before it leaves and says so, and once the SMTP server is back nothing is sent:
+/// cannot send it (its SMTP server is unreachable, so it keeps trying). The Reminder service recalls it (or the
+/// Correspondence service's last look at the Invoice service finds it paid first), the Correspondence service withdraws
+/// it before it leaves and says so, and once the SMTP server is back nothing is sent:
 /// not by the request's retries, not by the reconciler. Counted in both stores and in the captured mail.
 /// </summary>
 [Collection(AuditCollection.Name)]
@@ -41,7 +42,10 @@ public sealed class PaymentAfterHandOverDrill(TestInfrastructure infrastructure,
         await s.Payment("F-1", 1200m);
         await Eventually.Until(async () => (await s.EventTypes()).Contains("reminder_withdrawn"), Wait, "the reminder withdrawn on the case");
         Assert.Equal("Closed", (await s.Case())!.Value.GetProperty("status").GetString());
-        Assert.Equal(reminderId, (await s.Events("reminder_recalled")).Single().GetProperty("data").GetProperty("reminderId").GetString());
+        // Stopped by the Reminder service's recall, or first by the Correspondence service's last look at the Invoice
+        // service (when a retry comes before the recall): recalled at most once, withdrawn once either way.
+        Assert.All(await s.Events("reminder_recalled"), r => Assert.Equal(reminderId, r.GetProperty("data").GetProperty("reminderId").GetString()));
+        Assert.True((await s.Events("reminder_recalled")).Length <= 1);
         Assert.Equal(1, await Correspondence(s, reminderId, "correspondence_withdrawn"));
 
         // The SMTP server back: the request still being retried and the reconciler find it withdrawn.

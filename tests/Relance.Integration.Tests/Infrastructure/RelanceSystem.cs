@@ -30,6 +30,7 @@ public sealed class RelanceSystem : IAsyncDisposable
     readonly List<(WebApplication App, HttpClient Client)> _extras = [];
     readonly Dictionary<(Service, string), HttpClient> _users = [];
     readonly HashSet<Service> _databases = [];
+    readonly HashSet<Service> _services = [];
 
     RelanceSystem(TestInfrastructure infrastructure, DateTimeOffset start)
     {
@@ -79,6 +80,7 @@ public sealed class RelanceSystem : IAsyncDisposable
         try
         {
             await system.CreateVirtualHost();
+            system._services.UnionWith(services);
             foreach (var service in services) await system.Start(service);
             // The ERP's exchanges are the Invoice service's: without it there is no ERP to play.
             if (services.Contains(Service.Invoice)) system.Erp = await ErpClient.ConnectAsync(system.RabbitMq);
@@ -158,6 +160,9 @@ public sealed class RelanceSystem : IAsyncDisposable
             $"--Audit:Stores:Invoice={ConnectionString(Service.Invoice)}",
             $"--Audit:Stores:Correspondence={ConnectionString(Service.Correspondence)}",
             "--Serilog:MinimumLevel:Default=Warning",
+            // Without an Invoice service in this system, the Correspondence service's last look would wait for its
+            // timeout before every send: not asked (tests that want it bring the Invoice service, or set it).
+            .. service == Service.Correspondence && !_services.Contains(Service.Invoice) ? ["--Correspondence:LastLook:Enabled=false"] : Array.Empty<string>(),
             // A service answers "not ready" while it starts: expected here, not worth a log line.
             "--Serilog:MinimumLevel:Override:Microsoft.Extensions.Diagnostics.HealthChecks=Fatal",
             // Marten logs each optimistic-concurrency conflict it throws; the code that catches them logs what it does about them.

@@ -16,13 +16,14 @@ namespace Relance.CorrespondenceService.Correspondences.SendingReminder;
 /// The whole is done under a PostgreSQL advisory lock on the correspondence (<see cref="CorrespondenceLock"/>), so two
 /// deliveries of the same request at once are handled one after the other: the second finds the work done and sends
 /// nothing. A withdrawal from the Reminder service (<see cref="WithdrawReminderHandler"/>) is looked for before the
-/// work and again just before it leaves, once the withdrawals queued for this service are read (<see cref="QueuedWithdrawals"/>). An email waits for the
+/// work and again just before it leaves, once the withdrawals queued for this service are read (<see cref="QueuedWithdrawals"/>);
+/// then the Invoice service is asked whether its invoices are still owed (<see cref="InvoicesLastLook"/>). An email waits for the
 /// documents of its invoices still being fetched (see <see cref="DocumentsToAttach"/>): nothing is rendered until
 /// they are kept, or given up on.
 /// </summary>
 public sealed class SendReminderHandler(
     IDocumentStore store, IEnumerable<IChannelAdapter> channels, SenderIdentity sender, DocumentsToAttach documents, PostalDispatch postal,
-    QueuedWithdrawals withdrawals, TimeProvider clock, ILogger<SendReminderHandler> logger)
+    QueuedWithdrawals withdrawals, InvoicesLastLook lastLook, TimeProvider clock, ILogger<SendReminderHandler> logger)
 {
     /// <param name="wait">Wait for whoever holds the correspondence; false: return false at once when someone does.</param>
     public async Task<bool> Handle(CorrespondenceRequested request, Action<IDocumentSession> attribute, CancellationToken cancellation, bool wait = true)
@@ -72,12 +73,20 @@ public sealed class SendReminderHandler(
             state = await Decide(id, attribute, s => CorrespondenceDecider.Render(final, s), cancellation);
         }
 
-        // Last look before it leaves: the withdrawals queued for this service read, then this one's looked for.
+        // Last look before it leaves: the withdrawals queued for this service read, then this one's looked for; then the
+        // Invoice service asked whether its invoices are still owed (a payment it recorded may not have reached the
+        // Reminder service yet).
         if (!state.Dispatched && state.Attempt is null && state.OutcomeUnknown is null)
         {
             await withdrawals.WaitUntilRead(cancellation);
             state = await WithdrawIfRecalled(state, attribute, cancellation);
             if (state.Stopped) return;
+            if (await lastLook.WithdrawalFor(state.Request, cancellation) is { } paid)
+            {
+                logger.LogInformation("Correspondence {CorrespondenceId} ({Step}) withdrawn before it left: {Reason}", state.Id, state.Request.Step, paid.Reason);
+                state = await Decide(state.Id, attribute, s => CorrespondenceDecider.Withdraw(paid, clock.GetUtcNow(), s), cancellation);
+                if (state.Stopped) return;
+            }
         }
 
         if (Channels.IsLetter(state.Request.Channel))

@@ -1,7 +1,7 @@
 namespace Relance.CorrespondenceService.Correspondences.Withdrawing;
 
-/// <summary>The Reminder service's withdrawal as this service decides on it.</summary>
-/// <param name="RecalledAt">When the Reminder service decided to withdraw it.</param>
+/// <summary>A withdrawal as this service decides on it: the Reminder service's, or the last look's (<see cref="InvoicesLastLook"/>).</summary>
+/// <param name="RecalledAt">When the Reminder service decided to withdraw it, or when the Invoice service was read.</param>
 public sealed record Withdrawal(string Reason, DateTimeOffset RecalledAt);
 
 /// <summary>
