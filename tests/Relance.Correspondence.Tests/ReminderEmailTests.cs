@@ -51,6 +51,14 @@ public class ReminderEmailTests
             ReminderEmail.Render(Request(new(2026, 10, 20), F2, F1), Examples.ByEmail("ACME SAS")).Subject);
 
     [Fact]
+    public void Several_invoices_not_yet_due_are_recalled_in_plain_french()
+    {
+        var text = Normalised(ReminderEmail.Render(Request(new(2026, 10, 20), F2, F1), Examples.ByEmail("ACME SAS")).Text);
+        Assert.Contains("l'échéance prochaine des factures suivantes de ACME SAS", text);
+        Assert.DoesNotContain("de des", text);
+    }
+
+    [Fact]
     public void The_html_part_escapes_what_the_erp_sent()
     {
         var email = ReminderEmail.Render(Request(new(2026, 11, 23), F1 with { InvoiceNumber = "F<1>" }), Examples.ByEmail("A&B <SAS>"));

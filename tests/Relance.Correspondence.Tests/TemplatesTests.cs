@@ -8,10 +8,10 @@ namespace Relance.Correspondence.Tests;
 public class TemplatesTests
 {
     [Theory]
-    [InlineData("first-reminder", TemplateKind.CourteousReminder, "first-reminder/fr/v2")]
-    [InlineData("courtesy-reminder-1", TemplateKind.CourteousReminder, "first-reminder/fr/v2")]
-    [InlineData("courtesy-reminder-2", TemplateKind.CourteousReminder, "first-reminder/fr/v2")]
-    [InlineData("email-reminder", TemplateKind.CourteousReminder, "first-reminder/fr/v2")]
+    [InlineData("first-reminder", TemplateKind.CourteousReminder, "first-reminder/fr/v3")]
+    [InlineData("courtesy-reminder-1", TemplateKind.CourteousReminder, "first-reminder/fr/v3")]
+    [InlineData("courtesy-reminder-2", TemplateKind.CourteousReminder, "first-reminder/fr/v3")]
+    [InlineData("email-reminder", TemplateKind.CourteousReminder, "first-reminder/fr/v3")]
     [InlineData("reminder-letter", TemplateKind.ReminderLetter, "reminder-letter/fr/v2")]
     [InlineData("warning-letter", TemplateKind.WarningLetter, "warning-letter/fr/v2")]
     [InlineData("formal-notice", TemplateKind.FormalNotice, "formal-notice/fr/v2")]
