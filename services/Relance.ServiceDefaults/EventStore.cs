@@ -25,10 +25,18 @@ public static class EventStore
         var connectionString = builder.Configuration.GetConnectionString("Marten")
             ?? throw new InvalidOperationException($"ConnectionStrings:Marten is not set for the {serviceName} service.");
         var daemonMode = builder.Configuration.GetValue("Marten:DaemonMode", DaemonMode.Solo);
+        // Subscriptions (what leaves the service) and async projections hear of a commit at once (PostgreSQL NOTIFY)
+        // rather than at the daemon's next poll, up to a second later: a payment's recall, a reminder's hand-over and an
+        // invoice's announcement cross one such hop each. Polling stays as the safety net.
+        var wakeOnAppend = builder.Configuration.GetValue("Marten:WakeOnAppend", true);
 
         EnsureDatabaseExists(connectionString);
 
-        return builder.Services.AddMarten(options => Configure(options, connectionString, serviceName, configure))
+        return builder.Services.AddMarten(options =>
+            {
+                Configure(options, connectionString, serviceName, configure);
+                options.Events.UseListenNotifyForEventAppends = wakeOnAppend;
+            })
             .UseLightweightSessions()
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(daemonMode)
