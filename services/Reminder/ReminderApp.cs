@@ -100,6 +100,9 @@ public static class ReminderApp
     {
         options.Projections.Add<DunningCaseProjection>(ProjectionLifecycle.Inline);
         options.Projections.Add<PublishedPlanProjection>(ProjectionLifecycle.Inline);
-        options.Schema.For<DunningCase>().Index(c => c.NextActionAt).Index(c => c.CompanyId).Index(c => c.CallsDueFrom);
+        // A case's document compresses to about 3 KB: kept in its row up to a page (toast_tuple_target) rather than moved
+        // out to the TOAST table past 2 KB, writing or reading it touches one row and one index less.
+        options.Schema.For<DunningCase>().Index(c => c.NextActionAt).Index(c => c.CompanyId).Index(c => c.CallsDueFrom)
+            .StorageParameter("toast_tuple_target", 8160);
     }
 }
