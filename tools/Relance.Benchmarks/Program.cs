@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using Marten;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -12,7 +13,7 @@ using Relance.ReminderService.DunningCases.TakingDueActions;
 using Relance.ReminderService.DunningPlans;
 using Relance.ReminderService.LatePayment;
 
-// relance-benchmarks dunning-run [--customers 100000] [--invoices-per-customer 10] [--due-percent 10] [--seed copy|marten] [--keep]
+// relance-benchmarks dunning-run [--customers 100000] [--invoices-per-customer 10] [--due-percent 10] [--seed copy|marten] [--database name] [--keep]
 //
 // The dunning run at scale: seeds a fresh Reminder database with N customers' cases of M open invoices each, a given
 // share of them with an action due (Seeding: by COPY of the rows Marten would write, or through Marten itself), times
@@ -21,7 +22,7 @@ using Relance.ReminderService.LatePayment;
 // per due case, on the same cases. Exit 1 when a count is wrong. Writes one row to $RELANCE_BENCH_ROWS when set.
 if (args.FirstOrDefault() != "dunning-run")
 {
-    Console.Error.WriteLine("usage: relance-benchmarks dunning-run [--customers 100000] [--invoices-per-customer 10] [--due-percent 10] [--seed copy|marten] [--keep]");
+    Console.Error.WriteLine("usage: relance-benchmarks dunning-run [--customers 100000] [--invoices-per-customer 10] [--due-percent 10] [--seed copy|marten] [--database name] [--keep]");
     return 2;
 }
 string? Text(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -31,7 +32,8 @@ var perCustomer = Option("--invoices-per-customer", 10);
 var duePercent = Option("--due-percent", 10);
 var seedThroughMarten = Text("--seed") == "marten";
 var postgres = Environment.GetEnvironmentVariable("RELANCE_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=relance;Password=relance";
-var database = $"relance_bench_dunning_{customers}";
+// A database of its own, dropped and made afresh: by default named after its size, or as --database says (two runs of one size side by side).
+var database = Text("--database") ?? $"relance_bench_dunning_{customers}";
 var connectionString = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString;
 var loadBefore = BenchRow.LoadAverage();
 
@@ -108,11 +110,13 @@ long peak = memoryBefore;
 using var sampling = new Timer(_ => { var now = Environment.WorkingSet; if (now > Interlocked.Read(ref peak)) Interlocked.Exchange(ref peak, now); }, null, 0, 20);
 // The process's CPU time as well as the elapsed time: on a shared machine the elapsed time says as much about the
 // neighbours as about the run, the CPU time much less.
+var jitBefore = JitInfo.GetCompiledMethodCount();
 var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var run = Stopwatch.StartNew();
 var appended = await scheduler.RunOnceAsync(CancellationToken.None);
 run.Stop();
 var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+var jitted = JitInfo.GetCompiledMethodCount() - jitBefore;
 await sampling.DisposeAsync();
 
 await using var query = store.QuerySession();
@@ -125,7 +129,7 @@ await RawBaseline.DropAsync(connectionString);
 var ratio = run.Elapsed.TotalSeconds / baseline.Elapsed.TotalSeconds;
 Console.WriteLine($"dunning run: {customers:N0} customers, {customers * perCustomer:N0} open invoices, {expected:N0} cases due: " +
     $"{run.Elapsed.TotalSeconds:0.00} s, {appended:N0} events appended, {requested:N0} reminders requested for {requestedCases:N0} cases, {stillDue} cases still due, " +
-    $"{expected / run.Elapsed.TotalSeconds:N0} cases/s, {cpu.TotalSeconds:0.00} s of the process's CPU time, working set peak {peak / 1024 / 1024} MB during the run (was {memoryBefore / 1024 / 1024} MB before it)");
+    $"{expected / run.Elapsed.TotalSeconds:N0} cases/s, {cpu.TotalSeconds:0.00} s of the process's CPU time ({jitted:N0} methods compiled during it), working set peak {peak / 1024 / 1024} MB during the run (was {memoryBefore / 1024 / 1024} MB before it)");
 Console.WriteLine($"of which reading and deciding the due cases: {reading.Elapsed.TotalSeconds:0.00} s for {previewed:N0} cases (measured apart, by the preview)");
 Console.WriteLine($"ratio: {ratio:0.0} × the baseline's time; seeding {seeding.Elapsed.TotalSeconds:0} s; load average before {loadBefore}, after {BenchRow.LoadAverage()}");
 

@@ -3,7 +3,7 @@
 # Release and runs it with the size (100,000 customers, 1,000,000 open invoices, 10 % with an action due)
 # unless options say otherwise; they are forwarded. Needs PostgreSQL (deploy/infra.sh; RELANCE_POSTGRES from
 # .relance/env); it works in a fresh database of its own (relance_bench_dunning_<customers>) and drops it (--keep
-# keeps it). Exit 1 when a count is wrong. With RELANCE_BENCH_ROWS set, appends the figure's row to that file.
+# keeps it; --database names another). Exit 1 when a count is wrong. With RELANCE_BENCH_ROWS set, appends the figure's row to that file.
 #   bash tools/Relance.Benchmarks/dunning.sh
 #   bash tools/Relance.Benchmarks/dunning.sh --customers 5000 --seed marten
 set -euo pipefail
