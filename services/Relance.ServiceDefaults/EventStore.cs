@@ -65,9 +65,6 @@ public static class EventStore
         options.Events.MetadataConfig.UserNameEnabled = true;
         options.Events.MetadataConfig.HeadersEnabled = true;
         options.Events.StreamIdentity = StreamIdentity.AsString;
-        // The aggregates (invoice, case, correspondence…) are immutable records, never changed outside their Evolve: the
-        // state FetchForWriting loaded serves the inline projection at the commit, instead of being read again.
-        options.Events.UseIdentityMapForAggregates = true;
         options.Projections.DaemonLockId = StableLockId(serviceName);
         options.Projections.Errors.SkipApplyErrors = false;
         options.Projections.Errors.SkipSerializationErrors = false;
