@@ -25,10 +25,11 @@ public static class EventStore
         var connectionString = builder.Configuration.GetConnectionString("Marten")
             ?? throw new InvalidOperationException($"ConnectionStrings:Marten is not set for the {serviceName} service.");
         var daemonMode = builder.Configuration.GetValue("Marten:DaemonMode", DaemonMode.Solo);
-        // Subscriptions (what leaves the service) and async projections hear of a commit at once (PostgreSQL NOTIFY)
-        // rather than at the daemon's next poll, up to a second later: a payment's recall, a reminder's hand-over and an
-        // invoice's announcement cross one such hop each. Polling stays as the safety net.
-        var wakeOnAppend = builder.Configuration.GetValue("Marten:WakeOnAppend", true);
+        // On: subscriptions (what leaves the service) and async projections hear of a commit at once (PostgreSQL NOTIFY)
+        // rather than at the daemon's next poll, up to a second later. Off by default: measured, the daemon then runs a
+        // page per commit, and under load the services handle fewer messages (ingestion 112 against 171 invoices/s,
+        // payment-stop at 1,000/s slower) for a lower latency at low volume (payment-stop p50 at 50/s 0.5 against 0.7 s).
+        var wakeOnAppend = builder.Configuration.GetValue("Marten:WakeOnAppend", false);
 
         EnsureDatabaseExists(connectionString);
 
